@@ -1,0 +1,167 @@
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { SeedNode, TargetConfig } from '../project/types.ts';
+import { quoteIdent, sqlLiteral } from '../util/sql.ts';
+import type { Adapter, Connection, Json, QueryResult, RelationType } from './types.ts';
+
+class DuckDBConn implements Connection {
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly stats: { statements: number; seconds: number },
+  ) {}
+
+  private async timed<T>(fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.stats.statements++;
+      this.stats.seconds += (performance.now() - started) / 1000;
+    }
+  }
+
+  async run(sql: string): Promise<number | undefined> {
+    return this.timed(async () => {
+      const result = await this.conn.run(sql);
+      const changed = result.rowsChanged;
+      return typeof changed === 'number' ? changed : Number(changed);
+    });
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    return this.timed(async () => {
+      const reader = await this.conn.runAndReadAll(sql);
+      return {
+        columns: reader.columnNames(),
+        types: reader.columnTypes().map((t) => t.toString()),
+        rows: reader.getRowObjectsJson() as Record<string, Json>[],
+      };
+    });
+  }
+
+  interrupt(): void {
+    this.conn.interrupt();
+  }
+
+  close(): void {
+    this.conn.closeSync();
+  }
+}
+
+export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly stats = { statements: 0, seconds: 0 };
+  private readonly idle: DuckDBConn[] = [];
+  private readonly all: DuckDBConn[] = [];
+
+  private constructor(private readonly instance: DuckDBInstance) {}
+
+  static async open(target: TargetConfig): Promise<DuckDBAdapter> {
+    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    const options: Record<string, string> = {};
+    if (target.memory_limit) options.memory_limit = target.memory_limit;
+    if (target.temp_directory) options.temp_directory = target.temp_directory;
+    for (const [k, v] of Object.entries(target.settings)) options[k] = String(v);
+    const instance = await DuckDBInstance.create(target.path, options);
+    return new DuckDBAdapter(instance);
+  }
+
+  async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    let conn = this.idle.pop();
+    if (!conn) {
+      conn = new DuckDBConn(await this.instance.connect(), this.stats);
+      this.all.push(conn);
+    }
+    try {
+      return await fn(conn);
+    } finally {
+      this.idle.push(conn);
+    }
+  }
+
+  interruptAll(): void {
+    for (const c of this.all) c.interrupt();
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.all) c.close();
+    this.all.length = 0;
+    this.idle.length = 0;
+    this.instance.closeSync();
+  }
+
+  quote(identifier: string): string {
+    return quoteIdent(identifier);
+  }
+
+  relation(schema: string, name: string): string {
+    return `${quoteIdent(schema)}.${quoteIdent(name)}`;
+  }
+
+  async relationType(conn: Connection, schema: string, name: string): Promise<RelationType | undefined> {
+    const { rows } = await conn.query(
+      `select table_type from information_schema.tables where table_schema = ${sqlLiteral(schema)} and table_name = ${sqlLiteral(name)}`,
+    );
+    if (rows.length === 0) return undefined;
+    return rows[0].table_type === 'VIEW' ? 'view' : 'table';
+  }
+
+  async columns(conn: Connection, schema: string, name: string): Promise<{ name: string; type: string }[]> {
+    const { rows } = await conn.query(
+      `select column_name, data_type from information_schema.columns where table_schema = ${sqlLiteral(schema)} and table_name = ${sqlLiteral(name)} order by ordinal_position`,
+    );
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
+  }
+
+  async seedSelect(seed: SeedNode): Promise<string> {
+    const path = sqlLiteral(seed.file);
+    const types = Object.entries(seed.columnTypes);
+    const casts = types.length ? ` replace (${types.map(([c, t]) => `cast(${quoteIdent(c)} as ${t}) as ${quoteIdent(c)}`).join(', ')})` : '';
+    switch (seed.format) {
+      case 'csv': {
+        const options = [`header = ${seed.header}`];
+        if (seed.delimiter !== undefined) options.push(`delim = ${sqlLiteral(seed.delimiter)}`);
+        if (seed.quote !== undefined) options.push(`quote = ${sqlLiteral(seed.quote)}`);
+        // Declared types are given to the reader itself, so '007' is never read as 7 first.
+        if (types.length) options.push(`${seed.header ? 'types' : 'columns'} = ${sqlLiteral(seed.columnTypes)}`);
+        return `select * from read_csv(${path}, ${options.join(', ')})`;
+      }
+      case 'json':
+      case 'ndjson':
+        return `select *${casts} from read_json(${path}, format = ${seed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"})`;
+      case 'parquet':
+        return `select *${casts} from read_parquet(${path})`;
+      case 'json_records':
+        return startsWithBracket(seed.file)
+          ? `select row_number() over () as record_number, json::varchar as raw from read_json_objects(${path}, format = 'array')`
+          : // One row per line, untouched: NUL never occurs in text, so nothing is split or unquoted.
+            `select * from (select row_number() over () as record_number, raw from read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)) where trim(raw) <> ''`;
+    }
+  }
+
+  async version(): Promise<string> {
+    return this.withConnection(async (c) => String((await c.query('select version() as v')).rows[0].v));
+  }
+}
+
+/** Whether a (possibly gzipped) JSON file holds an array rather than one record per line. */
+function startsWithBracket(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    let text: string;
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      try {
+        text = gunzipSync(head.subarray(0, n), { finishFlush: 2 }).toString('utf8');
+      } catch {
+        return false;
+      }
+    } else text = head.subarray(0, n).toString('utf8');
+    return text.trimStart().startsWith('[');
+  } finally {
+    closeSync(fd);
+  }
+}

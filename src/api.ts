@@ -1,0 +1,92 @@
+/** duckflow's programmatic API; the CLI is a thin layer over these functions. */
+import { existsSync, rmSync } from 'node:fs';
+import { DuckDBAdapter } from './adapters/duckdb.ts';
+import type { QueryResult } from './adapters/types.ts';
+import { buildManifest, writeJson } from './artifacts/manifest.ts';
+import { Compiler, relationName } from './compile/compiler.ts';
+import { UsageError } from './errors.ts';
+import type { GraphNode } from './graph/resolve.ts';
+import { select } from './graph/selector.ts';
+import { loadProject, type LoadOptions } from './project/loader.ts';
+import { didYouMean } from './util/closest.ts';
+import { execute, type RunOptions, type RunReport } from './runner/execute.ts';
+import { openSession, type Session } from './runner/session.ts';
+
+export type { RunOptions, RunReport } from './runner/execute.ts';
+export type { NodeResult, RunEvent } from './runner/events.ts';
+export { openSession } from './runner/session.ts';
+
+export const build = (options?: RunOptions): Promise<RunReport> => execute('build', options);
+export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
+export const seed = (options?: RunOptions): Promise<RunReport> => execute('seed', options);
+export const test = (options?: RunOptions): Promise<RunReport> => execute('test', options);
+
+export interface SelectOptions extends LoadOptions {
+  select?: string[];
+  exclude?: string[];
+}
+
+/** Nodes matching a selection, in dependency order (`duckflow ls`). */
+export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): { session: Session; nodes: GraphNode[] } {
+  const session = openSession(options);
+  const chosen = select(session.graph, options.select, options.exclude);
+  const nodes = session.graph
+    .topoOrder(chosen)
+    .map((id) => session.graph.get(id))
+    .filter((n) => !options.resourceTypes?.length || options.resourceTypes.includes(n.kind));
+  writeJson(session.project.targetPath, 'manifest.json', buildManifest(session.project, session.graph, session.invocationId));
+  return { session, nodes };
+}
+
+/** Render selected models and tests to target/compiled without touching the database. */
+export function compile(options: SelectOptions = {}): { session: Session; compiled: { node: GraphNode; path: string; sql: string }[] } {
+  const { session, nodes } = list(options);
+  const compiler = new Compiler(session.project, session.renderer);
+  const compiled = nodes.flatMap((node): { node: GraphNode; path: string; sql: string }[] => {
+    if (node.kind === 'model' && node.materialized !== 'ephemeral') {
+      const sql = compiler.compileModel(node).sql;
+      return [{ node, path: compiler.compiledPath(node.path), sql }];
+    }
+    if (node.kind === 'test') {
+      compiler.record(node.compiledPath, node.sql);
+      return [{ node, path: compiler.compiledPath(node.compiledPath), sql: node.sql }];
+    }
+    return [];
+  });
+  compiler.writeCompiled();
+  return { session, compiled };
+}
+
+/** Run SQL against the target database, read-only for the caller's purposes. */
+export async function query(sql: string, options: LoadOptions = {}): Promise<QueryResult> {
+  const project = loadProject(options);
+  if (project.target.path !== ':memory:' && !existsSync(project.target.path)) {
+    throw new UsageError(`no database at ${project.target.path} yet: run 'duckflow build' first`);
+  }
+  const adapter = await DuckDBAdapter.open(project.target);
+  try {
+    return await adapter.withConnection((conn) => conn.query(sql));
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** The first rows of a model or seed (`duckflow show`). */
+export async function show(name: string, options: LoadOptions & { limit?: number } = {}): Promise<QueryResult> {
+  const project = loadProject(options);
+  const node = project.models.get(name) ?? project.seeds.get(name);
+  if (!node) throw new UsageError(`no model or seed named '${name}'${didYouMean(name, [...project.models.keys(), ...project.seeds.keys()])}`);
+  if (node.kind === 'model' && node.materialized === 'ephemeral') throw new UsageError(`'${name}' is ephemeral: it has no relation to show`);
+  return query(`select * from ${relationName(node)} limit ${options.limit ?? 10}`, options);
+}
+
+/** Remove target/ (compiled SQL, artifacts; the database too when it lives there). */
+export function clean(options: LoadOptions = {}): string[] {
+  const project = loadProject(options);
+  const removed: string[] = [];
+  if (existsSync(project.targetPath)) {
+    rmSync(project.targetPath, { recursive: true, force: true });
+    removed.push(project.targetPath);
+  }
+  return removed;
+}

@@ -1,0 +1,75 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Graph, GraphNode } from '../graph/resolve.ts';
+import type { Project } from '../project/types.ts';
+import { DUCKFLOW_VERSION } from '../version.ts';
+
+export const MANIFEST_SCHEMA_VERSION = 1;
+
+function describeNode(node: GraphNode, graph: Graph): Record<string, unknown> {
+  const common = {
+    unique_id: node.id,
+    kind: node.kind,
+    name: node.name,
+    path: node.path,
+    description: node.description,
+    tags: node.tags,
+    config: node.config,
+    depends_on: node.dependsOn,
+    children: graph.children(node.id),
+    checksum: node.checksum,
+  };
+  switch (node.kind) {
+    case 'model':
+      return {
+        ...common,
+        materialized: node.materialized,
+        schema: node.schema,
+        alias: node.alias,
+        columns: node.columns,
+        raw_sql: node.rawSql,
+        compiled_path: node.materialized === 'ephemeral' ? null : join('compiled', node.path),
+      };
+    case 'seed':
+      return { ...common, schema: node.schema, alias: node.alias, columns: node.columns, file: node.file, format: node.format, column_types: node.columnTypes };
+    case 'source':
+      return { ...common, source_name: node.sourceName, table_name: node.tableName, relation: node.relation, columns: node.columns };
+    case 'test':
+      return {
+        ...common,
+        test_type: node.testType,
+        test_name: node.declaration?.test ?? node.name,
+        attached_to: node.attachedTo ?? null,
+        column_name: node.column ?? null,
+        arguments: node.declaration?.args ?? {},
+        line: node.line ?? null,
+        compiled_path: join('compiled', node.compiledPath),
+      };
+  }
+}
+
+/** target/manifest.json: every node with its config, dependencies and source checksum. */
+export function buildManifest(project: Project, graph: Graph, invocationId: string): Record<string, unknown> {
+  const nodes: Record<string, unknown> = {};
+  for (const n of graph.nodes()) nodes[n.id] = describeNode(n, graph);
+  return {
+    schema_version: MANIFEST_SCHEMA_VERSION,
+    metadata: {
+      duckflow_version: DUCKFLOW_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: invocationId,
+      project_name: project.name,
+      target: { name: project.target.name, type: project.target.type, schema: project.target.schema },
+    },
+    nodes,
+    unit_tests: project.unitTests.map((u) => ({ name: u.name, model: u.model, path: u.file, line: u.line ?? null, description: u.description ?? '' })),
+    macros: project.macros.map((m) => m.path),
+  };
+}
+
+export function writeJson(dir: string, name: string, value: unknown): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  return path;
+}

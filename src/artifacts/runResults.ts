@@ -1,0 +1,44 @@
+import type { NodeResult } from '../runner/events.ts';
+import { DUCKFLOW_VERSION } from '../version.ts';
+
+export const RUN_RESULTS_SCHEMA_VERSION = 1;
+
+/** target/run_results.json: what happened to every node in the last run. */
+export function buildRunResults(args: {
+  command: string;
+  invocationId: string;
+  startedAt: Date;
+  seconds: number;
+  dbSeconds: number;
+  success: boolean;
+  results: NodeResult[];
+  argv?: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    schema_version: RUN_RESULTS_SCHEMA_VERSION,
+    metadata: { duckflow_version: DUCKFLOW_VERSION, generated_at: new Date().toISOString(), invocation_id: args.invocationId },
+    command: args.command,
+    args: args.argv ?? {},
+    started_at: args.startedAt.toISOString(),
+    elapsed_seconds: args.seconds,
+    database_seconds: args.dbSeconds,
+    success: args.success,
+    results: args.results.map((r) => ({
+      unique_id: r.id,
+      name: r.name,
+      kind: r.kind,
+      status: r.status,
+      message: r.message,
+      detail: r.detail,
+      timing: { started_at: r.startedAt, completed_at: r.completedAt },
+      execution_time: r.seconds,
+      rows_affected: r.rows ?? null,
+      failures: r.failures ?? null,
+      compiled_path: r.compiledPath ?? null,
+      file: r.file ?? null,
+      line: r.line ?? null,
+      sample: r.sample ?? null,
+      stored_in: r.storedIn ?? null,
+    })),
+  };
+}

@@ -1,0 +1,151 @@
+import { Command, CommanderError, Option } from 'commander';
+import * as api from '../api.ts';
+import { EXIT_FAILURE, EXIT_INVALID, EXIT_OK, ProjectError, ProjectErrors, UsageError } from '../errors.ts';
+import { DUCKFLOW_VERSION } from '../version.ts';
+import type { RunEvent } from '../runner/events.ts';
+import { formatCsv, formatTable } from './format.ts';
+import { jsonPrinter, textPrinter, useColor } from './printer.ts';
+
+interface GlobalOptions {
+  projectDir?: string;
+  target?: string;
+  vars?: string;
+  threads?: string;
+  logFormat: 'text' | 'json';
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+function loadOptions(g: GlobalOptions) {
+  const threads = g.threads === undefined ? undefined : Number(g.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive whole number (got '${g.threads}')`);
+  return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads };
+}
+
+function printer(g: GlobalOptions): (e: RunEvent) => void {
+  return g.logFormat === 'json' ? jsonPrinter(out) : textPrinter(out, useColor(process.stdout));
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 a node or test failed, 2 bad invocation or project. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = new Command('duckflow')
+    .description('A dbt-style analytics workflow on DuckDB')
+    .version(DUCKFLOW_VERSION)
+    .option('--project-dir <dir>', 'directory holding project.yml', '.')
+    .option('--target <name>', 'target from project.yml targets')
+    .option('--vars <yaml>', "variables, as YAML or JSON (e.g. '{events_path: data/x.json}')")
+    .option('--threads <n>', 'nodes to run at once')
+    .addOption(new Option('--log-format <format>', 'text for people, json for machines (one event per line)').choices(['text', 'json']).default('text'))
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const globals = () => program.opts<GlobalOptions>();
+
+  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .option('-s, --select <selector...>', 'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, a,b)')
+      .option('--exclude <selector...>', 'nodes to leave out')
+      .option('--full-refresh', 'rebuild incremental models from scratch')
+      .option('--junit-xml <path>', 'also write test results as JUnit XML')
+      .action(async (opts: { select?: string[]; exclude?: string[]; fullRefresh?: boolean; junitXml?: string }) => {
+        const controller = new AbortController();
+        const onSigint = () => {
+          err('\ninterrupted: stopping running statements, nothing new starts; tables keep their previous contents');
+          controller.abort();
+        };
+        process.once('SIGINT', onSigint);
+        try {
+          const report = await api[name]({ ...loadOptions(globals()), select: opts.select, exclude: opts.exclude, fullRefresh: opts.fullRefresh, onEvent: printer(globals()), signal: controller.signal, junitXml: opts.junitXml });
+          exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      });
+
+  runCommand('build', 'load seeds, build models and run their tests, in dependency order');
+  runCommand('run', 'build models only');
+  runCommand('seed', 'load seed files into tables');
+  runCommand('test', 'run data tests and unit tests');
+
+  program
+    .command('compile')
+    .description('render models and tests to target/compiled without running them')
+    .option('-s, --select <selector...>', 'nodes to compile')
+    .option('--exclude <selector...>', 'nodes to leave out')
+    .action((opts: { select?: string[]; exclude?: string[] }) => {
+      const { compiled } = api.compile({ ...loadOptions(globals()), ...opts });
+      for (const c of compiled) out(c.path);
+    });
+
+  program
+    .command('ls')
+    .description('list nodes matching a selection')
+    .option('-s, --select <selector...>', 'nodes to list')
+    .option('--exclude <selector...>', 'nodes to leave out')
+    .option('--resource-type <type...>', 'model, seed, source, test')
+    .addOption(new Option('--output <format>', 'name, path or json').choices(['name', 'path', 'json']).default('name'))
+    .action((opts: { select?: string[]; exclude?: string[]; resourceType?: string[]; output: string }) => {
+      const { nodes } = api.list({ ...loadOptions(globals()), select: opts.select, exclude: opts.exclude, resourceTypes: opts.resourceType });
+      for (const n of nodes) {
+        if (opts.output === 'json') {
+          out(JSON.stringify({ unique_id: n.id, name: n.name, resource_type: n.kind, path: n.path, tags: n.tags, depends_on: n.dependsOn, ...(n.kind === 'model' ? { materialized: n.materialized } : {}) }));
+        } else out(opts.output === 'path' ? n.path : n.name);
+      }
+    });
+
+  const printRows = (format: string, result: Awaited<ReturnType<typeof api.query>>) => {
+    if (format === 'json') out(JSON.stringify(result.rows));
+    else if (format === 'csv') out(formatCsv(result));
+    else out(formatTable(result));
+  };
+  const formatOption = () => new Option('--format <format>', 'table, json or csv').choices(['table', 'json', 'csv']).default('table');
+
+  program
+    .command('show <model>')
+    .description("print a model's or seed's first rows")
+    .option('--limit <n>', 'rows to show', '10')
+    .addOption(formatOption())
+    .action(async (model: string, opts: { limit: string; format: string }) => {
+      printRows(opts.format, await api.show(model, { ...loadOptions(globals()), limit: Number(opts.limit) }));
+    });
+
+  program
+    .command('query <sql>')
+    .description('run SQL against the target database')
+    .addOption(formatOption())
+    .action(async (sql: string, opts: { format: string }) => {
+      printRows(opts.format, await api.query(sql, loadOptions(globals())));
+    });
+
+  program
+    .command('clean')
+    .description('remove target/ (compiled SQL, artifacts, and the database when it lives there)')
+    .action(() => {
+      for (const p of api.clean(loadOptions(globals()))) out(`removed ${p}`);
+    });
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT_INVALID;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_INVALID;
+    if (e instanceof ProjectErrors) {
+      for (const pe of e.errors) err(`error: ${pe.message}`);
+      err(`${e.errors.length} error${e.errors.length === 1 ? '' : 's'} in the project`);
+      return EXIT_INVALID;
+    }
+    if (e instanceof ProjectError || e instanceof UsageError) {
+      err(`error: ${e.message}`);
+      return EXIT_INVALID;
+    }
+    err(`error: ${(e as Error).message}`);
+    return EXIT_FAILURE;
+  }
+}

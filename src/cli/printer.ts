@@ -1,0 +1,73 @@
+import { relative } from 'node:path';
+import type { NodeResult, RunEvent } from '../runner/events.ts';
+import { formatTable } from './format.ts';
+
+const COLORS = { red: 31, green: 32, yellow: 33, dim: 2 } as const;
+
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  return !('NO_COLOR' in process.env) && !!stream.isTTY;
+}
+
+const LABEL: Record<NodeResult['status'], [string, keyof typeof COLORS]> = {
+  success: ['OK', 'green'],
+  pass: ['PASS', 'green'],
+  warn: ['WARN', 'yellow'],
+  skipped: ['SKIP', 'yellow'],
+  fail: ['FAIL', 'red'],
+  error: ['ERROR', 'red'],
+};
+
+/** Human output: a line per finished node with a running [k/n] count, then a summary. */
+export function textPrinter(write: (line: string) => void, color: boolean): (event: RunEvent) => void {
+  const paint = (c: keyof typeof COLORS, s: string) => (color ? `\x1b[${COLORS[c]}m${s}\x1b[0m` : s);
+  return (event) => {
+    switch (event.type) {
+      case 'run_started':
+        write(`duckflow ${event.command} on target '${event.target}': ${event.total} node${event.total === 1 ? '' : 's'}`);
+        break;
+      case 'node_finished': {
+        const r = event.result;
+        const [label, c] = LABEL[r.status];
+        const width = String(event.total).length;
+        const count = `[${String(event.index).padStart(width)}/${event.total}]`;
+        const rows = r.rows !== undefined ? ` ${r.rows.toLocaleString('en-US')} rows` : '';
+        const info = r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
+        write(`${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`);
+        for (const extra of details(r)) write(`        ${extra}`);
+        break;
+      }
+      case 'run_finished': {
+        const c = event.counts;
+        const parts = [
+          `${c.success + c.pass} ok`,
+          c.warn && `${c.warn} warned`,
+          c.fail && `${c.fail} failed`,
+          c.error && `${c.error} errored`,
+          c.skipped && `${c.skipped} skipped`,
+        ].filter(Boolean);
+        write(paint(event.success ? 'green' : 'red', `${event.success ? 'Done' : 'Failed'} in ${event.seconds.toFixed(2)}s: ${parts.join(', ')}`));
+        break;
+      }
+      case 'log':
+        write(event.level === 'info' ? event.message : paint(event.level === 'warn' ? 'yellow' : 'red', event.message));
+        break;
+    }
+  };
+}
+
+/** What an analyst needs to act on a failure: where, which rows, which SQL. */
+function details(r: NodeResult): string[] {
+  if (r.status === 'error') return [...r.message.split('\n').slice(1), ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : [])];
+  if (r.kind !== 'test' || (r.status !== 'fail' && r.status !== 'warn')) return [];
+  const on = r.attachedTo?.split('.').slice(2).join('.');
+  const lines = [`${on ?? r.name}${r.column ? ` column ${r.column}` : ''}: ${r.failures} failing row${r.failures === 1 ? '' : 's'}${r.file ? ` (declared at ${r.file}${r.line ? `:${r.line}` : ''})` : ''}`];
+  if (r.sample && r.sample.rows.length) lines.push(...formatTable(r.sample).split('\n'));
+  if (r.compiledPath) lines.push(`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`);
+  if (r.storedIn) lines.push(`failing rows stored in ${r.storedIn}`);
+  return lines;
+}
+
+/** Machine output: one JSON object per line per event. */
+export function jsonPrinter(write: (line: string) => void): (event: RunEvent) => void {
+  return (event) => write(JSON.stringify({ ts: new Date().toISOString(), ...event }));
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import type { Renderer, RenderScope } from '../templating/renderer.ts';
+import { mapLines } from '../templating/lineMap.ts';
+import { quoteIdent } from '../util/sql.ts';
+
+export interface CompiledSql {
+  /** The SELECT to run, ephemeral models injected as CTEs in front. */
+  sql: string;
+  /** Project-relative path of the template, and a map from lines of `sql` to its lines. */
+  sourcePath: string;
+  sourceLine(compiledLine: number): number;
+  sourceText: string;
+}
+
+const CTE_PREFIX = '__duckflow_cte__';
+
+export function relationName(node: Pick<ModelNode | SeedNode, 'schema' | 'alias'>): string {
+  return `${quoteIdent(node.schema)}.${quoteIdent(node.alias)}`;
+}
+
+/** Turns templates into runnable SQL with real relation names (dbt's compile phase). */
+export class Compiler {
+  private readonly cache = new Map<string, CompiledSql>();
+  /** Compiled SQL to write out, by project-relative output path. */
+  private readonly outputs = new Map<string, string>();
+
+  constructor(
+    private readonly project: Project,
+    readonly renderer: Renderer,
+    /** Models whose `is_incremental()` is true in this run (relation exists, no full refresh). */
+    private readonly incremental: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /**
+   * How a template refers to a node: its relation, or a CTE name for an ephemeral model (then
+   * recorded in `ephemerals`, to be injected into the statement being compiled).
+   */
+  refTarget(name: string, ephemerals?: Set<string>): string {
+    const model = this.project.models.get(name);
+    if (model?.materialized === 'ephemeral') {
+      if (!ephemerals) return `(${this.compileModel(model).sql})`;
+      ephemerals.add(name);
+      return `${CTE_PREFIX}${name}`;
+    }
+    const node = model ?? this.project.seeds.get(name);
+    if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
+    return relationName(node);
+  }
+
+  /** Render any template (a model, a test, a hook) in the project's context. */
+  renderTemplate(text: string, path: string, extra: Partial<RenderScope> = {}): CompiledSql {
+    const ephemerals = new Set<string>();
+    const body = this.renderer
+      .render(text, {
+        path,
+        ref: (name) => this.refTarget(name, ephemerals),
+        source: (s, t) => this.project.sources.get(`${s}.${t}`)?.relation ?? `${quoteIdent(s)}.${quoteIdent(t)}`,
+        ...extra,
+      })
+      .replace(/[\s;]+$/, '');
+    let sql = body;
+    let offset = 0;
+    if (ephemerals.size > 0) {
+      const ctes = [...ephemerals].map((name) => `${CTE_PREFIX}${name} as (\n${this.compileModel(this.project.models.get(name)!).sql}\n)`);
+      const prefix = `with ${ctes.join(',\n')}\nselect * from (\n`;
+      offset = prefix.split('\n').length - 1;
+      sql = `${prefix}${body}\n)`;
+    }
+    let lineMap: ((line: number) => number) | undefined;
+    return {
+      sql,
+      sourcePath: path,
+      sourceText: text,
+      sourceLine: (line) => {
+        lineMap ??= mapLines(text, body);
+        return lineMap(line - offset);
+      },
+    };
+  }
+
+  compileModel(model: ModelNode): CompiledSql {
+    let compiled = this.cache.get(model.id);
+    if (!compiled) {
+      compiled = this.renderTemplate(model.rawSql, model.path, {
+        self: relationName(model),
+        isIncremental: this.incremental.has(model.id),
+      });
+      this.cache.set(model.id, compiled);
+      this.outputs.set(model.path, compiled.sql);
+    }
+    return compiled;
+  }
+
+  /** Keep compiled SQL to be written under target/compiled/<relativePath>. */
+  record(relativePath: string, sql: string): void {
+    this.outputs.set(relativePath, sql);
+  }
+
+  compiledPath(relativePath: string): string {
+    return join(this.project.targetPath, 'compiled', relativePath);
+  }
+
+  /** Write target/compiled/<path>.sql for everything compiled, as dbt does. */
+  writeCompiled(): void {
+    for (const [relativePath, sql] of this.outputs) {
+      const out = this.compiledPath(relativePath);
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, `${sql}\n`);
+    }
+  }
+}

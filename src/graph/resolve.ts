@@ -1,0 +1,112 @@
+import { ProjectError, ProjectErrors } from '../errors.ts';
+import type { ModelNode, Project, ProjectNode } from '../project/types.ts';
+import type { Renderer } from '../templating/renderer.ts';
+import type { TestNode } from '../testing/types.ts';
+import { didYouMean } from '../util/closest.ts';
+import { Dag } from './dag.ts';
+
+export type GraphNode = ProjectNode | TestNode;
+export type Graph = Dag<GraphNode>;
+
+function lineOf(text: string, pattern: RegExp): number | undefined {
+  const m = pattern.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : undefined;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Render every model once to learn what it refs and how it configures itself (dbt's parse
+ * phase), then check every ref and assemble the DAG. All problems are reported together.
+ */
+export function parseModels(project: Project, renderer: Renderer): void {
+  const errors: ProjectError[] = [];
+  for (const model of project.models.values()) {
+    const refs: string[] = [];
+    const sources: [string, string][] = [];
+    const inline: Record<string, unknown> = {};
+    try {
+      renderer.render(model.rawSql, {
+        path: model.path,
+        ref: (name) => (refs.push(name), `"${name}"`),
+        source: (s, t) => (sources.push([s, t]), `"${s}"."${t}"`),
+        config: (values) => Object.assign(inline, values),
+        self: `"${model.name}"`,
+      });
+    } catch (e) {
+      errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), { file: model.path }));
+      continue;
+    }
+    applyInlineConfig(model, inline);
+    model.refs = [...new Set(refs)].map((name) => ({ name, line: lineOf(model.rawSql, new RegExp(`ref\\(\\s*['"]${escape(name)}['"]`)) ?? 1 }));
+    model.sources = uniquePairs(sources).map(([source, table]) => ({
+      source,
+      table,
+      line: lineOf(model.rawSql, new RegExp(`source\\(\\s*['"]${escape(source)}['"]\\s*,\\s*['"]${escape(table)}['"]`)) ?? 1,
+    }));
+  }
+  if (errors.length > 0) throw new ProjectErrors(errors);
+}
+
+function uniquePairs(pairs: [string, string][]): [string, string][] {
+  const seen = new Set<string>();
+  return pairs.filter(([a, b]) => !seen.has(`${a}.${b}`) && seen.add(`${a}.${b}`));
+}
+
+function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): void {
+  Object.assign(model.config, inline);
+  if (inline.materialized !== undefined) model.materialized = inline.materialized as ModelNode['materialized'];
+  if (inline.schema !== undefined) model.schema = String(inline.schema);
+  if (inline.alias !== undefined) model.alias = String(inline.alias);
+  if (inline.enabled !== undefined) model.enabled = inline.enabled !== false;
+  if (inline.tags !== undefined) model.tags = [...new Set([...model.tags, ...[inline.tags].flat().map(String)])];
+  const valid = ['view', 'table', 'ephemeral', 'incremental'];
+  if (!valid.includes(model.materialized)) {
+    throw new ProjectErrors([new ProjectError(`materialized must be one of: ${valid.join(', ')} (got '${model.materialized}')`, { file: model.path })]);
+  }
+}
+
+/** Resolve every model's refs and sources to node ids; all unknown names are reported together. */
+export function resolveDependencies(project: Project): void {
+  const errors: ProjectError[] = [];
+  const enabledNames = [...project.models.values(), ...project.seeds.values()].filter((n) => n.enabled).map((n) => n.name);
+  for (const model of project.models.values()) {
+    if (!model.enabled) continue;
+    const deps: string[] = [];
+    for (const ref of model.refs) {
+      const target = project.models.get(ref.name) ?? project.seeds.get(ref.name);
+      if (!target) {
+        errors.push(new ProjectError(`ref('${ref.name}') does not match any model or seed${didYouMean(ref.name, enabledNames)}`, { file: model.path, line: ref.line }));
+      } else if (!target.enabled) {
+        errors.push(new ProjectError(`ref('${ref.name}') points at a disabled ${target.kind} (${target.path}); enable it or remove the ref`, { file: model.path, line: ref.line }));
+      } else deps.push(target.id);
+    }
+    for (const s of model.sources) {
+      const key = `${s.source}.${s.table}`;
+      const target = project.sources.get(key);
+      if (!target) errors.push(new ProjectError(`source('${s.source}', '${s.table}') is not declared in any sources: block${didYouMean(key, project.sources.keys())}`, { file: model.path, line: s.line }));
+      else deps.push(target.id);
+    }
+    model.dependsOn = [...new Set(deps)];
+  }
+  if (errors.length > 0) throw new ProjectErrors(errors);
+  const graph = new Dag<ProjectNode>(projectNodes(project));
+  const cycle = graph.findCycle();
+  if (cycle) {
+    const path = cycle.map((id) => graph.get(id).name).join(' -> ');
+    throw new ProjectErrors([new ProjectError(`dependency cycle: ${path}`, { file: graph.get(cycle[0]).path })]);
+  }
+}
+
+/** The graph of enabled nodes and their tests (tests are leaves, so they add no cycle). */
+export function assembleGraph(project: Project, tests: TestNode[] = []): Graph {
+  return new Dag<GraphNode>([...projectNodes(project), ...tests]);
+}
+
+function projectNodes(project: Project): ProjectNode[] {
+  return [
+    ...[...project.models.values()].filter((m) => m.enabled),
+    ...[...project.seeds.values()].filter((s) => s.enabled),
+    ...project.sources.values(),
+  ];
+}

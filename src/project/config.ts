@@ -1,0 +1,77 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYamlValue } from 'yaml';
+import { ProjectError, UsageError } from '../errors.ts';
+import { didYouMean } from '../util/closest.ts';
+import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
+import { projectSchema } from './schemas.ts';
+import type { TargetConfig } from './types.ts';
+
+export interface ProjectFile {
+  name: string;
+  target?: string;
+  targets?: Record<string, Partial<TargetConfig> & { type: 'duckdb' }>;
+  'model-paths'?: string[];
+  'seed-paths'?: string[];
+  'macro-paths'?: string[];
+  'test-paths'?: string[];
+  'target-path'?: string;
+  vars?: Record<string, unknown>;
+  models?: Record<string, unknown>;
+  seeds?: Record<string, unknown>;
+  data_tests?: Record<string, unknown>;
+  'on-run-start'?: string[];
+  'on-run-end'?: string[];
+}
+
+export interface LoadOptions {
+  projectDir?: string;
+  target?: string;
+  /** `--vars`: YAML or JSON text, or an already parsed object. */
+  vars?: string | Record<string, unknown>;
+  /** Overrides the target's thread count. */
+  threads?: number;
+}
+
+export function readProjectFile(dir: string): { file: YamlFile; config: ProjectFile } {
+  const path = join(dir, 'project.yml');
+  if (!existsSync(path)) throw new ProjectError(`no project.yml found in ${dir} (use --project-dir to point at a project)`);
+  const file = parseYaml('project.yml', readFileSync(path, 'utf8'));
+  return { file, config: validateYaml<ProjectFile>(file, projectSchema) };
+}
+
+export function resolveTarget(dir: string, file: YamlFile, config: ProjectFile, options: LoadOptions): TargetConfig {
+  const targets = config.targets ?? { dev: { type: 'duckdb' as const } };
+  const name = options.target ?? config.target ?? 'dev';
+  const raw = targets[name];
+  if (!raw) {
+    const message = `target '${name}' is not defined in targets${didYouMean(name, Object.keys(targets))}`;
+    if (options.target) throw new UsageError(message);
+    throw new ProjectError(message, positionOf(file, ['target']));
+  }
+  const path = raw.path ?? join('target', `${config.name}.duckdb`);
+  return {
+    name,
+    type: raw.type,
+    path: path === ':memory:' || isAbsolute(path) ? path : resolve(dir, path),
+    schema: raw.schema ?? 'main',
+    threads: options.threads ?? raw.threads ?? 4,
+    memory_limit: raw.memory_limit,
+    temp_directory: raw.temp_directory,
+    settings: raw.settings ?? {},
+  };
+}
+
+export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {
+  if (vars === undefined) return {};
+  if (typeof vars !== 'string') return vars;
+  let parsed: unknown;
+  try {
+    parsed = parseYamlValue(vars);
+  } catch (e) {
+    throw new UsageError(`--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--vars must be a mapping, e.g. '{events_path: data/events.json}'`);
+  return parsed as Record<string, unknown>;
+}

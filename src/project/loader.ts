@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { ProjectError, ProjectErrors } from '../errors.ts';
+import { didYouMean } from '../util/closest.ts';
+import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from './config.ts';
+import { findFiles, foldersBelow } from './files.ts';
+import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
+import { readProperties, type Described } from './properties.ts';
+import type { Materialization, ModelNode, Project, SeedFormat, SeedNode, SourceNode } from './types.ts';
+import { Renderer } from '../templating/renderer.ts';
+import { quoteIdent, sqlLiteral } from '../util/sql.ts';
+
+export type { LoadOptions } from './config.ts';
+
+const SEED_EXTENSIONS: [RegExp, SeedFormat][] = [
+  [/\.(csv|tsv)(\.gz)?$/i, 'csv'],
+  [/\.(ndjson|jsonl)(\.gz)?$/i, 'ndjson'],
+  [/\.json(\.gz)?$/i, 'json'],
+  [/\.parquet$/i, 'parquet'],
+];
+
+export function checksum(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function seedFormatOf(path: string): SeedFormat | undefined {
+  return SEED_EXTENSIONS.find(([re]) => re.test(path))?.[1];
+}
+
+function seedName(path: string): string {
+  return basename(path).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+}
+
+const isYaml = (n: string) => /\.ya?ml$/i.test(n);
+
+/** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
+export function loadProject(options: LoadOptions = {}): Project {
+  const dir = resolve(options.projectDir ?? '.');
+  const { file, config } = readProjectFile(dir);
+  const target = resolveTarget(dir, file, config, options);
+  const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
+  const modelPaths = config['model-paths'] ?? ['models'];
+  const seedPaths = config['seed-paths'] ?? ['seeds'];
+  const macroPaths = config['macro-paths'] ?? ['macros'];
+  const testPaths = config['test-paths'] ?? ['tests'];
+
+  const errors: ProjectError[] = [];
+  const collect = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (e instanceof ProjectErrors) errors.push(...e.errors);
+      else if (e instanceof ProjectError) errors.push(e);
+      else throw e;
+    }
+  };
+
+  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<typeof readProperties>;
+  collect(() => {
+    properties = readProperties(dir, findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml));
+  });
+
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8') }));
+
+  const models = new Map<string, ModelNode>();
+  const modelYaml = uniqueByName(properties.models, 'model', errors);
+  for (const path of findFiles(dir, modelPaths, (n) => n.endsWith('.sql'))) {
+    const name = basename(path, '.sql');
+    const existing = models.get(name);
+    if (existing) {
+      errors.push(new ProjectError(`duplicate model name '${name}': defined in ${existing.path} and in ${path}`, { file: path }));
+      continue;
+    }
+    const rawSql = readFileSync(join(dir, path), 'utf8');
+    const folders = foldersBelow(path, modelPaths);
+    const yaml = modelYaml.get(name);
+    const cfg = { ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS), ...(yaml?.config ?? {}) };
+    models.set(name, {
+      id: `model.${config.name}.${name}`,
+      kind: 'model',
+      name,
+      path,
+      description: yaml?.description ?? '',
+      tags: asTags(cfg.tags),
+      config: cfg,
+      columns: yaml?.columns ?? {},
+      tests: yaml?.tests ?? [],
+      dependsOn: [],
+      checksum: checksum(rawSql),
+      rawSql,
+      materialized: (cfg.materialized as Materialization) ?? 'view',
+      schema: (cfg.schema as string) ?? target.schema,
+      alias: (cfg.alias as string) ?? name,
+      enabled: cfg.enabled !== false,
+      folders,
+      refs: [],
+      sources: [],
+    });
+  }
+  for (const described of modelYaml.values()) {
+    if (!models.has(described.name)) {
+      errors.push(new ProjectError(`model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`, { file: described.file, line: described.line }));
+    }
+  }
+
+  const seeds = loadSeeds(dir, config.name, config.seeds, seedPaths, target.schema, vars, macros, uniqueByName(properties.seeds, 'seed', errors), errors);
+  const sources = loadSources(config.name, properties.sources, errors);
+
+  const singularTests = findFiles(dir, testPaths, (n) => n.endsWith('.sql')).map((path) => ({
+    name: basename(path, '.sql'),
+    path,
+    rawSql: readFileSync(join(dir, path), 'utf8'),
+  }));
+
+  if (errors.length > 0) throw new ProjectErrors(errors);
+  return {
+    name: config.name,
+    dir,
+    target,
+    targetPath: resolve(dir, config['target-path'] ?? 'target'),
+    vars,
+    modelPaths,
+    seedPaths,
+    macroPaths,
+    testPaths,
+    models,
+    seeds,
+    sources,
+    macros,
+    unitTests: properties.unitTests,
+    singularTests,
+    testConfig: config.data_tests ?? {},
+    onRunStart: config['on-run-start'] ?? [],
+    onRunEnd: config['on-run-end'] ?? [],
+  };
+}
+
+function uniqueByName(entries: Described[], kind: string, errors: ProjectError[]): Map<string, Described> {
+  const byName = new Map<string, Described>();
+  for (const e of entries) {
+    const previous = byName.get(e.name);
+    if (previous) errors.push(new ProjectError(`${kind} '${e.name}' is described twice: also in ${previous.file}:${previous.line}`, { file: e.file, line: e.line }));
+    else byName.set(e.name, e);
+  }
+  return byName;
+}
+
+function loadSeeds(
+  dir: string,
+  projectName: string,
+  tree: Record<string, unknown> | undefined,
+  seedPaths: string[],
+  defaultSchema: string,
+  vars: Record<string, unknown>,
+  macros: { path: string; text: string }[],
+  described: Map<string, Described>,
+  errors: ProjectError[],
+): Map<string, SeedNode> {
+  const seeds = new Map<string, SeedNode>();
+  const files = findFiles(dir, seedPaths, (n) => seedFormatOf(n) !== undefined);
+  const pathsByName = new Map<string, string>();
+  for (const path of files) {
+    const name = seedName(path);
+    const previous = pathsByName.get(name);
+    if (previous) errors.push(new ProjectError(`duplicate seed name '${name}': ${previous} and ${path}`, { file: path }));
+    else pathsByName.set(name, path);
+  }
+  // A seed can also be declared in YAML only, with its data file given by `path` (e.g. a var).
+  for (const d of described.values()) if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
+
+  let renderer: Renderer | undefined;
+  for (const [name, path] of pathsByName) {
+    const yaml = described.get(name);
+    const folders = path ? foldersBelow(path, seedPaths) : [];
+    const cfg = { ...folderConfig(tree, projectName, folders, SEED_CONFIG_KEYS), ...(yaml?.config ?? {}) };
+    let file = path ? join(dir, path) : '';
+    if (typeof cfg.path === 'string') {
+      // Seed paths may use var(), so an analyst can point the project at a fresh export.
+      renderer ??= new Renderer({ vars, target: { name: '', schema: defaultSchema, type: 'duckdb' }, macros });
+      const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
+      try {
+        const rendered = renderer.render(cfg.path, { path: where.file, ref: () => '', source: () => '' }).trim();
+        file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
+      } catch (e) {
+        errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
+        continue;
+      }
+      if (!existsSync(file)) {
+        errors.push(new ProjectError(`seed '${name}': data file not found: ${file}`, where));
+        continue;
+      }
+    }
+    const format = (cfg.format as SeedFormat) ?? seedFormatOf(file);
+    if (!format) {
+      errors.push(new ProjectError(`seed '${name}': cannot tell the format of ${file}; set config.format (csv, json, ndjson, parquet, json_records)`, { file: yaml?.file ?? path }));
+      continue;
+    }
+    const content = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
+    seeds.set(name, {
+      id: `seed.${projectName}.${name}`,
+      kind: 'seed',
+      name,
+      path: path || yaml!.file,
+      description: yaml?.description ?? '',
+      tags: asTags(cfg.tags),
+      config: cfg,
+      columns: yaml?.columns ?? {},
+      tests: yaml?.tests ?? [],
+      dependsOn: [],
+      checksum: checksum(content),
+      file,
+      format,
+      schema: (cfg.schema as string) ?? defaultSchema,
+      alias: (cfg.alias as string) ?? name,
+      enabled: cfg.enabled !== false,
+      columnTypes: (cfg.column_types as Record<string, string>) ?? {},
+      header: cfg.header !== false,
+      delimiter: cfg.delimiter as string | undefined,
+      quote: cfg.quote as string | undefined,
+      folders,
+    });
+  }
+  for (const d of described.values()) {
+    if (!seeds.has(d.name) && !errors.some((e) => e.message.includes(`seed '${d.name}'`))) {
+      errors.push(new ProjectError(`seed '${d.name}' is described here but has no data file in ${seedPaths.join(', ')}${didYouMean(d.name, pathsByName.keys())}`, { file: d.file, line: d.line }));
+    }
+  }
+  return seeds;
+}
+
+const READERS: Record<string, string> = { csv: 'read_csv', json: 'read_json', ndjson: 'read_json', parquet: 'read_parquet' };
+
+function loadSources(projectName: string, described: ReturnType<typeof readProperties>['sources'], errors: ProjectError[]): Map<string, SourceNode> {
+  const sources = new Map<string, SourceNode>();
+  for (const s of described) {
+    const key = `${s.sourceName}.${s.name}`;
+    if (sources.has(key)) {
+      errors.push(new ProjectError(`source table '${key}' is declared twice`, { file: s.file, line: s.line }));
+      continue;
+    }
+    let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
+    if (s.externalLocation) {
+      const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
+      const options = Object.entries(s.options).map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`).join('');
+      relation = `${READERS[format]}(${sqlLiteral(s.externalLocation)}${options})`;
+    }
+    sources.set(key, {
+      id: `source.${projectName}.${key}`,
+      kind: 'source',
+      name: key,
+      path: s.file,
+      description: s.description || s.sourceDescription,
+      tags: [],
+      config: {},
+      columns: s.columns,
+      tests: s.tests,
+      dependsOn: [],
+      checksum: '',
+      sourceName: s.sourceName,
+      tableName: s.name,
+      relation,
+      loadedAtField: s.loadedAtField,
+    });
+  }
+  return sources;
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ProjectError } from '../errors.ts';
+import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
+import { propertiesSchema } from './schemas.ts';
+import type { ColumnSpec, TestDeclaration, UnitTestSpec } from './types.ts';
+
+interface RawColumn {
+  name: string;
+  description?: string;
+  data_type?: string;
+  meta?: Record<string, unknown>;
+  data_tests?: unknown[];
+  tests?: unknown[];
+}
+
+interface RawEntry {
+  name: string;
+  description?: string;
+  config?: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+  columns?: RawColumn[];
+  data_tests?: unknown[];
+  tests?: unknown[];
+}
+
+interface RawSource {
+  name: string;
+  description?: string;
+  schema?: string;
+  external_location?: string;
+  meta?: Record<string, unknown>;
+  tables?: (RawEntry & { identifier?: string; external_location?: string; format?: string; options?: Record<string, unknown>; loaded_at_field?: string })[];
+}
+
+interface PropertiesFile {
+  models?: RawEntry[];
+  seeds?: RawEntry[];
+  sources?: RawSource[];
+  unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
+}
+
+/** One described model, seed or source table, with its columns and tests resolved. */
+export interface Described {
+  name: string;
+  description: string;
+  config: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  columns: Record<string, ColumnSpec>;
+  tests: TestDeclaration[];
+  file: string;
+  line?: number;
+}
+
+export interface DescribedSource extends Omit<Described, 'config'> {
+  sourceName: string;
+  schema: string;
+  identifier: string;
+  externalLocation?: string;
+  format?: string;
+  options: Record<string, unknown>;
+  loadedAtField?: string;
+  sourceDescription: string;
+}
+
+export interface Properties {
+  models: Described[];
+  seeds: Described[];
+  sources: DescribedSource[];
+  unitTests: UnitTestSpec[];
+}
+
+/** Config keys that dbt lets users write beside a test's arguments. */
+const TEST_CONFIG_KEYS = ['severity', 'where', 'error_if', 'warn_if', 'limit', 'store_failures', 'enabled', 'tags', 'schema', 'meta'];
+
+export function readProperties(projectDir: string, paths: string[]): Properties {
+  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  for (const path of paths) {
+    const file = parseYaml(path, readFileSync(join(projectDir, path), 'utf8'));
+    const props = validateYaml<PropertiesFile>(file, propertiesSchema);
+    props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
+    props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
+    props.sources?.forEach((src, i) =>
+      src.tables?.forEach((t, j) => {
+        const d = describe(file, t, ['sources', i, 'tables', j]);
+        const location = t.external_location ?? src.external_location?.replace(/\{name\}/g, t.identifier ?? t.name);
+        result.sources.push({
+          ...d,
+          sourceName: src.name,
+          sourceDescription: src.description ?? '',
+          schema: src.schema ?? src.name,
+          identifier: t.identifier ?? t.name,
+          externalLocation: location,
+          format: t.format,
+          options: t.options ?? {},
+          loadedAtField: t.loaded_at_field,
+        });
+      }),
+    );
+    props.unit_tests?.forEach((u, i) => result.unitTests.push({ ...u, given: u.given ?? [], file: path, line: positionOf(file, ['unit_tests', i]).line }));
+  }
+  return result;
+}
+
+function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
+  const columns: Record<string, ColumnSpec> = {};
+  const tests = parseTests(file, entry.data_tests ?? entry.tests, [...at, entry.data_tests ? 'data_tests' : 'tests']);
+  entry.columns?.forEach((c, k) => {
+    columns[c.name] = { name: c.name, description: c.description ?? '', data_type: c.data_type, meta: c.meta ?? {} };
+    const colPath = [...at, 'columns', k, c.data_tests ? 'data_tests' : 'tests'];
+    tests.push(...parseTests(file, c.data_tests ?? c.tests, colPath, c.name));
+  });
+  return {
+    name: entry.name,
+    description: entry.description ?? '',
+    config: { ...(entry.config ?? {}), ...(entry.meta ? { meta: entry.meta } : {}) },
+    meta: entry.meta ?? {},
+    columns,
+    tests,
+    file: file.path,
+    line: positionOf(file, at).line,
+  };
+}
+
+/**
+ * Accepts every way dbt users write a test: `- not_null`, `- accepted_values: {values: [..]}`,
+ * dbt 1.8's `{arguments: {..}, config: {..}}`, and config keys mixed in with the arguments.
+ */
+function parseTests(file: YamlFile, raw: unknown[] | undefined, at: (string | number)[], column?: string): TestDeclaration[] {
+  return (raw ?? []).map((item, i) => {
+    const position = positionOf(file, [...at, i]);
+    if (typeof item === 'string') return { test: item, args: {}, config: {}, column, file: file.path, line: position.line };
+    const entries = Object.entries(item as Record<string, unknown>);
+    if (entries.length !== 1) {
+      throw new ProjectError(`a test must be a name or a single-key mapping {test_name: {arguments}}, got keys: ${entries.map(([k]) => k).join(', ')}`, position);
+    }
+    const [test, body] = entries[0];
+    if (body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new ProjectError(`test '${test}' must be given a mapping of arguments`, position);
+    }
+    const { arguments: explicitArgs, config: explicitConfig, name, ...rest } = (body ?? {}) as Record<string, unknown>;
+    const args: Record<string, unknown> = { ...((explicitArgs as object) ?? {}) };
+    const config: Record<string, unknown> = { ...((explicitConfig as object) ?? {}) };
+    for (const [k, v] of Object.entries(rest)) (TEST_CONFIG_KEYS.includes(k) ? config : args)[k] = v;
+    return { test, args, config, name: name as string | undefined, column, file: file.path, line: position.line };
+  });
+}

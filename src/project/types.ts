@@ -1,0 +1,139 @@
+/** The shapes the rest of duckflow sees once a project is loaded. */
+
+export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental';
+export type NodeKind = 'model' | 'seed' | 'source' | 'test';
+export type SeedFormat = 'csv' | 'json' | 'ndjson' | 'parquet' | 'json_records';
+
+export interface TargetConfig {
+  name: string;
+  type: 'duckdb';
+  /** Absolute path of the database file, or ':memory:'. */
+  path: string;
+  schema: string;
+  threads: number;
+  memory_limit?: string;
+  temp_directory?: string;
+  settings: Record<string, string | number | boolean>;
+}
+
+export interface ColumnSpec {
+  name: string;
+  description: string;
+  data_type?: string;
+  meta: Record<string, unknown>;
+}
+
+/** A data test as declared in YAML, before it is turned into an executable test node. */
+export interface TestDeclaration {
+  /** Generic test name, e.g. `not_null` or `accepted_values`. */
+  test: string;
+  args: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** Explicit `name:` given by the user, if any. */
+  name?: string;
+  column?: string;
+  /** Where the declaration stands, for errors. */
+  file: string;
+  line?: number;
+}
+
+interface NodeCommon {
+  /** Unique id, dbt style: `model.<project>.<name>`. */
+  id: string;
+  kind: NodeKind;
+  name: string;
+  /** File the node comes from, relative to the project directory. */
+  path: string;
+  description: string;
+  tags: string[];
+  /** Merged config: project folder config, then YAML, then in-file `config()`. */
+  config: Record<string, unknown>;
+  columns: Record<string, ColumnSpec>;
+  tests: TestDeclaration[];
+  dependsOn: string[];
+  checksum: string;
+}
+
+export interface ModelNode extends NodeCommon {
+  kind: 'model';
+  rawSql: string;
+  materialized: Materialization;
+  schema: string;
+  /** Relation name in the database (`alias` config or the model name). */
+  alias: string;
+  enabled: boolean;
+  /** The model's folders below its model path, e.g. ['staging']; drives folder config. */
+  folders: string[];
+  /** Source line of every `ref('x')` call, for "unknown ref" errors. */
+  refs: { name: string; line: number }[];
+  sources: { source: string; table: string; line: number }[];
+}
+
+export interface SeedNode extends NodeCommon {
+  kind: 'seed';
+  /** Absolute path of the data file (after any `path` override). */
+  file: string;
+  format: SeedFormat;
+  schema: string;
+  alias: string;
+  enabled: boolean;
+  columnTypes: Record<string, string>;
+  header: boolean;
+  delimiter?: string;
+  quote?: string;
+  folders: string[];
+}
+
+export interface SourceNode extends NodeCommon {
+  kind: 'source';
+  sourceName: string;
+  tableName: string;
+  /** SQL that reads the source: a quoted relation or a DuckDB reader call. */
+  relation: string;
+  loadedAtField?: string;
+}
+
+export type ExecutableNode = ModelNode | SeedNode;
+export type ProjectNode = ModelNode | SeedNode | SourceNode;
+
+export interface MacroFile {
+  path: string;
+  text: string;
+}
+
+/** A unit test entry from YAML, dbt 1.8 format; executed by testing/unit. */
+export interface UnitTestSpec {
+  name: string;
+  model: string;
+  description?: string;
+  given: { input: string; format?: string; rows?: unknown; fixture?: string }[];
+  expect: { format?: string; rows?: unknown; fixture?: string };
+  overrides?: Record<string, unknown>;
+  file: string;
+  line?: number;
+}
+
+export interface Project {
+  name: string;
+  /** Absolute project directory. */
+  dir: string;
+  target: TargetConfig;
+  targetPath: string;
+  vars: Record<string, unknown>;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  testPaths: string[];
+  models: Map<string, ModelNode>;
+  seeds: Map<string, SeedNode>;
+  /** Keyed `source_name.table_name`. */
+  sources: Map<string, SourceNode>;
+  macros: MacroFile[];
+  unitTests: UnitTestSpec[];
+  /** Singular data tests: SQL files under test paths. */
+  singularTests: { name: string; path: string; rawSql: string }[];
+  /** Folder config for data tests, from project.yml. */
+  testConfig: Record<string, unknown>;
+  onRunStart: string[];
+  onRunEnd: string[];
+}

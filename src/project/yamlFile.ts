@@ -1,0 +1,143 @@
+import { Ajv, type ErrorObject, type AnySchema } from 'ajv';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { ProjectError, ProjectErrors, type Position } from '../errors.ts';
+import { closest } from '../util/closest.ts';
+import { projectSchema, propertiesSchema } from './schemas.ts';
+
+/** A parsed YAML file that still knows where every key and value came from. */
+export interface YamlFile {
+  /** Path as shown to the user (relative to the project). */
+  path: string;
+  doc: Document;
+  lines: LineCounter;
+  value: unknown;
+}
+
+export function parseYaml(path: string, text: string): YamlFile {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ProjectErrors(
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return new ProjectError(`invalid YAML: ${firstLine(e.message)}`, { file: path, line, column: col });
+      }),
+    );
+  }
+  return { path, doc, lines, value: doc.toJS() ?? {} };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+/**
+ * Where a key path points in the file. With `key`, the position of the last key itself (for
+ * "unknown key" errors); otherwise of its value. Falls back to the nearest existing ancestor.
+ */
+export function positionOf(file: YamlFile, path: (string | number)[], key = false): Position {
+  let node: unknown = file.doc.contents;
+  let offset = 0;
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      const keyNode = pair.key as Node;
+      offset = key && segment === path[path.length - 1] ? keyNode.range![0] : ((pair.value as Node | null)?.range?.[0] ?? keyNode.range![0]);
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
+      node = node.items[segment];
+      offset = (node as Node).range![0];
+    } else break;
+  }
+  const { line, col } = file.lines.linePos(offset);
+  return { file: file.path, line, column: col };
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+ajv.addSchema([projectSchema, propertiesSchema]);
+const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
+
+/** Validate a YAML file against a JSON Schema; every violation becomes an error at its line. */
+export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
+  let validate = validators.get(schema);
+  if (!validate) {
+    const id = (schema as { $id?: string }).$id;
+    validate = (id && ajv.getSchema(id)) || ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  if (!validate(file.value)) {
+    const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(file, schema, e));
+    throw new ProjectErrors(dedupe(errors));
+  }
+  return file.value as T;
+}
+
+/** anyOf/oneOf report every branch's complaint; keep the summary unless a branch explains more. */
+function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
+  const hasSpecific = (e: ErrorObject) => errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !['anyOf', 'oneOf'].includes(o.keyword));
+  return errors.filter((e) => !(['anyOf', 'oneOf'].includes(e.keyword) && hasSpecific(e)));
+}
+
+function dedupe(errors: ProjectError[]): ProjectError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
+}
+
+function instancePath(e: ErrorObject): (string | number)[] {
+  if (!e.instancePath) return [];
+  return e.instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function keyPath(path: (string | number)[]): string {
+  return path.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '') || '(top level)';
+}
+
+function resolveSchemaPath(root: object, schemaPath: string): unknown {
+  let node: unknown = root;
+  for (const s of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    node = (node as Record<string, unknown> | undefined)?.[s.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
+}
+
+function toProjectError(file: YamlFile, schema: object, e: ErrorObject): ProjectError {
+  const path = instancePath(e);
+  const where = keyPath(path);
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const unknownKey = String(params.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      const suggestion = closest(unknownKey, known);
+      const full = [...path, unknownKey];
+      return new ProjectError(
+        `${keyPath(full)}: unknown key '${unknownKey}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${known.join(', ')}`,
+        positionOf(file, full, true),
+      );
+    }
+    case 'type': {
+      // A folder map accepts any key as a sub-folder; a scalar there is really a mistyped config key.
+      if (params.type === 'object' && /\/additionalProperties\/type$/.test(e.schemaPath)) {
+        const parent = resolveSchemaPath(schema, e.schemaPath.replace(/\/additionalProperties\/type$/, '')) as { properties?: object };
+        const known = Object.keys(parent?.properties ?? {});
+        const name = String(path[path.length - 1]);
+        const suggestion = closest(name.replace(/^\+/, ''), known);
+        if (suggestion) return new ProjectError(`${where}: unknown config key '${name}' (did you mean '${suggestion}'?)`, positionOf(file, path, true));
+      }
+      return new ProjectError(`${where} must be ${params.type}`, positionOf(file, path));
+    }
+    case 'enum':
+      return new ProjectError(`${where} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`, positionOf(file, path));
+    case 'required':
+      return new ProjectError(`${where}: missing required key '${params.missingProperty}'`, positionOf(file, path, true));
+    case 'const':
+      return new ProjectError(`${where} must be ${JSON.stringify(params.allowedValue)}`, positionOf(file, path));
+    default:
+      return new ProjectError(`${where} ${e.message}`, positionOf(file, path));
+  }
+}

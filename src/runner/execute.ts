@@ -1,0 +1,278 @@
+import { resolve } from 'node:path';
+import { DuckDBAdapter } from '../adapters/duckdb.ts';
+import type { Adapter } from '../adapters/types.ts';
+import { buildManifest, writeJson } from '../artifacts/manifest.ts';
+import { buildRunResults } from '../artifacts/runResults.ts';
+import { Compiler, relationName, type CompiledSql } from '../compile/compiler.ts';
+import type { GraphNode } from '../graph/resolve.ts';
+import { select } from '../graph/selector.ts';
+import { materializeIncremental } from '../materializations/incremental.ts';
+import { NodeSqlError } from '../materializations/sqlError.ts';
+import { materializeTable } from '../materializations/table.ts';
+import type { MaterializeResult } from '../materializations/types.ts';
+import { materializeView } from '../materializations/view.ts';
+import type { LoadOptions } from '../project/loader.ts';
+import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import { writeJunitXml } from '../testing/junit.ts';
+import { runDataTest } from '../testing/run.ts';
+import type { TestNode } from '../testing/types.ts';
+import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
+import { schedule } from './scheduler.ts';
+import { openSession, type Session } from './session.ts';
+
+export type RunCommand = 'build' | 'run' | 'seed' | 'test';
+
+export interface RunOptions extends LoadOptions {
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  onEvent?: EventSink;
+  signal?: AbortSignal;
+  /** Also write the results as JUnit XML here. */
+  junitXml?: string;
+}
+
+export interface RunReport {
+  command: RunCommand;
+  invocationId: string;
+  success: boolean;
+  results: NodeResult[];
+  seconds: number;
+  /** Seconds spent inside database statements: the rest is duckflow's own overhead. */
+  dbSeconds: number;
+  session: Session;
+}
+
+const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
+  build: ['seed', 'model', 'test'],
+  run: ['model'],
+  seed: ['seed'],
+  test: ['test'],
+};
+
+/** The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes. */
+export function runSet(session: Session, command: RunCommand, options: Pick<RunOptions, 'select' | 'exclude'>): string[] {
+  const { graph } = session;
+  const selected = select(graph, options.select, options.exclude);
+  const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
+  const kinds = KINDS[command];
+  const executable = (n: GraphNode) => kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
+  const chosen = graph.nodes().filter((n) => {
+    if (!executable(n)) return false;
+    if (selected.has(n.id)) return true;
+    // dbt's eager indirect selection: a test runs when anything it tests is selected.
+    return n.kind === 'test' && !excluded.has(n.id) && n.dependsOn.some((p) => selected.has(p));
+  });
+  return graph.topoOrder(chosen.map((n) => n.id));
+}
+
+/**
+ * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
+ * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics).
+ */
+export function waitGraph(session: Session, ids: string[]): Map<string, string[]> {
+  const { graph } = session;
+  const running = new Set(ids);
+  const memo = new Map<string, Set<string>>();
+  const nearest = (id: string): Set<string> => {
+    let found = memo.get(id);
+    if (found) return found;
+    found = new Set();
+    for (const p of graph.parents(id)) {
+      if (running.has(p)) found.add(p);
+      else for (const a of nearest(p)) found.add(a);
+    }
+    memo.set(id, found);
+    return found;
+  };
+  const testsOf = new Map<string, string[]>();
+  for (const id of ids) {
+    const n = graph.get(id);
+    if (n.kind === 'test' && n.attachedTo) testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
+  }
+  const waits = new Map<string, string[]>();
+  for (const id of ids) {
+    const deps = new Set(nearest(id));
+    if (graph.get(id).kind !== 'test') for (const d of [...deps]) for (const t of testsOf.get(d) ?? []) deps.add(t);
+    waits.set(id, [...deps]);
+  }
+  return waits;
+}
+
+async function existingRelations(adapter: Adapter): Promise<Set<string>> {
+  return adapter.withConnection(async (conn) => {
+    const { rows } = await conn.query(`select table_schema, table_name from information_schema.tables`);
+    return new Set(rows.map((r) => `${adapter.quote(String(r.table_schema))}.${adapter.quote(String(r.table_name))}`));
+  });
+}
+
+export async function execute(command: RunCommand, options: RunOptions = {}): Promise<RunReport> {
+  const session = openSession(options);
+  const { project, graph } = session;
+  const emit: EventSink = options.onEvent ?? (() => undefined);
+  const ids = runSet(session, command, options);
+  const started = performance.now();
+  emit({ type: 'run_started', command, invocationId: session.invocationId, target: project.target.name, total: ids.length });
+
+  const adapter = await DuckDBAdapter.open(project.target);
+  const onAbort = () => adapter.interruptAll();
+  options.signal?.addEventListener('abort', onAbort);
+  const results: NodeResult[] = [];
+  try {
+    const existing = await existingRelations(adapter);
+    const incremental = new Set(
+      [...project.models.values()].filter((m) => m.materialized === 'incremental' && !options.fullRefresh && existing.has(relationName(m))).map((m) => m.id),
+    );
+    const compiler = new Compiler(project, session.renderer, incremental);
+    for (const id of ids) {
+      const n = graph.get(id);
+      if (n.kind === 'test') compiler.record(n.compiledPath, n.sql);
+    }
+    await createSchemas(adapter, project, ids.map((id) => graph.get(id)));
+
+    const total = ids.length;
+    const record = (r: NodeResult) => {
+      results.push(r);
+      emit({ type: 'node_finished', index: results.length, total, result: r });
+    };
+    await schedule({
+      waitsFor: waitGraph(session, ids),
+      concurrency: project.target.threads,
+      signal: options.signal,
+      run: async (id) => {
+        const result = await runNode(graph.get(id), { adapter, compiler, project, session, fullRefresh: !!options.fullRefresh, existing });
+        record(result);
+        return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
+      },
+      onSkip: (id, because) => {
+        const node = graph.get(id);
+        const now = new Date().toISOString();
+        const reason = because === 'run was interrupted' ? because : `upstream ${graph.get(because).name} failed`;
+        record({ id, name: node.name, kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'), status: 'skipped', message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
+      },
+    });
+    compiler.writeCompiled();
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await adapter.close();
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const success = !results.some((r) => isFailure(r.status)) && !options.signal?.aborted;
+  writeJson(project.targetPath, 'manifest.json', buildManifest(project, graph, session.invocationId));
+  writeJson(
+    project.targetPath,
+    'run_results.json',
+    buildRunResults({ command, invocationId: session.invocationId, startedAt: session.startedAt, seconds, dbSeconds: adapter.stats.seconds, success, results, argv: { select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, target: project.target.name } }),
+  );
+  if (options.junitXml) writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
+  emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
+  return { command, invocationId: session.invocationId, success, results, seconds, dbSeconds: adapter.stats.seconds, session };
+}
+
+async function createSchemas(adapter: Adapter, project: Project, nodes: GraphNode[]): Promise<void> {
+  const schemas = new Set<string>([project.target.schema]);
+  for (const n of nodes) {
+    if (n.kind === 'model' || n.kind === 'seed') schemas.add(n.schema);
+    if (n.kind === 'test' && n.config.store_failures) schemas.add(n.config.schema);
+  }
+  // Serially, before anything runs: concurrent CREATE SCHEMA statements conflict in DuckDB.
+  await adapter.withConnection(async (conn) => {
+    for (const s of schemas) await conn.run(`create schema if not exists ${adapter.quote(s)}`);
+  });
+}
+
+interface NodeContext {
+  adapter: Adapter;
+  compiler: Compiler;
+  project: Project;
+  session: Session;
+  fullRefresh: boolean;
+  existing: Set<string>;
+}
+
+function detailOf(node: GraphNode): string {
+  if (node.kind === 'model') return node.materialized;
+  if (node.kind === 'seed') return node.format;
+  if (node.kind === 'test') return node.testType === 'generic' ? (node.declaration?.test ?? 'test') : 'singular';
+  return node.kind;
+}
+
+async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
+  const startedAt = new Date();
+  const base = { id: node.id, name: node.name, detail: detailOf(node) };
+  const finish = (partial: Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'> & { kind?: NodeResult['kind'] }): NodeResult => {
+    const completedAt = new Date();
+    return {
+      kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'),
+      ...base,
+      ...partial,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      seconds: (completedAt.getTime() - startedAt.getTime()) / 1000,
+    };
+  };
+  try {
+    if (node.kind === 'test') return finish(await runTestNode(node, ctx));
+    if (node.kind !== 'model' && node.kind !== 'seed') throw new Error(`${node.kind} nodes are not executed`);
+    const outcome = await materialize(node, ctx);
+    return finish({ status: 'success', message: outcome.message, rows: outcome.rows, compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : undefined });
+  } catch (e) {
+    const err = e as Error;
+    return finish({
+      status: 'error',
+      message: err instanceof NodeSqlError ? err.message : `${node.path}: ${err.message}`,
+      file: err instanceof NodeSqlError ? err.file : node.path,
+      line: err instanceof NodeSqlError ? err.line : undefined,
+      compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : node.kind === 'test' ? ctx.compiler.compiledPath(node.compiledPath) : undefined,
+    });
+  }
+}
+
+async function materialize(node: ModelNode | SeedNode, ctx: NodeContext): Promise<MaterializeResult> {
+  const { adapter, compiler } = ctx;
+  const compiled: CompiledSql =
+    node.kind === 'seed'
+      ? { sql: await adapter.seedSelect(node), sourcePath: node.path, sourceText: '', sourceLine: (l) => l }
+      : compiler.compileModel(node);
+  return adapter.withConnection(async (conn) => {
+    const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
+    if (node.kind === 'seed') {
+      const r = await materializeTable(mctx);
+      return { ...r, message: `seed ${r.message.replace(/^table /, '')}` };
+    }
+    switch (node.materialized) {
+      case 'view':
+        return materializeView(mctx);
+      case 'table':
+        return materializeTable(mctx);
+      case 'incremental': {
+        const uniqueKey = node.config.unique_key;
+        return materializeIncremental({
+          ...mctx,
+          exists: ctx.existing.has(relationName(node)),
+          fullRefresh: ctx.fullRefresh,
+          uniqueKey: uniqueKey === undefined ? [] : [uniqueKey].flat().map(String),
+        });
+      }
+      default:
+        throw new Error(`ephemeral models are inlined into their dependents, not built`);
+    }
+  });
+}
+
+async function runTestNode(test: TestNode, ctx: NodeContext): Promise<Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>> {
+  const outcome = await ctx.adapter.withConnection((conn) => runDataTest(ctx.adapter, conn, test, ctx.session.invocationId));
+  return {
+    status: outcome.status,
+    message: outcome.message,
+    failures: outcome.failures,
+    sample: outcome.sample.rows.length ? outcome.sample : undefined,
+    compiledPath: ctx.compiler.compiledPath(test.compiledPath),
+    file: test.path,
+    line: test.line,
+    column: test.column,
+    attachedTo: test.attachedTo,
+    storedIn: outcome.storedIn,
+  };
+}

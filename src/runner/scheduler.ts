@@ -1,0 +1,81 @@
+export type Outcome = 'ok' | 'failed' | 'skipped';
+
+export interface ScheduledResult<R> {
+  id: string;
+  outcome: Outcome;
+  result?: R;
+  /** Why a node was skipped: the failed node upstream. */
+  skippedBecause?: string;
+}
+
+export interface ScheduleOptions<R> {
+  /** Node ids to run, each with the ids (within this set) it must wait for. */
+  waitsFor: Map<string, string[]>;
+  concurrency: number;
+  run(id: string): Promise<{ outcome: 'ok' | 'failed'; result: R }>;
+  onSkip?(id: string, because: string): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs nodes as soon as everything they wait for has succeeded, up to `concurrency` at once.
+ * A failure skips everything downstream of it; the rest of the graph carries on (dbt's
+ * semantics). After an abort nothing new starts, and what has not run is skipped.
+ */
+export async function schedule<R>(options: ScheduleOptions<R>): Promise<ScheduledResult<R>[]> {
+  const { waitsFor, concurrency, signal } = options;
+  const dependents = new Map<string, string[]>();
+  const remaining = new Map<string, number>();
+  for (const [id, deps] of waitsFor) {
+    remaining.set(id, deps.length);
+    for (const d of deps) {
+      if (!dependents.has(d)) dependents.set(d, []);
+      dependents.get(d)!.push(id);
+    }
+  }
+  const results = new Map<string, ScheduledResult<R>>();
+  const ready = [...waitsFor.keys()].filter((id) => remaining.get(id) === 0);
+  let running = 0;
+
+  const skip = (id: string, because: string) => {
+    if (results.has(id)) return;
+    results.set(id, { id, outcome: 'skipped', skippedBecause: because });
+    options.onSkip?.(id, because);
+    for (const d of dependents.get(id) ?? []) skip(d, because);
+  };
+
+  await new Promise<void>((done) => {
+    const pump = () => {
+      if (signal?.aborted) {
+        for (const id of waitsFor.keys()) if (!results.has(id) && !ready.includes(id)) skip(id, 'run was interrupted');
+        for (const id of ready.splice(0)) skip(id, 'run was interrupted');
+      }
+      while (running < concurrency && ready.length > 0) {
+        const id = ready.shift()!;
+        running++;
+        options
+          .run(id)
+          .then(
+            ({ outcome, result }) => ({ id, outcome, result }) as ScheduledResult<R>,
+            (error: unknown) => ({ id, outcome: 'failed', result: error as R }) as ScheduledResult<R>,
+          )
+          .then((r) => {
+            running--;
+            results.set(id, r);
+            for (const d of dependents.get(id) ?? []) {
+              if (r.outcome === 'failed') skip(d, id);
+              else if (!results.has(d)) {
+                const left = remaining.get(d)! - 1;
+                remaining.set(d, left);
+                if (left === 0) ready.push(d);
+              }
+            }
+            pump();
+          });
+      }
+      if (running === 0 && ready.length === 0) done();
+    };
+    pump();
+  });
+  return [...waitsFor.keys()].map((id) => results.get(id) ?? { id, outcome: 'skipped', skippedBecause: 'never became ready' });
+}

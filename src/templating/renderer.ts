@@ -1,0 +1,160 @@
+import nunjucks from 'nunjucks';
+import { ProjectError } from '../errors.ts';
+import type { MacroFile } from '../project/types.ts';
+
+/** What a template can reach while one model (or test, or seed path) is rendered. */
+export interface RenderScope {
+  path: string;
+  ref(name: string): string;
+  source(sourceName: string, tableName: string): string;
+  config?(values: Record<string, unknown>): void;
+  /** The relation being built (`{{ this }}`). */
+  self?: string;
+  isIncremental?: boolean;
+  /** Extra template variables, e.g. a generic test's arguments. */
+  locals?: Record<string, unknown>;
+}
+
+export interface RenderOptions {
+  vars: Record<string, unknown>;
+  target: { name: string; schema: string; type: string };
+  macros: MacroFile[];
+}
+
+const BUILTINS = ['ref', 'source', 'config', 'var', 'env_var', 'is_incremental', 'this', 'target', 'return', 'log'];
+
+/** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
+function splitKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
+  const last = args[args.length - 1] as Record<string, unknown> | undefined;
+  if (last && typeof last === 'object' && '__keywords' in last) {
+    const { __keywords: _, ...keywords } = last;
+    return { positional: args.slice(0, -1), keywords };
+  }
+  return { positional: args, keywords: {} };
+}
+
+/**
+ * Jinja-compatible rendering (nunjucks) with dbt's context functions. Rendering is synchronous,
+ * so one scope at a time is current; globals and macros read it, which lets macros call ref().
+ */
+export class Renderer {
+  private readonly env: nunjucks.Environment;
+  private scope: RenderScope | undefined;
+  readonly macroNames: string[] = [];
+
+  constructor(options: RenderOptions) {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    const current = () => {
+      if (!this.scope) throw new Error('ref/source/config called outside a render');
+      return this.scope;
+    };
+    const vars = options.vars;
+    this.env.addGlobal('ref', (...args: unknown[]) => current().ref(String(args[args.length === 2 ? 1 : 0])));
+    this.env.addGlobal('source', (s: string, t: string) => current().source(String(s), String(t)));
+    this.env.addGlobal('config', (...args: unknown[]) => {
+      const { positional, keywords } = splitKeywords(args);
+      current().config?.({ ...((positional[0] as object) ?? {}), ...keywords });
+      return '';
+    });
+    this.env.addGlobal('var', (name: string, ...rest: unknown[]) => {
+      if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
+      if (rest.length > 0) return rest[0];
+      throw new Error(`var('${name}') is not defined in project.yml vars or --vars, and has no default`);
+    });
+    this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) => {
+      const value = process.env[name];
+      if (value !== undefined) return value;
+      if (rest.length > 0) return rest[0];
+      throw new Error(`env_var('${name}') is not set and has no default`);
+    });
+    this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
+    this.env.addGlobal('target', options.target);
+    this.env.addGlobal('log', () => '');
+    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', { get: () => this.scope?.self ?? '', enumerable: true });
+    this.loadMacros(options.macros);
+  }
+
+  /** Every `{% macro %}` (and dbt `{% test %}` block, as `test_<name>`) becomes a global. */
+  private loadMacros(files: MacroFile[]): void {
+    const definedIn = new Map<string, string>();
+    for (const file of files) {
+      const text = file.text
+        .replace(/\{%(-?)\s*test\s+(\w+)\s*\(/g, '{%$1 macro test_$2(')
+        .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+      let exported: Record<string, unknown>;
+      try {
+        const template = new nunjucks.Template(text, this.env, file.path, true);
+        exported = getExportedSync(template);
+      } catch (e) {
+        throw templateError(e, file.path);
+      }
+      for (const [name, macro] of Object.entries(exported)) {
+        if (BUILTINS.includes(name)) throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, { file: file.path });
+        const previous = definedIn.get(name);
+        if (previous) throw new ProjectError(`macro '${name}' is defined twice: in ${previous} and in ${file.path}`, { file: file.path });
+        definedIn.set(name, file.path);
+        this.macroNames.push(name);
+        this.env.addGlobal(name, (...args: unknown[]) => {
+          const out = (macro as (...a: unknown[]) => unknown)(...args);
+          return out === undefined ? '' : String(out);
+        });
+      }
+    }
+  }
+
+  hasMacro(name: string): boolean {
+    return this.macroNames.includes(name);
+  }
+
+  /** Call a macro directly, e.g. a custom generic test, with keyword arguments. */
+  callMacro(name: string, scope: RenderScope, kwargs: Record<string, unknown>): string {
+    return this.withScope(scope, () => {
+      const fn = this.env.getGlobal(name) as (...a: unknown[]) => string;
+      return fn(Object.assign({ __keywords: true }, kwargs));
+    });
+  }
+
+  render(text: string, scope: RenderScope): string {
+    return this.withScope(scope, () => new nunjucks.Template(text, this.env, scope.path, true).render(scope.locals ?? {}));
+  }
+
+  private withScope<T>(scope: RenderScope, fn: () => T): T {
+    const previous = this.scope;
+    this.scope = scope;
+    try {
+      return fn();
+    } catch (e) {
+      throw templateError(e, scope.path);
+    } finally {
+      this.scope = previous;
+    }
+  }
+}
+
+function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
+  let result: Record<string, unknown> = {};
+  let failure: unknown;
+  (template as unknown as { getExported(cb: (e: unknown, r: Record<string, unknown>) => void): void }).getExported((e, r) => {
+    failure = e;
+    result = r;
+  });
+  if (failure) throw failure;
+  return result;
+}
+
+/** Turn nunjucks' "(path) [Line 3, Column 5]\n  Error: …" into file:line: message. */
+function templateError(e: unknown, path: string): Error {
+  if (e instanceof ProjectError) return e;
+  const err = e as Error & { lineno?: number; colno?: number };
+  const text = String(err.message ?? e);
+  const match = /\[Line (\d+), Column (\d+)\]/.exec(text);
+  const message = text
+    .replace(/^\(.*?\)\s*/, '')
+    .replace(/\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/^Template render error:\s*/i, '')
+    .replace(/^\s*(Error:\s*)?/, '')
+    .trim();
+  const line = match ? Number(match[1]) : err.lineno;
+  const column = match ? Number(match[2]) : err.colno;
+  return new ProjectError(`template error: ${message}`, { file: path, line: line || undefined, column: column || undefined });
+}

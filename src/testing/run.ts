@@ -1,0 +1,55 @@
+import type { Adapter, Connection, Json } from '../adapters/types.ts';
+import type { TestNode } from './types.ts';
+
+export interface TestOutcome {
+  status: 'pass' | 'fail' | 'warn' | 'error';
+  failures: number;
+  message: string;
+  /** Up to five failing rows, for the console and run_results.json. */
+  sample: { columns: string[]; types: string[]; rows: Record<string, Json>[] };
+  storedIn?: string;
+}
+
+/** dbt thresholds: `!=0`, `>10`, `>=5`, `=0`, `<3`. */
+export function thresholdHit(condition: string, failures: number): boolean {
+  const m = /^\s*(!=|<>|>=|<=|==|=|>|<)\s*(\d+)\s*$/.exec(condition);
+  if (!m) throw new Error(`cannot read threshold '${condition}' (use e.g. '!=0' or '>10')`);
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '!=':
+    case '<>':
+      return failures !== n;
+    case '>=':
+      return failures >= n;
+    case '<=':
+      return failures <= n;
+    case '>':
+      return failures > n;
+    case '<':
+      return failures < n;
+    default:
+      return failures === n;
+  }
+}
+
+export async function runDataTest(adapter: Adapter, conn: Connection, test: TestNode, invocationId: string): Promise<TestOutcome> {
+  const { config } = test;
+  const failing = config.limit !== undefined ? `select * from (\n${test.sql}\n) limit ${config.limit}` : test.sql;
+  const counted = await conn.query(`select count(*) as failures from (\n${failing}\n)`);
+  const failures = Number(counted.rows[0].failures);
+  let status: TestOutcome['status'] = 'pass';
+  if (config.severity === 'error' && thresholdHit(config.error_if, failures)) status = 'fail';
+  else if (thresholdHit(config.warn_if, failures)) status = 'warn';
+
+  let storedIn: string | undefined;
+  if (config.store_failures) {
+    storedIn = adapter.relation(config.schema, test.name);
+    await conn.run(`create schema if not exists ${adapter.quote(config.schema)}`);
+    await conn.run(
+      `create or replace table ${storedIn} as\nselect *, ${`'${invocationId}'`} as duckflow_invocation_id, now() as duckflow_stored_at from (\n${failing}\n)`,
+    );
+  }
+  const sample = failures > 0 ? await conn.query(`select * from (\n${failing}\n) limit 5`) : { columns: [], types: [], rows: [] };
+  const message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
+  return { status, failures, message, sample, storedIn };
+}
