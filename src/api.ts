@@ -73,7 +73,9 @@ export async function query(sql: string, options: LoadOptions = {}): Promise<Que
 
 /** The first rows of a model or seed (`duckflow show`). */
 export async function show(name: string, options: LoadOptions & { limit?: number } = {}): Promise<QueryResult> {
-  const project = loadProject(options);
+  // A session, not just the loaded files: `config()` inside a model can set its schema, alias or
+  // materialization, and only parsing the models applies it.
+  const { project } = openSession(options);
   const node = project.models.get(name) ?? project.seeds.get(name);
   if (!node) throw new UsageError(`no model or seed named '${name}'${didYouMean(name, [...project.models.keys(), ...project.seeds.keys()])}`);
   if (node.kind === 'model' && node.materialized === 'ephemeral') throw new UsageError(`'${name}' is ephemeral: it has no relation to show`);

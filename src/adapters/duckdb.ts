@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync, openSync, readSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -64,6 +64,8 @@ export class DuckDBAdapter implements Adapter {
     if (target.memory_limit) options.memory_limit = target.memory_limit;
     if (target.temp_directory) options.temp_directory = target.temp_directory;
     for (const [k, v] of Object.entries(target.settings)) options[k] = String(v);
+    // Loaded on first use: commands that never open the database (ls, compile) start faster.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(target.path, options);
     return new DuckDBAdapter(instance);
   }

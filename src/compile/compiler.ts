@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ModelNode, Project, SeedNode } from '../project/types.ts';
 import type { Renderer, RenderScope } from '../templating/renderer.ts';
@@ -102,12 +102,22 @@ export class Compiler {
     return join(this.project.targetPath, 'compiled', relativePath);
   }
 
-  /** Write target/compiled/<path>.sql for everything compiled, as dbt does. */
+  /**
+   * Write target/compiled/<path>.sql for everything compiled, as dbt does. Unchanged files are
+   * left alone: creating and truncating thousands of files costs more than reading them.
+   */
   writeCompiled(): void {
+    const made = new Set<string>();
     for (const [relativePath, sql] of this.outputs) {
       const out = this.compiledPath(relativePath);
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, `${sql}\n`);
+      const text = `${sql}\n`;
+      if (existsSync(out) && readFileSync(out, 'utf8') === text) continue;
+      const dir = dirname(out);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(out, text);
     }
   }
 }

@@ -8,12 +8,13 @@ import { Dag } from './dag.ts';
 export type GraphNode = ProjectNode | TestNode;
 export type Graph = Dag<GraphNode>;
 
-function lineOf(text: string, pattern: RegExp): number | undefined {
-  const m = pattern.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length : undefined;
-}
-
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Line of the first call matching `pattern`; only looked up for errors (line 1 when made by a macro). */
+function lineOf(text: string, pattern: string): number {
+  const m = new RegExp(pattern).exec(text);
+  return m ? text.slice(0, m.index).split('\n').length : 1;
+}
 
 /**
  * Render every model once to learn what it refs and how it configures itself (dbt's parse
@@ -38,12 +39,8 @@ export function parseModels(project: Project, renderer: Renderer): void {
       continue;
     }
     applyInlineConfig(model, inline);
-    model.refs = [...new Set(refs)].map((name) => ({ name, line: lineOf(model.rawSql, new RegExp(`ref\\(\\s*['"]${escape(name)}['"]`)) ?? 1 }));
-    model.sources = uniquePairs(sources).map(([source, table]) => ({
-      source,
-      table,
-      line: lineOf(model.rawSql, new RegExp(`source\\(\\s*['"]${escape(source)}['"]\\s*,\\s*['"]${escape(table)}['"]`)) ?? 1,
-    }));
+    model.refs = [...new Set(refs)];
+    model.sources = uniquePairs(sources).map(([source, table]) => ({ source, table }));
   }
   if (errors.length > 0) throw new ProjectErrors(errors);
 }
@@ -74,17 +71,19 @@ export function resolveDependencies(project: Project): void {
     if (!model.enabled) continue;
     const deps: string[] = [];
     for (const ref of model.refs) {
-      const target = project.models.get(ref.name) ?? project.seeds.get(ref.name);
+      const target = project.models.get(ref) ?? project.seeds.get(ref);
+      const at = () => ({ file: model.path, line: lineOf(model.rawSql, `ref\\(\\s*['"]${escape(ref)}['"]`) });
       if (!target) {
-        errors.push(new ProjectError(`ref('${ref.name}') does not match any model or seed${didYouMean(ref.name, enabledNames)}`, { file: model.path, line: ref.line }));
+        errors.push(new ProjectError(`ref('${ref}') does not match any model or seed${didYouMean(ref, enabledNames)}`, at()));
       } else if (!target.enabled) {
-        errors.push(new ProjectError(`ref('${ref.name}') points at a disabled ${target.kind} (${target.path}); enable it or remove the ref`, { file: model.path, line: ref.line }));
+        errors.push(new ProjectError(`ref('${ref}') points at a disabled ${target.kind} (${target.path}); enable it or remove the ref`, at()));
       } else deps.push(target.id);
     }
     for (const s of model.sources) {
       const key = `${s.source}.${s.table}`;
       const target = project.sources.get(key);
-      if (!target) errors.push(new ProjectError(`source('${s.source}', '${s.table}') is not declared in any sources: block${didYouMean(key, project.sources.keys())}`, { file: model.path, line: s.line }));
+      const line = () => lineOf(model.rawSql, `source\\(\\s*['"]${escape(s.source)}['"]\\s*,\\s*['"]${escape(s.table)}['"]`);
+      if (!target) errors.push(new ProjectError(`source('${s.source}', '${s.table}') is not declared in any sources: block${didYouMean(key, project.sources.keys())}`, { file: model.path, line: line() }));
       else deps.push(target.id);
     }
     model.dependsOn = [...new Set(deps)];

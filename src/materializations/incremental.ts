@@ -25,7 +25,9 @@ export async function materializeIncremental(
       const match = uniqueKey.map((k) => `${target}.${adapter.quote(k)} = ${batch}.${adapter.quote(k)}`).join(' and ');
       await conn.run(`delete from ${target} using ${batch} where ${match}`);
     }
-    const columns = (await adapter.columns(conn, 'temp', `${name}__duckflow_batch`)).map((c) => adapter.quote(c.name)).join(', ');
+    // The batch's own columns, read from the relation: a temporary table is not in the target's
+    // catalog, so information_schema lookups by schema name do not find it.
+    const columns = (await conn.query(`select * from ${batch} limit 0`)).columns.map((c) => adapter.quote(c)).join(', ');
     const inserted = await conn.run(`insert into ${target} (${columns}) select ${columns} from ${batch}`);
     await conn.run(`drop table ${batch}`);
     return inserted;

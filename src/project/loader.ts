@@ -6,6 +6,7 @@ import { didYouMean } from '../util/closest.ts';
 import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from './config.ts';
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
+import { ParseCache } from './parseCache.ts';
 import { readProperties, type Described } from './properties.ts';
 import type { Materialization, ModelNode, Project, SeedFormat, SeedNode, SourceNode } from './types.ts';
 import { Renderer } from '../templating/renderer.ts';
@@ -44,6 +45,8 @@ export function loadProject(options: LoadOptions = {}): Project {
   const seedPaths = config['seed-paths'] ?? ['seeds'];
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
+  const targetPath = resolve(dir, config['target-path'] ?? 'target');
+  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {
@@ -58,7 +61,7 @@ export function loadProject(options: LoadOptions = {}): Project {
 
   let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<typeof readProperties>;
   collect(() => {
-    properties = readProperties(dir, findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml));
+    properties = readProperties(dir, findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml), parseCache);
   });
 
   const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8') }));
@@ -118,7 +121,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     name: config.name,
     dir,
     target,
-    targetPath: resolve(dir, config['target-path'] ?? 'target'),
+    targetPath,
     vars,
     modelPaths,
     seedPaths,
@@ -133,6 +136,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
     onRunEnd: config['on-run-end'] ?? [],
+    parseCache,
   };
 }
 

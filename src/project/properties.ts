@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectError } from '../errors.ts';
+import type { ParseCache } from './parseCache.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
 import type { ColumnSpec, TestDeclaration, UnitTestSpec } from './types.ts';
@@ -73,32 +74,43 @@ export interface Properties {
 /** Config keys that dbt lets users write beside a test's arguments. */
 const TEST_CONFIG_KEYS = ['severity', 'where', 'error_if', 'warn_if', 'limit', 'store_failures', 'enabled', 'tags', 'schema', 'meta'];
 
-export function readProperties(projectDir: string, paths: string[]): Properties {
+export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
   for (const path of paths) {
-    const file = parseYaml(path, readFileSync(join(projectDir, path), 'utf8'));
-    const props = validateYaml<PropertiesFile>(file, propertiesSchema);
-    props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
-    props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
-    props.sources?.forEach((src, i) =>
-      src.tables?.forEach((t, j) => {
-        const d = describe(file, t, ['sources', i, 'tables', j]);
-        const location = t.external_location ?? src.external_location?.replace(/\{name\}/g, t.identifier ?? t.name);
-        result.sources.push({
-          ...d,
-          sourceName: src.name,
-          sourceDescription: src.description ?? '',
-          schema: src.schema ?? src.name,
-          identifier: t.identifier ?? t.name,
-          externalLocation: location,
-          format: t.format,
-          options: t.options ?? {},
-          loadedAtField: t.loaded_at_field,
-        });
-      }),
-    );
-    props.unit_tests?.forEach((u, i) => result.unitTests.push({ ...u, given: u.given ?? [], file: path, line: positionOf(file, ['unit_tests', i]).line }));
+    const text = readFileSync(join(projectDir, path), 'utf8');
+    const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
+    result.models.push(...one.models);
+    result.seeds.push(...one.seeds);
+    result.sources.push(...one.sources);
+    result.unitTests.push(...one.unitTests);
   }
+  return result;
+}
+
+function readPropertiesFile(path: string, text: string): Properties {
+  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  const file = parseYaml(path, text);
+  const props = validateYaml<PropertiesFile>(file, propertiesSchema);
+  props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
+  props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
+  props.sources?.forEach((src, i) =>
+    src.tables?.forEach((t, j) => {
+      const d = describe(file, t, ['sources', i, 'tables', j]);
+      const location = t.external_location ?? src.external_location?.replace(/\{name\}/g, t.identifier ?? t.name);
+      result.sources.push({
+        ...d,
+        sourceName: src.name,
+        sourceDescription: src.description ?? '',
+        schema: src.schema ?? src.name,
+        identifier: t.identifier ?? t.name,
+        externalLocation: location,
+        format: t.format,
+        options: t.options ?? {},
+        loadedAtField: t.loaded_at_field,
+      });
+    }),
+  );
+  props.unit_tests?.forEach((u, i) => result.unitTests.push({ ...u, given: u.given ?? [], file: path, line: positionOf(file, ['unit_tests', i]).line }));
   return result;
 }
 

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
+import project from './schemas/project.schema.json' with { type: 'json' };
+import properties from './schemas/properties.schema.json' with { type: 'json' };
 
-// JSON imports need an import attribute under NodeNext; require keeps this file plain.
-const require = createRequire(import.meta.url);
-export const projectSchema: object = require('./schemas/project.schema.json');
-export const propertiesSchema: object = require('./schemas/properties.schema.json');
+export const projectSchema: object = project;
+export const propertiesSchema: object = properties;

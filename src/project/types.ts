@@ -1,3 +1,5 @@
+import type { ParseCache } from './parseCache.ts';
+
 /** The shapes the rest of duckflow sees once a project is loaded. */
 
 export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental';
@@ -64,9 +66,9 @@ export interface ModelNode extends NodeCommon {
   enabled: boolean;
   /** The model's folders below its model path, e.g. ['staging']; drives folder config. */
   folders: string[];
-  /** Source line of every `ref('x')` call, for "unknown ref" errors. */
-  refs: { name: string; line: number }[];
-  sources: { source: string; table: string; line: number }[];
+  /** Names this model refs, and source tables it reads, as found when it was parsed. */
+  refs: string[];
+  sources: { source: string; table: string }[];
 }
 
 export interface SeedNode extends NodeCommon {
@@ -136,4 +138,6 @@ export interface Project {
   testConfig: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
+  /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
+  parseCache: ParseCache;
 }

@@ -67,7 +67,7 @@ export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
     validators.set(schema, validate);
   }
   if (!validate(file.value)) {
-    const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(file, schema, e));
+    const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(file, e));
     throw new ProjectErrors(dedupe(errors));
   }
   return file.value as T;
@@ -97,15 +97,7 @@ function keyPath(path: (string | number)[]): string {
   return path.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '') || '(top level)';
 }
 
-function resolveSchemaPath(root: object, schemaPath: string): unknown {
-  let node: unknown = root;
-  for (const s of schemaPath.replace(/^#\/?/, '').split('/').filter(Boolean)) {
-    node = (node as Record<string, unknown> | undefined)?.[s.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return node;
-}
-
-function toProjectError(file: YamlFile, schema: object, e: ErrorObject): ProjectError {
+function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
   const path = instancePath(e);
   const where = keyPath(path);
   const params = e.params as Record<string, unknown>;
@@ -122,9 +114,11 @@ function toProjectError(file: YamlFile, schema: object, e: ErrorObject): Project
     }
     case 'type': {
       // A folder map accepts any key as a sub-folder; a scalar there is really a mistyped config key.
-      if (params.type === 'object' && /\/additionalProperties\/type$/.test(e.schemaPath)) {
-        const parent = resolveSchemaPath(schema, e.schemaPath.replace(/\/additionalProperties\/type$/, '')) as { properties?: object };
-        const known = Object.keys(parent?.properties ?? {});
+      // The folder schemas are recursive $refs, so ajv's schemaPath is relative to the referenced
+      // schema: recognise a folder by its shape (config keys plus sub-folders) instead.
+      const folder = e.parentSchema as { properties?: object; additionalProperties?: unknown } | undefined;
+      if (params.type === 'object' && folder?.properties && typeof folder.additionalProperties === 'object') {
+        const known = Object.keys(folder.properties);
         const name = String(path[path.length - 1]);
         const suggestion = closest(name.replace(/^\+/, ''), known);
         if (suggestion) return new ProjectError(`${where}: unknown config key '${name}' (did you mean '${suggestion}'?)`, positionOf(file, path, true));

@@ -22,11 +22,13 @@ export function openSession(options: LoadOptions = {}): Session {
     vars: project.vars,
     target: { name: project.target.name, schema: project.target.schema, type: project.target.type },
     macros: project.macros,
+    cache: project.parseCache,
   });
   parseModels(project, renderer);
   resolveDependencies(project);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, tests);
+  project.parseCache.save();
   return { project, renderer, graph, invocationId: randomUUID(), startedAt };
 }

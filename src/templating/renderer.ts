@@ -1,5 +1,6 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.ts';
+import { ParseCache } from '../project/parseCache.ts';
 import type { MacroFile } from '../project/types.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
@@ -19,7 +20,12 @@ export interface RenderOptions {
   vars: Record<string, unknown>;
   target: { name: string; schema: string; type: string };
   macros: MacroFile[];
+  /** Keeps compiled template code between runs. */
+  cache?: ParseCache;
 }
+
+/** nunjucks' template compiler: not in its type definitions, but public (precompile uses it). */
+const templateCompiler = (nunjucks as unknown as { compiler: { compile(src: string, asyncFilters: string[], extensions: unknown[], name: string, opts: object): string } }).compiler;
 
 const BUILTINS = ['ref', 'source', 'config', 'var', 'env_var', 'is_incremental', 'this', 'target', 'return', 'log'];
 
@@ -41,8 +47,13 @@ export class Renderer {
   private readonly env: nunjucks.Environment;
   private scope: RenderScope | undefined;
   readonly macroNames: string[] = [];
+  /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
+  private readonly templates = new Map<string, nunjucks.Template>();
+
+  private readonly cache: ParseCache;
 
   constructor(options: RenderOptions) {
+    this.cache = options.cache ?? ParseCache.none();
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
     const current = () => {
       if (!this.scope) throw new Error('ref/source/config called outside a render');
@@ -115,7 +126,17 @@ export class Renderer {
   }
 
   render(text: string, scope: RenderScope): string {
-    return this.withScope(scope, () => new nunjucks.Template(text, this.env, scope.path, true).render(scope.locals ?? {}));
+    return this.withScope(scope, () => {
+      const key = `${scope.path}\0${text}`;
+      let template = this.templates.get(key);
+      if (!template) {
+        const code = this.cache.get('template', key, () => templateCompiler.compile(text, [], [], scope.path, {}));
+        // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
+        template = new nunjucks.Template({ type: 'code', obj: new Function(code)() } as unknown as string, this.env, scope.path, true);
+        this.templates.set(key, template);
+      }
+      return template.render(scope.locals ?? {});
+    });
   }
 
   private withScope<T>(scope: RenderScope, fn: () => T): T {
