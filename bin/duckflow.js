@@ -2,7 +2,7 @@
 // The engine is TypeScript. Loading it through a TS loader costs ~1 s per start, so the CLI runs
 // an esbuild bundle of src/ cached in node_modules/.cache and rebuilt whenever a source file is
 // newer: `npm ci` stays the whole install, and analysts get fast feedback.
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,9 +29,10 @@ function bundleIsFresh() {
 if (!bundleIsFresh()) {
   const { buildSync } = await import('esbuild');
   mkdirSync(dirname(bundle), { recursive: true });
+  const fresh = `${bundle}.${process.pid}.tmp`;
   buildSync({
     entryPoints: [join(src, 'cli', 'main.ts')],
-    outfile: bundle,
+    outfile: fresh,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -42,6 +43,8 @@ if (!bundleIsFresh()) {
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: 'error',
   });
+  // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a file.
+  renameSync(fresh, bundle);
 }
 const { main } = await import(pathToFileURL(bundle).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -9,12 +9,18 @@ import type { GraphNode } from './graph/resolve.ts';
 import { select } from './graph/selector.ts';
 import { loadProject, type LoadOptions } from './project/loader.ts';
 import { didYouMean } from './util/closest.ts';
-import { execute, type RunOptions, type RunReport } from './runner/execute.ts';
+import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
+import { isFailure, type NodeResult } from './runner/events.ts';
+import { schedule } from './runner/scheduler.ts';
 import { openSession, type Session } from './runner/session.ts';
+import { UnitTestRunner } from './testing/unit/runner.ts';
+import type { UnitTestNode } from './testing/unit/types.ts';
 
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './runner/events.ts';
 export { openSession } from './runner/session.ts';
+export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
+export type { DocsServer } from './docs/server.ts';
 
 export const build = (options?: RunOptions): Promise<RunReport> => execute('build', options);
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
@@ -24,6 +30,31 @@ export const test = (options?: RunOptions): Promise<RunReport> => execute('test'
 export interface SelectOptions extends LoadOptions {
   select?: string[];
   exclude?: string[];
+}
+
+/**
+ * Run a project's unit tests (those a selection picks: by name, `test_type:unit`, or the model
+ * they test) in an in-memory database, writing nothing: for test suites, e.g. vitest.
+ */
+export async function runUnitTests(options: SelectOptions = {}): Promise<{ success: boolean; results: NodeResult[] }> {
+  const session = openSession(options);
+  const { graph, project } = session;
+  const ids = runSet(session, 'test', options).filter((id) => graph.get(id).kind === 'unit_test');
+  const runner = new UnitTestRunner(project, session.renderer);
+  try {
+    const scheduled = await schedule({
+      waitsFor: new Map(ids.map((id) => [id, []])),
+      concurrency: project.target.threads,
+      run: async (id) => {
+        const result = await runner.run(graph.get(id) as UnitTestNode);
+        return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
+      },
+    });
+    const results = scheduled.map((s) => s.result!);
+    return { success: !results.some((r) => isFailure(r.status)), results };
+  } finally {
+    await runner.close();
+  }
 }
 
 /** Nodes matching a selection, in dependency order (`duckflow ls`). */

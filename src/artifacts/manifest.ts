@@ -6,7 +6,10 @@ import { DUCKFLOW_VERSION } from '../version.ts';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
-function describeNode(node: GraphNode, graph: Graph): Record<string, unknown> {
+/** Unit tests are listed under `unit_tests` (as in dbt's manifest), not among the nodes. */
+const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_test';
+
+function describeNode(node: Exclude<GraphNode, { kind: 'unit_test' }>, graph: Graph): Record<string, unknown> {
   const common = {
     unique_id: node.id,
     kind: node.kind,
@@ -16,7 +19,7 @@ function describeNode(node: GraphNode, graph: Graph): Record<string, unknown> {
     tags: node.tags,
     config: node.config,
     depends_on: node.dependsOn,
-    children: graph.children(node.id),
+    children: graph.children(node.id).filter((c) => !isUnitTest(graph, c)),
     checksum: node.checksum,
   };
   switch (node.kind) {
@@ -51,7 +54,7 @@ function describeNode(node: GraphNode, graph: Graph): Record<string, unknown> {
 /** target/manifest.json: every node with its config, dependencies and source checksum. */
 export function buildManifest(project: Project, graph: Graph, invocationId: string): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
-  for (const n of graph.nodes()) nodes[n.id] = describeNode(n, graph);
+  for (const n of graph.nodes()) if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,
     metadata: {

@@ -4,8 +4,9 @@ import { formatTable } from './format.ts';
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2 } as const;
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  return !('NO_COLOR' in process.env) && !!stream.isTTY;
+/** Colour on a terminal unless NO_COLOR is set to a non-empty value (no-color.org). */
+export function useColor(stream: Pick<NodeJS.WriteStream, 'isTTY'>): boolean {
+  return !process.env.NO_COLOR && !!stream.isTTY;
 }
 
 const LABEL: Record<NodeResult['status'], [string, keyof typeof COLORS]> = {
@@ -58,8 +59,13 @@ export function textPrinter(write: (line: string) => void, color: boolean): (eve
 /** What an analyst needs to act on a failure: where, which rows, which SQL. */
 function details(r: NodeResult): string[] {
   if (r.status === 'error') return [...r.message.split('\n').slice(1), ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : [])];
-  if (r.kind !== 'test' || (r.status !== 'fail' && r.status !== 'warn')) return [];
   const on = r.attachedTo?.split('.').slice(2).join('.');
+  if (r.kind === 'unit_test' && r.status === 'fail') {
+    // The message is the diff: its summary is on the status line, the rows follow.
+    const declared = `model ${on} (unit test declared at ${r.file}${r.line ? `:${r.line}` : ''})`;
+    return [declared, ...r.message.split('\n').slice(1), ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : [])];
+  }
+  if (r.kind !== 'test' || (r.status !== 'fail' && r.status !== 'warn')) return [];
   const lines = [`${on ?? r.name}${r.column ? ` column ${r.column}` : ''}: ${r.failures} failing row${r.failures === 1 ? '' : 's'}${r.file ? ` (declared at ${r.file}${r.line ? `:${r.line}` : ''})` : ''}`];
   if (r.sample && r.sample.rows.length) lines.push(...formatTable(r.sample).split('\n'));
   if (r.compiledPath) lines.push(`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`);

@@ -5,13 +5,20 @@ import type { Renderer, RenderScope } from '../templating/renderer.ts';
 import { mapLines } from '../templating/lineMap.ts';
 import { quoteIdent } from '../util/sql.ts';
 
+/** A line of a source template: project-relative path, line number and the line's text. */
+export interface SourceLine {
+  path: string;
+  line: number;
+  text: string;
+}
+
 export interface CompiledSql {
   /** The SELECT to run, ephemeral models injected as CTEs in front. */
   sql: string;
-  /** Project-relative path of the template, and a map from lines of `sql` to its lines. */
+  /** Project-relative path of the template. */
   sourcePath: string;
-  sourceLine(compiledLine: number): number;
-  sourceText: string;
+  /** Where a line of `sql` comes from: this template, or the ephemeral model inlined there. */
+  locate(compiledLine: number): SourceLine;
 }
 
 const CTE_PREFIX = '__duckflow_cte__';
@@ -62,20 +69,34 @@ export class Compiler {
       .replace(/[\s;]+$/, '');
     let sql = body;
     let offset = 0;
+    // Lines of `sql` holding each inlined ephemeral model, so errors there point at its file.
+    const inlined: { first: number; last: number; compiled: CompiledSql }[] = [];
     if (ephemerals.size > 0) {
-      const ctes = [...ephemerals].map((name) => `${CTE_PREFIX}${name} as (\n${this.compileModel(this.project.models.get(name)!).sql}\n)`);
-      const prefix = `with ${ctes.join(',\n')}\nselect * from (\n`;
+      let prefix = 'with ';
+      [...ephemerals].forEach((name, i) => {
+        const cte = this.compileModel(this.project.models.get(name)!);
+        prefix += `${i > 0 ? ',\n' : ''}${CTE_PREFIX}${name} as (\n`;
+        const first = prefix.split('\n').length;
+        inlined.push({ first, last: first + cte.sql.split('\n').length - 1, compiled: cte });
+        prefix += `${cte.sql}\n)`;
+      });
+      prefix += '\nselect * from (\n';
       offset = prefix.split('\n').length - 1;
       sql = `${prefix}${body}\n)`;
     }
+    const bodyLines = body.split('\n').length;
+    const sourceLines = text.split('\n');
     let lineMap: ((line: number) => number) | undefined;
     return {
       sql,
       sourcePath: path,
-      sourceText: text,
-      sourceLine: (line) => {
+      locate: (compiledLine) => {
+        const from = inlined.find((r) => compiledLine >= r.first && compiledLine <= r.last);
+        if (from) return from.compiled.locate(compiledLine - from.first + 1);
         lineMap ??= mapLines(text, body);
-        return lineMap(line - offset);
+        // Lines of the CTE wrapping around the body count as the body's first or last line.
+        const line = lineMap(Math.min(Math.max(compiledLine - offset, 1), bodyLines));
+        return { path, line, text: sourceLines[line - 1] ?? '' };
       },
     };
   }

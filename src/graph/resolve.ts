@@ -2,10 +2,11 @@ import { ProjectError, ProjectErrors } from '../errors.ts';
 import type { ModelNode, Project, ProjectNode } from '../project/types.ts';
 import type { Renderer } from '../templating/renderer.ts';
 import type { TestNode } from '../testing/types.ts';
+import type { UnitTestNode } from '../testing/unit/types.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
-export type GraphNode = ProjectNode | TestNode;
+export type GraphNode = ProjectNode | TestNode | UnitTestNode;
 export type Graph = Dag<GraphNode>;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -98,7 +99,7 @@ export function resolveDependencies(project: Project): void {
 }
 
 /** The graph of enabled nodes and their tests (tests are leaves, so they add no cycle). */
-export function assembleGraph(project: Project, tests: TestNode[] = []): Graph {
+export function assembleGraph(project: Project, tests: (TestNode | UnitTestNode)[] = []): Graph {
   return new Dag<GraphNode>([...projectNodes(project), ...tests]);
 }
 

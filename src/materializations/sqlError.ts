@@ -21,7 +21,6 @@ export function locateSqlError(error: unknown, compiled: CompiledSql, wrapLines:
   const match = /\nLINE (\d+):/.exec(raw);
   const summary = raw.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim();
   if (!match) return new NodeSqlError(`${compiled.sourcePath}: ${summary}`, compiled.sourcePath);
-  const line = compiled.sourceLine(Number(match[1]) - wrapLines);
-  const text = compiled.sourceText.split('\n')[line - 1] ?? '';
-  return new NodeSqlError(`${compiled.sourcePath}:${line}: ${summary}\n  ${line} | ${text.trimEnd()}`, compiled.sourcePath, line);
+  const at = compiled.locate(Number(match[1]) - wrapLines);
+  return new NodeSqlError(`${at.path}:${at.line}: ${summary}\n  ${at.line} | ${at.text.trimEnd()}`, at.path, at.line);
 }

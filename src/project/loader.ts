@@ -108,9 +108,10 @@ export function loadProject(options: LoadOptions = {}): Project {
   }
 
   const seeds = loadSeeds(dir, config.name, config.seeds, seedPaths, target.schema, vars, macros, uniqueByName(properties.seeds, 'seed', errors), errors);
-  const sources = loadSources(config.name, properties.sources, errors);
+  const sources = loadSources(dir, config.name, properties.sources, errors);
 
-  const singularTests = findFiles(dir, testPaths, (n) => n.endsWith('.sql')).map((path) => ({
+  // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
+  const singularTests = findFiles(dir, testPaths, (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n)).map((path) => ({
     name: basename(path, '.sql'),
     path,
     rawSql: readFileSync(join(dir, path), 'utf8'),
@@ -235,7 +236,7 @@ function loadSeeds(
 
 const READERS: Record<string, string> = { csv: 'read_csv', json: 'read_json', ndjson: 'read_json', parquet: 'read_parquet' };
 
-function loadSources(projectName: string, described: ReturnType<typeof readProperties>['sources'], errors: ProjectError[]): Map<string, SourceNode> {
+function loadSources(dir: string, projectName: string, described: ReturnType<typeof readProperties>['sources'], errors: ProjectError[]): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
   for (const s of described) {
     const key = `${s.sourceName}.${s.name}`;
@@ -247,7 +248,10 @@ function loadSources(projectName: string, described: ReturnType<typeof readPrope
     if (s.externalLocation) {
       const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
       const options = Object.entries(s.options).map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`).join('');
-      relation = `${READERS[format]}(${sqlLiteral(s.externalLocation)}${options})`;
+      // A relative location is relative to the project, not to wherever duckflow was started.
+      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
+      const location = remote || isAbsolute(s.externalLocation) ? s.externalLocation : resolve(dir, s.externalLocation);
+      relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
     }
     sources.set(key, {
       id: `source.${projectName}.${key}`,

@@ -111,6 +111,8 @@ export interface UnitTestSpec {
   given: { input: string; format?: string; rows?: unknown; fixture?: string }[];
   expect: { format?: string; rows?: unknown; fixture?: string };
   overrides?: Record<string, unknown>;
+  /** `tags`, `enabled`, `meta`, as on any dbt unit test. */
+  config?: Record<string, unknown>;
   file: string;
   line?: number;
 }

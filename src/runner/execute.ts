@@ -16,6 +16,7 @@ import type { ModelNode, Project, SeedNode } from '../project/types.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../testing/types.ts';
+import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
 import { schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
@@ -44,10 +45,10 @@ export interface RunReport {
 }
 
 const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
-  build: ['seed', 'model', 'test'],
+  build: ['seed', 'model', 'test', 'unit_test'],
   run: ['model'],
   seed: ['seed'],
-  test: ['test'],
+  test: ['test', 'unit_test'],
 };
 
 /** The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes. */
@@ -61,14 +62,15 @@ export function runSet(session: Session, command: RunCommand, options: Pick<RunO
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
     // dbt's eager indirect selection: a test runs when anything it tests is selected.
-    return n.kind === 'test' && !excluded.has(n.id) && n.dependsOn.some((p) => selected.has(p));
+    return (n.kind === 'test' || n.kind === 'unit_test') && !excluded.has(n.id) && n.dependsOn.some((p) => selected.has(p));
   });
   return graph.topoOrder(chosen.map((n) => n.id));
 }
 
 /**
  * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
- * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics).
+ * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics),
+ * and a model waits for its unit tests, which need nothing built and so wait for nothing.
  */
 export function waitGraph(session: Session, ids: string[]): Map<string, string[]> {
   const { graph } = session;
@@ -86,14 +88,21 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
     return found;
   };
   const testsOf = new Map<string, string[]>();
+  const unitTestsOf = new Map<string, string[]>();
   for (const id of ids) {
     const n = graph.get(id);
     if (n.kind === 'test' && n.attachedTo) testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
+    if (n.kind === 'unit_test') unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
   }
   const waits = new Map<string, string[]>();
   for (const id of ids) {
+    if (graph.get(id).kind === 'unit_test') {
+      waits.set(id, []);
+      continue;
+    }
     const deps = new Set(nearest(id));
     if (graph.get(id).kind !== 'test') for (const d of [...deps]) for (const t of testsOf.get(d) ?? []) deps.add(t);
+    for (const u of unitTestsOf.get(id) ?? []) deps.add(u);
     waits.set(id, [...deps]);
   }
   return waits;
@@ -114,7 +123,10 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const started = performance.now();
   emit({ type: 'run_started', command, invocationId: session.invocationId, target: project.target.name, total: ids.length });
 
-  const adapter = await DuckDBAdapter.open(project.target);
+  // Unit tests read only their fixtures: a run of nothing else never opens the target database.
+  const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
+  const adapter = await DuckDBAdapter.open(unitOnly ? scratchTarget(project.target) : project.target);
+  const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
   const onAbort = () => adapter.interruptAll();
   options.signal?.addEventListener('abort', onAbort);
   const results: NodeResult[] = [];
@@ -140,7 +152,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       concurrency: project.target.threads,
       signal: options.signal,
       run: async (id) => {
-        const result = await runNode(graph.get(id), { adapter, compiler, project, session, fullRefresh: !!options.fullRefresh, existing });
+        const result = await runNode(graph.get(id), { adapter, compiler, project, session, fullRefresh: !!options.fullRefresh, existing, unitTests });
         record(result);
         return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
       },
@@ -148,14 +160,16 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         const node = graph.get(id);
         const now = new Date().toISOString();
         const reason = because === 'run was interrupted' ? because : `upstream ${graph.get(because).name} failed`;
-        record({ id, name: node.name, kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'), status: 'skipped', message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
+        record({ id, name: node.name, kind: node.kind === 'test' || node.kind === 'unit_test' ? node.kind : (node.kind as 'model' | 'seed'), status: 'skipped', message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
       },
     });
     compiler.writeCompiled();
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    await unitTests.close();
     await adapter.close();
   }
+  const dbSeconds = adapter.stats.seconds + unitTests.seconds;
 
   const seconds = (performance.now() - started) / 1000;
   const success = !results.some((r) => isFailure(r.status)) && !options.signal?.aborted;
@@ -163,11 +177,11 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   writeJson(
     project.targetPath,
     'run_results.json',
-    buildRunResults({ command, invocationId: session.invocationId, startedAt: session.startedAt, seconds, dbSeconds: adapter.stats.seconds, success, results, argv: { select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, target: project.target.name } }),
+    buildRunResults({ command, invocationId: session.invocationId, startedAt: session.startedAt, seconds, dbSeconds, success, results, argv: { select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, target: project.target.name } }),
   );
   if (options.junitXml) writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
   emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
-  return { command, invocationId: session.invocationId, success, results, seconds, dbSeconds: adapter.stats.seconds, session };
+  return { command, invocationId: session.invocationId, success, results, seconds, dbSeconds, session };
 }
 
 async function createSchemas(adapter: Adapter, project: Project, nodes: GraphNode[]): Promise<void> {
@@ -189,16 +203,19 @@ interface NodeContext {
   session: Session;
   fullRefresh: boolean;
   existing: Set<string>;
+  unitTests: UnitTestRunner;
 }
 
 function detailOf(node: GraphNode): string {
   if (node.kind === 'model') return node.materialized;
   if (node.kind === 'seed') return node.format;
   if (node.kind === 'test') return node.testType === 'generic' ? (node.declaration?.test ?? 'test') : 'singular';
+  if (node.kind === 'unit_test') return 'unit';
   return node.kind;
 }
 
 async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
+  if (node.kind === 'unit_test') return ctx.unitTests.run(node, ctx.compiler);
   const startedAt = new Date();
   const base = { id: node.id, name: node.name, detail: detailOf(node) };
   const finish = (partial: Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'> & { kind?: NodeResult['kind'] }): NodeResult => {
@@ -233,7 +250,7 @@ async function materialize(node: ModelNode | SeedNode, ctx: NodeContext): Promis
   const { adapter, compiler } = ctx;
   const compiled: CompiledSql =
     node.kind === 'seed'
-      ? { sql: await adapter.seedSelect(node), sourcePath: node.path, sourceText: '', sourceLine: (l) => l }
+      ? { sql: await adapter.seedSelect(node), sourcePath: node.path, locate: (line) => ({ path: node.path, line, text: '' }) }
       : compiler.compileModel(node);
   return adapter.withConnection(async (conn) => {
     const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };

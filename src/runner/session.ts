@@ -5,6 +5,7 @@ import { loadProject, type LoadOptions } from '../project/loader.ts';
 import type { Project } from '../project/types.ts';
 import { Renderer } from '../templating/renderer.ts';
 import { collectTests } from '../testing/collect.ts';
+import { collectUnitTests } from '../testing/unit/collect.ts';
 
 /** A loaded, parsed and checked project: everything a command needs before touching a database. */
 export interface Session {
@@ -28,7 +29,7 @@ export function openSession(options: LoadOptions = {}): Session {
   resolveDependencies(project);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
-  const graph = assembleGraph(project, tests);
+  const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);
   project.parseCache.save();
   return { project, renderer, graph, invocationId: randomUUID(), startedAt };
 }

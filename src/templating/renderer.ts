@@ -54,7 +54,9 @@ export class Renderer {
 
   constructor(options: RenderOptions) {
     this.cache = options.cache ?? ParseCache.none();
-    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+    // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
+    // holding only a message: see templateError().
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, dev: true });
     const current = () => {
       if (!this.scope) throw new Error('ref/source/config called outside a render');
       return this.scope;
@@ -92,12 +94,17 @@ export class Renderer {
       const text = file.text
         .replace(/\{%(-?)\s*test\s+(\w+)\s*\(/g, '{%$1 macro test_$2(')
         .replace(/\{%(-?)\s*endtest\s*(-?)%\}/g, '{%$1 endmacro $2%}');
+      let template: nunjucks.Template;
       let exported: Record<string, unknown>;
       try {
-        const template = new nunjucks.Template(text, this.env, file.path, true);
+        template = new nunjucks.Template(text, this.env, file.path, true);
+      } catch (e) {
+        throw templateError(e, file.path, 'parse');
+      }
+      try {
         exported = getExportedSync(template);
       } catch (e) {
-        throw templateError(e, file.path);
+        throw templateError(e, file.path, 'render');
       }
       for (const [name, macro] of Object.entries(exported)) {
         if (BUILTINS.includes(name)) throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, { file: file.path });
@@ -126,17 +133,21 @@ export class Renderer {
   }
 
   render(text: string, scope: RenderScope): string {
-    return this.withScope(scope, () => {
-      const key = `${scope.path}\0${text}`;
-      let template = this.templates.get(key);
-      if (!template) {
-        const code = this.cache.get('template', key, () => templateCompiler.compile(text, [], [], scope.path, {}));
-        // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
-        template = new nunjucks.Template({ type: 'code', obj: new Function(code)() } as unknown as string, this.env, scope.path, true);
-        this.templates.set(key, template);
+    const key = `${scope.path}\0${text}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      let code: string;
+      try {
+        code = this.cache.get('template', key, () => templateCompiler.compile(text, [], [], scope.path, {}));
+      } catch (e) {
+        throw templateError(e, scope.path, 'parse');
       }
-      return template.render(scope.locals ?? {});
-    });
+      // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
+      template = new nunjucks.Template({ type: 'code', obj: new Function(code)() } as unknown as string, this.env, scope.path, true);
+      this.templates.set(key, template);
+    }
+    const compiled = template;
+    return this.withScope(scope, () => compiled.render(scope.locals ?? {}));
   }
 
   private withScope<T>(scope: RenderScope, fn: () => T): T {
@@ -145,7 +156,7 @@ export class Renderer {
     try {
       return fn();
     } catch (e) {
-      throw templateError(e, scope.path);
+      throw templateError(e, scope.path, 'render');
     } finally {
       this.scope = previous;
     }
@@ -163,19 +174,23 @@ function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   return result;
 }
 
-/** Turn nunjucks' "(path) [Line 3, Column 5]\n  Error: …" into file:line: message. */
-function templateError(e: unknown, path: string): Error {
+/**
+ * A nunjucks error as `file:line:column: template error: …`. Parse errors carry 1-based
+ * positions; errors raised while rendering carry the compiled code's 0-based ones.
+ */
+function templateError(e: unknown, path: string, phase: 'parse' | 'render'): Error {
   if (e instanceof ProjectError) return e;
-  const err = e as Error & { lineno?: number; colno?: number };
-  const text = String(err.message ?? e);
-  const match = /\[Line (\d+), Column (\d+)\]/.exec(text);
+  const err = e as Error & { lineno?: number; colno?: number; cause?: unknown };
+  // A ProjectError thrown by a global (e.g. ref()) already says where it comes from.
+  if (err.cause instanceof ProjectError) return err.cause;
+  const text = err.cause instanceof Error ? err.cause.message : String(err.message ?? e);
   const message = text
     .replace(/^\(.*?\)\s*/, '')
-    .replace(/\[Line \d+, Column \d+\]\s*/, '')
+    .replace(/\[Line \d+(, Column \d+)?\]\s*/, '')
     .replace(/^Template render error:\s*/i, '')
     .replace(/^\s*(Error:\s*)?/, '')
     .trim();
-  const line = match ? Number(match[1]) : err.lineno;
-  const column = match ? Number(match[2]) : err.colno;
-  return new ProjectError(`template error: ${message}`, { file: path, line: line || undefined, column: column || undefined });
+  const base = phase === 'render' ? 1 : 0;
+  const position = (n: number | undefined) => (typeof n === 'number' ? n + base : undefined);
+  return new ProjectError(`template error: ${message}`, { file: path, line: position(err.lineno), column: position(err.colno) });
 }

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { NodeResult } from '../../src/api.ts';
+import { project, removeFixtures, type CliResult } from '../helpers/fixture.ts';
+
+afterAll(removeFixtures);
+
+describe('failures', () => {
+  /*
+   * bad ─> child ─> grandchild          good ─> good_child
+   *    └────────────> mixed <─────────────┘
+   */
+  const files = {
+    'project.yml': 'name: x\n',
+    'models/bad.sql': "{{ config(materialized='table') }}\nselect no_such_column from (values (1)) t(id)\n",
+    'models/child.sql': "select * from {{ ref('bad') }}\n",
+    'models/grandchild.sql': "select * from {{ ref('child') }}\n",
+    'models/good.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
+    'models/good_child.sql': "select id + 1 as id from {{ ref('good') }}\n",
+    'models/mixed.sql': "select * from {{ ref('good') }} union all select * from {{ ref('bad') }}\n",
+  };
+
+  it("skips a failed node's descendants with the reason, and still builds the independent branch", async () => {
+    const p = project(files);
+    const report = await p.build();
+    expect(report.success).toBe(false);
+    const byName = Object.fromEntries(report.results.map((r) => [r.name, r]));
+    expect(Object.keys(byName).sort()).toEqual(['bad', 'child', 'good', 'good_child', 'grandchild', 'mixed']);
+    expect(byName.bad.status).toBe('error');
+    for (const skipped of ['child', 'grandchild', 'mixed']) {
+      expect(byName[skipped]).toMatchObject({ status: 'skipped', message: 'skipped: upstream bad failed' });
+    }
+    expect(byName.good.status).toBe('success');
+    expect(byName.good_child.status).toBe('success');
+    expect(await p.query('select id from good_child')).toEqual([{ id: 2 }]);
+    // Skipped models were never created.
+    expect(await p.query("select count(*)::int as n from information_schema.tables where table_name in ('child', 'grandchild', 'mixed')")).toEqual([{ n: 0 }]);
+  });
+
+  it('the CLI prints SKIP lines with the reason and exits 1', async () => {
+    const p = project(files);
+    const r = await p.cli(['run']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ERROR +model bad \(table\) models\/bad\.sql:2: Binder Error/);
+    expect(r.stdout).toMatch(/SKIP +model grandchild \(view\) skipped: upstream bad failed/);
+    expect(r.stdout).toMatch(/OK +model good_child \(view\)/);
+    expect(r.stdout).toMatch(/Failed in [\d.]+s: 2 ok, 1 errored, 3 skipped/);
+  });
+});
+
+describe('threads', () => {
+  const heavy = (i: number) => `{{ config(materialized='table') }}\nselect ${i} as part, count(*)::int as n, sum(range % 7)::bigint as s from range(4000000)\n`;
+  const files = (threads: number) => {
+    const models: Record<string, string> = {
+      'project.yml': `name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: ${threads}\n`,
+      'models/all_parts.sql': `{{ config(materialized='table') }}\n${[1, 2, 3, 4, 5, 6].map((i) => `select part, n from {{ ref('part_${i}') }}`).join('\nunion all\n')}\n`,
+    };
+    for (let i = 1; i <= 6; i++) models[`models/part_${i}.sql`] = heavy(i);
+    return models;
+  };
+  const parts = (results: NodeResult[]) => results.filter((r) => r.name.startsWith('part_'));
+  // Two runs overlap when each started before the other completed (ISO timestamps sort as text).
+  const overlapping = (rs: NodeResult[]) => rs.some((a) => rs.some((b) => a !== b && a.startedAt < b.completedAt && b.startedAt < a.completedAt));
+
+  it('builds independent models concurrently, without conflicts, twice over (create, then swap)', async () => {
+    const p = project(files(4));
+    for (let round = 0; round < 2; round++) {
+      const report = await p.build();
+      expect(report.results.map((r) => r.status)).toEqual(Array(7).fill('success'));
+      expect(overlapping(parts(report.results))).toBe(true);
+      for (const r of parts(report.results)) expect(r.seconds).toBeGreaterThan(0.002);
+      // all_parts waits for every part.
+      const last = report.results.find((r) => r.name === 'all_parts')!;
+      for (const r of parts(report.results)) expect(r.completedAt <= last.startedAt).toBe(true);
+    }
+    expect(await p.query('select count(*)::int as parts, sum(n)::int as rows from all_parts')).toEqual([{ parts: 6, rows: 6 * 4_000_000 }]);
+  });
+
+  it('runs one node at a time with threads: 1 (and --threads overrides the target)', async () => {
+    const p = project(files(1));
+    const report = await p.build();
+    const rs = parts(report.results);
+    expect(overlapping(rs)).toBe(false);
+    const parallel = await p.build({ threads: 3 });
+    expect(overlapping(parts(parallel.results))).toBe(true);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('interrupts the running statement, starts nothing new, keeps the previous table, exits 1', async () => {
+    const p = project({
+      'project.yml': 'name: x\ntargets:\n  dev: {type: duckdb, threads: 1}\n',
+      // sum(range % 7) over 0..9 = 0+1+2+3+4+5+6+0+1+2 = 24
+      'models/slow.sql': "{{ config(materialized='table') }}\nselect sum(range % 7)::bigint as s from range({{ var('n', 10) }})\n",
+      'models/after_slow.sql': "select * from {{ ref('slow') }}\n",
+    });
+    await p.build();
+    expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
+
+    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/duckflow.js'), 'build', '--vars', '{n: 100000000000}', '--project-dir', p.dir]);
+    const started = Date.now();
+    const result = await new Promise<CliResult & { seconds: number }>((done) => {
+      let stdout = '';
+      let stderr = '';
+      let sent = false;
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d;
+        // Once the run has begun, give the slow statement time to start, then press Ctrl-C.
+        if (!sent && stdout.includes('duckflow build')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 1000);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.on('close', (code) => {
+        clearTimeout(guard);
+        done({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
+      });
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('interrupted: stopping running statements');
+    expect(result.stdout).toMatch(/ERROR +model slow \(table\) .*Interrupted/);
+    expect(result.stdout).toMatch(/SKIP +model after_slow/);
+    expect(result.seconds).toBeLessThan(20);
+    expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
+  });
+});
