@@ -63,17 +63,32 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
 
   for (const singular of project.singularTests) {
     try {
-      const refs: string[] = [];
+      const deps: string[] = [];
+      const inline: Record<string, unknown> = {};
       const compiled = compiler.renderTemplate(singular.rawSql, singular.path, {
-        ref: (n) => (refs.push(n), compiler.refTarget(n)),
+        ref: (n) => {
+          const target = project.models.get(n) ?? project.seeds.get(n);
+          if (!target) throw new Error(`ref('${n}') does not match any model or seed${didYouMean(n, [...project.models.keys(), ...project.seeds.keys()])}`);
+          deps.push(target.id);
+          return compiler.refTarget(n);
+        },
+        source: (s, t) => {
+          const target = project.sources.get(`${s}.${t}`);
+          if (!target) throw new Error(`source('${s}', '${t}') is not declared${didYouMean(`${s}.${t}`, project.sources.keys())}`);
+          deps.push(target.id);
+          return target.relation;
+        },
+        // dbt lets a singular test configure itself: {{ config(severity='warn') }}.
+        config: (values) => Object.assign(inline, values),
       });
-      const deps = refs.map((r) => (project.models.get(r) ?? project.seeds.get(r))?.id).filter((x): x is string => x !== undefined);
-      const config = testConfig(project, [], {});
+      const config = testConfig(project, [], inline);
+      if (!config.enabled) continue;
       const compiledPath = singular.path;
+      const name = uniqueName(singular.name, { path: singular.path });
       tests.push({
-        id: `test.${project.name}.${singular.name}`,
+        id: `test.${project.name}.${name}`,
         kind: 'test',
-        name: uniqueName(singular.name, { path: singular.path }),
+        name,
         path: singular.path,
         description: '',
         tags: config.tags,
@@ -114,7 +129,8 @@ function compileGeneric(project: Project, compiler: Compiler, node: ProjectNode,
     }).sql;
   };
   const base = node.kind === 'source' ? node.relation : compiler.refTarget(node.name);
-  const model = config.where ? `(select * from ${base} where ${config.where}) as dbt_subquery` : base;
+  // No alias: tests put their own after the model (`from {{ model }} as child`).
+  const model = config.where ? `(select * from ${base} where ${config.where})` : base;
   const shortName = decl.test.replace(/^.*\./, '');
   let sql: string;
   const builtin = GENERIC_TESTS[shortName];

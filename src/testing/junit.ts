@@ -14,10 +14,14 @@ const escapeXml = (s: string) =>
 /** JUnit XML for CI systems: one testsuite per run, one testcase per test (and per built node). */
 export function junitXml(results: NodeResult[], suiteName: string): string {
   const cases = results.map((r) => {
-    const attrs = `classname="${escapeXml(`${r.kind}.${r.attachedTo ?? r.name}`)}" name="${escapeXml(r.name)}" time="${r.seconds.toFixed(3)}"`;
+    // file/line let CI annotate the declaration (GitLab and GitHub read them).
+    const where = r.file ? ` file="${escapeXml(r.file)}"${r.line ? ` line="${r.line}"` : ''}` : '';
+    const attrs = `classname="${escapeXml(`${r.kind}.${r.attachedTo ?? r.name}`)}" name="${escapeXml(r.name)}" time="${r.seconds.toFixed(3)}"${where}`;
+    // JUnit tells a failed check (<failure>) from one that could not run (<error>).
+    const element = r.status === 'error' ? 'error' : 'failure';
     const body =
       r.status === 'fail' || r.status === 'error'
-        ? `<failure message="${escapeXml(r.message.split('\n')[0])}" type="${r.status}">${escapeXml(r.message)}${r.compiledPath ? escapeXml(`\ncompiled SQL: ${r.compiledPath}`) : ''}</failure>`
+        ? `<${element} message="${escapeXml(r.message.split('\n')[0])}" type="${r.status}">${escapeXml(r.message)}${r.compiledPath ? escapeXml(`\ncompiled SQL: ${r.compiledPath}`) : ''}</${element}>`
         : r.status === 'skipped'
           ? `<skipped message="${escapeXml(r.message)}"/>`
           : r.status === 'warn'

@@ -1,0 +1,71 @@
+import type { Connection, Json } from '../../adapters/types.ts';
+import { quoteIdent } from '../../util/sql.ts';
+
+/** Rows of each difference kept for the report; the counts are always exact. */
+export const SHOWN_ROWS = 20;
+
+export interface RowSet {
+  total: number;
+  rows: Record<string, Json>[];
+  /** DuckDB types of the columns, so numbers can be shown right-aligned. */
+  types: string[];
+}
+
+export interface Comparison {
+  expectedRows: number;
+  actualRows: number;
+  /** Columns compared (as `expect` names them); the unexpected rows use them too. */
+  columns: string[];
+  /** Expected rows the output lacks, and output rows nobody expected (multisets: duplicates count). */
+  missing: RowSet;
+  unexpected: RowSet;
+}
+
+async function count(conn: Connection, sql: string): Promise<number> {
+  return Number((await conn.query(`select count(*) as n from (\n${sql}\n)`)).rows[0].n);
+}
+
+async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
+  const total = await count(conn, sql);
+  if (total === 0) return { total, rows: [], types: [] };
+  const { rows, types } = await conn.query(
+    `select * from (\n${sql}\n) order by all limit ${SHOWN_ROWS}`,
+  );
+  return { total, rows, types };
+}
+
+/**
+ * Compare the expected table with the model's output on the expected columns only, ignoring
+ * row order: EXCEPT ALL both ways, so a row expected twice must be produced twice. With no
+ * expected columns (`rows: []`) every output row is unexpected.
+ */
+export async function compare(
+  conn: Connection,
+  expectedTable: string,
+  actualTable: string,
+  columns: { expected: string; actual: string }[],
+): Promise<Comparison> {
+  const expected = quoteIdent(expectedTable);
+  const actual = quoteIdent(actualTable);
+  const actualRows = await count(conn, `select * from ${actual}`);
+  if (columns.length === 0) {
+    const unexpected = await rowSet(conn, `select * from ${actual}`);
+    const names = unexpected.rows.length ? Object.keys(unexpected.rows[0]) : [];
+    return {
+      expectedRows: 0,
+      actualRows,
+      columns: names,
+      missing: { total: 0, rows: [], types: [] },
+      unexpected,
+    };
+  }
+  const fromExpected = `select ${columns.map((c) => quoteIdent(c.expected)).join(', ')} from ${expected}`;
+  const fromActual = `select ${columns.map((c) => `${quoteIdent(c.actual)} as ${quoteIdent(c.expected)}`).join(', ')} from ${actual}`;
+  return {
+    expectedRows: await count(conn, `select * from ${expected}`),
+    actualRows,
+    columns: columns.map((c) => c.expected),
+    missing: await rowSet(conn, `${fromExpected}\nexcept all\n${fromActual}`),
+    unexpected: await rowSet(conn, `${fromActual}\nexcept all\n${fromExpected}`),
+  };
+}

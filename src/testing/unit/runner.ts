@@ -1,0 +1,222 @@
+import { DuckDBAdapter } from '../../adapters/duckdb.ts';
+import type { Adapter, Connection } from '../../adapters/types.ts';
+import type { Compiler, CompiledSql } from '../../compile/compiler.ts';
+import { locateSqlError } from '../../materializations/sqlError.ts';
+import type { ModelNode, Project, ProjectNode, TargetConfig } from '../../project/types.ts';
+import type { NodeResult } from '../../runner/events.ts';
+import { Renderer } from '../../templating/renderer.ts';
+import { quoteIdent } from '../../util/sql.ts';
+import { inputLabel } from './collect.ts';
+import { compare } from './compare.ts';
+import { formatDiff } from './diff.ts';
+import { describe, loadExpected, loadGiven, rowsReader, Scratch } from './fixtures.ts';
+import { renderWith } from './render.ts';
+import { Shapes } from './shapes.ts';
+import type { UnitInput, UnitTestNode } from './types.ts';
+
+/** A throwaway in-memory database: unit tests never see the target's data or settings. */
+export function scratchTarget(target: TargetConfig): TargetConfig {
+  return {
+    name: target.name,
+    type: 'duckdb',
+    path: ':memory:',
+    schema: 'main',
+    threads: target.threads,
+    settings: {},
+  };
+}
+
+const ACTUAL = 'unit__actual';
+const EXPECTED = 'unit__expected';
+
+function fixtureTable(input: UnitInput): string {
+  if (input.kind === 'this') return 'given__this';
+  return input.kind === 'ref' ? `given__${input.name}` : `given__${input.source}__${input.table}`;
+}
+
+/** Set environment variables for the duration of a synchronous render (`overrides.env_vars`). */
+function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
+  const previous = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+const firstLine = (message: string) => message.split('\n')[0];
+
+type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures'>;
+
+/**
+ * Runs unit tests: every given becomes a temp table, the model is rendered with its refs and
+ * sources pointing at them and run, and its output is compared with `expect`. Each test works on
+ * its own connection's temp tables, so tests run concurrently without seeing each other.
+ */
+export class UnitTestRunner {
+  private opened: Promise<Adapter> | undefined;
+  private ownStats: Adapter['stats'] | undefined;
+  private shapes: Shapes | undefined;
+
+  constructor(
+    private readonly project: Project,
+    private readonly renderer: Renderer,
+    /** A scratch database to use instead of opening one (the run's own, when it has no target). */
+    private readonly shared?: Adapter,
+  ) {}
+
+  private database(): Promise<Adapter> {
+    if (this.shared) return Promise.resolve(this.shared);
+    this.opened ??= DuckDBAdapter.open(scratchTarget(this.project.target)).then(
+      (db) => ((this.ownStats = db.stats), db),
+    );
+    return this.opened;
+  }
+
+  /** Seconds spent in statements of the runner's own database. */
+  get seconds(): number {
+    return this.ownStats?.seconds ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.opened) await (await this.opened).close();
+    this.opened = undefined;
+  }
+
+  /** Run one unit test; with a compiler, its rendered model SQL is kept for target/compiled. */
+  async run(node: UnitTestNode, compiler?: Compiler): Promise<NodeResult> {
+    const startedAt = new Date();
+    const relativePath = `unit_tests/${node.model}/${node.name}.sql`;
+    let compiledPath: string | undefined;
+    const keep = (compiled: CompiledSql) => {
+      if (!compiler) return;
+      compiler.record(relativePath, compiled.sql);
+      compiledPath = compiler.compiledPath(relativePath);
+    };
+    let outcome: Outcome;
+    try {
+      const db = await this.database();
+      this.shapes ??= new Shapes(this.project, this.renderer, db);
+      outcome = await db.withConnection((conn) => this.execute(conn, node, this.shapes!, keep));
+    } catch (e) {
+      outcome = {
+        status: 'error',
+        message: `unit test '${node.name}' of model '${node.model}': ${(e as Error).message}`,
+      };
+    }
+    const completedAt = new Date();
+    return {
+      id: node.id,
+      name: node.name,
+      kind: 'unit_test',
+      detail: 'unit',
+      ...outcome,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      seconds: (completedAt.getTime() - startedAt.getTime()) / 1000,
+      compiledPath,
+      file: node.path,
+      line: node.line,
+      attachedTo: node.attachedTo,
+    };
+  }
+
+  private async execute(
+    conn: Connection,
+    node: UnitTestNode,
+    shapes: Shapes,
+    keep: (compiled: CompiledSql) => void,
+  ): Promise<Outcome> {
+    const model = this.project.models.get(node.model)!;
+    const scratch = new Scratch();
+    const tables: string[] = [];
+    const fixtures = new Map<string, string>();
+    try {
+      for (const given of node.given) {
+        const label = inputLabel(given.target);
+        const table = fixtureTable(given.target);
+        tables.push(table);
+        try {
+          const upstream = await shapes.of(conn, this.upstream(model, given.target));
+          await loadGiven(conn, table, rowsReader(given, this.project, scratch, table), upstream);
+        } catch (e) {
+          throw new Error(`given ${label}: ${firstLine((e as Error).message)}`);
+        }
+        fixtures.set(label, quoteIdent(table));
+      }
+
+      const compiled = this.render(model, node, fixtures);
+      keep(compiled);
+      tables.push(ACTUAL);
+      try {
+        await conn.run(`create or replace temp table ${quoteIdent(ACTUAL)} as\n${compiled.sql}`);
+      } catch (e) {
+        const located = locateSqlError(e, compiled, 1);
+        const hint = /Binder Error/.test(located.message)
+          ? `\nhint: a given has the columns its rows name, plus those known of its upstream (declared data_type, a seed's file, an upstream model's SQL)`
+          : '';
+        throw new Error(`${located.message}${hint}`);
+      }
+      const output = await describe(conn, `select * from ${quoteIdent(ACTUAL)}`);
+
+      tables.push(EXPECTED);
+      let columns: { expected: string; actual: string }[];
+      try {
+        columns = await loadExpected(
+          conn,
+          EXPECTED,
+          rowsReader(node.expect, this.project, scratch, EXPECTED),
+          output,
+          model.name,
+        );
+      } catch (e) {
+        throw new Error(`expect: ${firstLine((e as Error).message)}`);
+      }
+      const comparison = await compare(conn, EXPECTED, ACTUAL, columns);
+      const failures = comparison.missing.total + comparison.unexpected.total;
+      if (failures === 0) return { status: 'pass', message: 'pass', failures: 0 };
+      return { status: 'fail', message: formatDiff(comparison), failures };
+    } finally {
+      for (const t of tables) await conn.run(`drop table if exists ${quoteIdent(t)}`);
+      scratch.remove();
+    }
+  }
+
+  /** The node a given stands in for (validated when the unit test was collected). */
+  private upstream(model: ModelNode, input: UnitInput): ProjectNode {
+    if (input.kind === 'this') return model;
+    if (input.kind === 'source') return this.project.sources.get(`${input.source}.${input.table}`)!;
+    return (this.project.models.get(input.name) ?? this.project.seeds.get(input.name))!;
+  }
+
+  /** The model's SQL over the givens, with the unit test's overrides of vars, env vars and macros. */
+  private render(model: ModelNode, node: UnitTestNode, fixtures: Map<string, string>): CompiledSql {
+    const { vars, envVars, macros } = node.overrides;
+    const renderer = Object.keys(vars).length
+      ? new Renderer({
+          vars: { ...this.project.vars, ...vars },
+          target: {
+            name: this.project.target.name,
+            schema: this.project.target.schema,
+            type: this.project.target.type,
+          },
+          macros: this.project.macros,
+        })
+      : this.renderer;
+    const locals = Object.fromEntries(
+      Object.entries(macros)
+        .filter(([name]) => name !== 'is_incremental')
+        .map(([name, value]) => [name, () => value]),
+    );
+    return withEnv(envVars, () =>
+      renderWith(this.project, renderer, model, fixtures, {
+        locals,
+        isIncremental: Boolean(macros.is_incremental),
+      }),
+    );
+  }
+}
