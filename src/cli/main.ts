@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('list nodes matching a selection')
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
-    .option('--resource-type <type...>', 'model, seed, source, test')
+    .option('--resource-type <type...>', 'model, seed, source, test, unit_test')
     .addOption(new Option('--output <format>', 'name, path or json').choices(['name', 'path', 'json']).default('name'))
     .action((opts: { select?: string[]; exclude?: string[]; resourceType?: string[]; output: string }) => {
       const { nodes } = api.list({ ...loadOptions(globals()), select: opts.select, exclude: opts.exclude, resourceTypes: opts.resourceType });
@@ -125,6 +125,35 @@ export async function main(argv: string[]): Promise<number> {
     .description('remove target/ (compiled SQL, artifacts, and the database when it lives there)')
     .action(() => {
       for (const p of api.clean(loadOptions(globals()))) out(`removed ${p}`);
+    });
+
+  const docs = program.command('docs').description('the documentation site and dashboard in target/docs');
+  docs
+    .command('generate')
+    .description('write target/docs: model pages, lineage, tests, dashboard (opens from file://, no server needed)')
+    .action(async () => {
+      const result = await api.generateDocs(loadOptions(globals()));
+      for (const note of result.notes) err(`note: ${note}`);
+      out(`wrote ${result.files.length} files to ${result.dir}`);
+      out(`open ${result.index} in a browser, or run 'duckflow docs serve'`);
+    });
+  docs
+    .command('serve')
+    .description('serve target/docs on 127.0.0.1 until Ctrl-C')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
+    .action(async (opts: { port: string }) => {
+      const port = Number(opts.port);
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${opts.port}')`);
+      const server = await api.serveDocs({ ...loadOptions(globals()), port }).catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'EADDRINUSE' ? new UsageError(`port ${port} is already in use: pick another with --port`) : e;
+      });
+      out(`serving docs at ${server.url} (Ctrl-C to stop)`);
+      // The command lasts as long as the server: it ends on Ctrl-C or a termination signal.
+      await new Promise<void>((stop) => {
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
     });
 
   try {

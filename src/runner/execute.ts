@@ -6,7 +6,7 @@ import { buildRunResults } from '../artifacts/runResults.ts';
 import { Compiler, relationName, type CompiledSql } from '../compile/compiler.ts';
 import type { GraphNode } from '../graph/resolve.ts';
 import { select } from '../graph/selector.ts';
-import { materializeIncremental } from '../materializations/incremental.ts';
+import { materializeIncremental, type OnSchemaChange } from '../materializations/incremental.ts';
 import { NodeSqlError } from '../materializations/sqlError.ts';
 import { materializeTable } from '../materializations/table.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
@@ -270,6 +270,7 @@ async function materialize(node: ModelNode | SeedNode, ctx: NodeContext): Promis
           exists: ctx.existing.has(relationName(node)),
           fullRefresh: ctx.fullRefresh,
           uniqueKey: uniqueKey === undefined ? [] : [uniqueKey].flat().map(String),
+          onSchemaChange: (node.config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore',
         });
       }
       default:
