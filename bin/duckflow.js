@@ -46,5 +46,10 @@ if (!bundleIsFresh()) {
   // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a file.
   renameSync(fresh, bundle);
 }
+// `duckflow ls | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import(pathToFileURL(bundle).href);
 process.exitCode = await main(process.argv.slice(2));
