@@ -67,7 +67,7 @@ function details(r: NodeResult): string[] {
   }
   if (r.kind !== 'test' || (r.status !== 'fail' && r.status !== 'warn')) return [];
   const lines = [`${on ?? r.name}${r.column ? ` column ${r.column}` : ''}: ${r.failures} failing row${r.failures === 1 ? '' : 's'}${r.file ? ` (declared at ${r.file}${r.line ? `:${r.line}` : ''})` : ''}`];
-  if (r.sample && r.sample.rows.length) lines.push(...formatTable(r.sample).split('\n'));
+  if (r.sample && r.sample.rows.length) lines.push(...formatTable(r.sample, 60).split('\n'));
   if (r.compiledPath) lines.push(`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`);
   if (r.storedIn) lines.push(`failing rows stored in ${r.storedIn}`);
   return lines;

@@ -94,6 +94,11 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
     if (n.kind === 'test' && n.attachedTo) testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
     if (n.kind === 'unit_test') unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
   }
+  const ancestorsOf = new Map<string, Set<string>>();
+  const ancestors = (id: string) => {
+    if (!ancestorsOf.has(id)) ancestorsOf.set(id, graph.ancestors(id));
+    return ancestorsOf.get(id)!;
+  };
   const waits = new Map<string, string[]>();
   for (const id of ids) {
     if (graph.get(id).kind === 'unit_test') {
@@ -101,7 +106,12 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
       continue;
     }
     const deps = new Set(nearest(id));
-    if (graph.get(id).kind !== 'test') for (const d of [...deps]) for (const t of testsOf.get(d) ?? []) deps.add(t);
+    if (graph.get(id).kind !== 'test') {
+      for (const d of [...deps]) {
+        // A test that also reads this node (a relationships test pointing downstream) runs after it, not before.
+        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id)) deps.add(t);
+      }
+    }
     for (const u of unitTestsOf.get(id) ?? []) deps.add(u);
     waits.set(id, [...deps]);
   }
@@ -159,8 +169,10 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       onSkip: (id, because) => {
         const node = graph.get(id);
         const now = new Date().toISOString();
-        const reason = because === 'run was interrupted' ? because : `upstream ${graph.get(because).name} failed`;
-        record({ id, name: node.name, kind: node.kind === 'test' || node.kind === 'unit_test' ? node.kind : (node.kind as 'model' | 'seed'), status: 'skipped', message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
+        const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
+        // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
+        const status = graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
+        record({ id, name: node.name, kind: node.kind === 'test' || node.kind === 'unit_test' ? node.kind : (node.kind as 'model' | 'seed'), status, message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
       },
     });
     compiler.writeCompiled();

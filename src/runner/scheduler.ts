@@ -77,5 +77,7 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
     };
     pump();
   });
-  return [...waitsFor.keys()].map((id) => results.get(id) ?? { id, outcome: 'skipped', skippedBecause: 'never became ready' });
+  // Only a wait cycle leaves nodes behind; report them rather than dropping them silently.
+  for (const id of waitsFor.keys()) if (!results.has(id)) skip(id, 'waiting on each other (a wait cycle)');
+  return [...waitsFor.keys()].map((id) => results.get(id)!);
 }

@@ -16,9 +16,17 @@ function required(input: GenericTestInput, ...names: string[]): unknown {
   throw new Error(`argument '${names[0]}' is required`);
 }
 
+/**
+ * A column name is quoted (so `position` or `Order` work); anything else is an expression, put
+ * in as written, as dbt does (`column_name: "a || '-' || b"`).
+ */
+function columnSql(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? quoteIdent(name) : name;
+}
+
 function column(input: GenericTestInput): string {
   if (!input.column) throw new Error('must be declared on a column (or given column_name)');
-  return quoteIdent(input.column);
+  return columnSql(input.column);
 }
 
 function comparison(value: unknown, op: string, col: string): string {
@@ -41,20 +49,20 @@ export const GENERIC_TESTS: Record<string, Builder> = {
 
   relationships: (t) => {
     const parent = t.relationArg(String(required(t, 'to')));
-    const field = quoteIdent(String(required(t, 'field')));
+    const field = columnSql(String(required(t, 'field')));
     return `select child.${column(t)} as from_field\nfrom ${t.model} as child\nleft join ${parent} as parent on child.${column(t)} = parent.${field}\nwhere child.${column(t)} is not null and parent.${field} is null`;
   },
 
   expression_is_true: (t) => {
     const expression = String(required(t, 'expression'));
-    const predicate = t.column ? `${quoteIdent(t.column)} ${expression}` : expression;
+    const predicate = t.column ? `${columnSql(t.column)} ${expression}` : expression;
     return `select *\nfrom ${t.model}\nwhere not (${predicate})`;
   },
 
   unique_combination_of_columns: (t) => {
     const columns = required(t, 'combination_of_columns', 'columns');
     if (!Array.isArray(columns) || columns.length === 0) throw new Error("argument 'combination_of_columns' must be a non-empty list");
-    const cols = columns.map((c) => quoteIdent(String(c))).join(', ');
+    const cols = columns.map((c) => columnSql(String(c))).join(', ');
     return `select ${cols}, count(*) as n_records\nfrom ${t.model}\ngroup by ${cols}\nhaving count(*) > 1`;
   },
 
@@ -90,7 +98,7 @@ export const GENERIC_TESTS: Record<string, Builder> = {
   },
 
   recency: (t) => {
-    const field = quoteIdent(String(required(t, 'field')));
+    const field = columnSql(String(required(t, 'field')));
     const age = t.args.max_age ?? (t.args.interval !== undefined ? `${t.args.interval} ${t.args.datepart ?? 'day'}` : undefined);
     if (age === undefined) throw new Error("give 'max_age' (e.g. '1 day') or 'datepart' and 'interval'");
     return `select max(${field}) as most_recent, now()::timestamp - interval ${sqlLiteral(String(age))} as threshold\nfrom ${t.model}\nhaving max(${field}) is null or max(${field}) < now()::timestamp - interval ${sqlLiteral(String(age))}`;
