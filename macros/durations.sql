@@ -1,0 +1,7 @@
+{#-
+    Exact number of seconds from start_ts to end_ts, as DECIMAL(18, 6): the difference of the
+    microsecond epochs, never date_diff (which counts unit boundaries crossed).
+-#}
+{%- macro seconds_between(start_ts, end_ts) -%}
+    ((epoch_us({{ end_ts }}) - epoch_us({{ start_ts }}))::decimal(18, 0) * 0.000001)::decimal(18, 6)
+{%- endmacro -%}

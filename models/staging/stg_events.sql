@@ -1,0 +1,82 @@
+{{ config(materialized='table') }}
+
+-- One typed row per distinct event. Exact duplicate records collapse to one row; records that
+-- cannot be staged (and every record of a conflicting duplicate id) are in stg_events_rejected.
+
+with stageable_records as (
+
+    select *
+    from {{ ref('stg_events_parsed') }}
+    where rejection_reason is null
+
+),
+
+duplicate_ids as (
+
+    select
+        event_id,
+        is_conflicting,
+    from {{ ref('stg_events_duplicate_ids') }}
+
+),
+
+single_records as (
+
+    select
+        * exclude (rejection_reason),
+        1::bigint as source_record_count,
+    from stageable_records
+    anti join duplicate_ids using (event_id)
+
+),
+
+collapsed_duplicates as (
+
+    select
+        min(record_number) as record_number,
+        event_id,
+        event_type,
+        event_ts,
+        customer_id,
+        user_agent,
+        ip,
+        page_url,
+        page_path,
+        referrer_url,
+        referrer_host,
+        search_query,
+        product_id,
+        position,
+        count(*) as source_record_count,
+    from stageable_records
+    semi join (select event_id from duplicate_ids where not is_conflicting) as exact_duplicate_ids
+        using (event_id)
+    group by all
+
+),
+
+distinct_events as (
+
+    select * from single_records
+    union all by name
+    select * from collapsed_duplicates
+
+)
+
+select
+    event_id,
+    event_type,
+    event_ts,
+    customer_id,
+    user_agent,
+    ip,
+    page_url,
+    page_path,
+    referrer_url,
+    referrer_host,
+    search_query,
+    product_id,
+    position,
+    record_number,
+    source_record_count,
+from distinct_events

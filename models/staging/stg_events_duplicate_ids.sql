@@ -1,0 +1,52 @@
+{{ config(materialized='table') }}
+
+-- One row per event id carried by more than one stageable record. The records of an id are
+-- exact duplicates when they agree on every staged column (they collapse to one event), and
+-- conflicting when they do not (all of them are rejected: there is no telling which is right).
+
+with stageable_records as (
+
+    select *
+    from {{ ref('stg_events_parsed') }}
+    where rejection_reason is null
+
+),
+
+duplicated_ids as (
+
+    select
+        event_id,
+        count(*) as record_count,
+    from stageable_records
+    group by event_id
+    having count(*) > 1
+
+),
+
+distinct_versions as (
+
+    select distinct
+        event_id,
+        event_type,
+        event_ts,
+        customer_id,
+        user_agent,
+        ip,
+        page_url,
+        referrer_url,
+        search_query,
+        product_id,
+        position,
+    from stageable_records
+    semi join duplicated_ids using (event_id)
+
+)
+
+select
+    duplicated_ids.event_id,
+    duplicated_ids.record_count,
+    count(*) as version_count,
+    count(*) > 1 as is_conflicting,
+from duplicated_ids
+inner join distinct_versions using (event_id)
+group by duplicated_ids.event_id, duplicated_ids.record_count

@@ -1,0 +1,151 @@
+{{ config(materialized='table') }}
+
+-- One row per raw record: the record's JSON parsed once (a single json_transform into a
+-- struct), typed, and the reason it cannot be staged (null when it can). Duplicate ids are
+-- handled downstream (stg_events_duplicate_ids).
+
+with raw_records as (
+
+    select
+        record_number,
+        raw,
+        coalesce(json_valid(raw), false) as is_valid_json,
+    from {{ ref('raw_events') }}
+
+),
+
+parsed_records as (
+
+    select
+        record_number,
+        raw,
+        is_valid_json,
+        -- ids, customer ids and positions are read as text so that a value of the wrong type
+        -- (a string, a fraction) is caught below instead of being silently cast or nulled
+        json_transform(
+            case when is_valid_json then raw end,
+            '{
+                "id": "VARCHAR",
+                "type": "VARCHAR",
+                "event": {
+                    "user-agent": "VARCHAR",
+                    "ip": "VARCHAR",
+                    "customer-id": "VARCHAR",
+                    "timestamp": "VARCHAR",
+                    "page": "VARCHAR",
+                    "referrer": "VARCHAR",
+                    "query": "VARCHAR",
+                    "product": "VARCHAR",
+                    "position": "VARCHAR"
+                }
+            }'
+        ) as record,
+    from raw_records
+
+),
+
+record_fields as (
+
+    select
+        record_number,
+        raw,
+        is_valid_json,
+        record.id as id_text,
+        record.type as type_text,
+        record.event."user-agent" as user_agent,
+        record.event.ip as ip,
+        record.event."customer-id" as customer_id_text,
+        record.event."timestamp" as timestamp_text,
+        record.event.page as page_url,
+        record.event.referrer as referrer_url,
+        record.event.query as search_query,
+        record.event.product as product_id,
+        record.event."position" as position_text,
+    from parsed_records
+
+),
+
+typed_fields as (
+
+    select
+        *,
+        try_cast(id_text as bigint) as event_id,
+        case
+            when upper(type_text) in ({{ webshop_event_types() }}) then upper(type_text)
+            -- tolerate 'Page-View' / 'page view' spellings too
+            else replace(replace(upper(trim(type_text)), '-', '_'), ' ', '_')
+        end as event_type,
+        case
+            -- a date and a time are required
+            when length(timestamp_text) < 16 or substr(timestamp_text, 11, 1) not in ('T', 't', ' ')
+                then null
+            -- an explicit zone or offset: convert to UTC
+            when right(timestamp_text, 1) in ('Z', 'z')
+                or contains(substr(timestamp_text, 12), '+')
+                or contains(substr(timestamp_text, 12), '-')
+                then timezone('UTC', try_cast(timestamp_text as timestamptz))
+            -- no zone: the timestamp is UTC already
+            else try_cast(timestamp_text as timestamp)
+        end as event_ts,
+        try_cast(customer_id_text as bigint) as customer_id,
+        try_cast(position_text as bigint) as position,
+    from record_fields
+
+),
+
+validated_records as (
+
+    select
+        *,
+        case
+            when raw is null then 'empty_record'
+            when not is_valid_json and trim(raw) = '' then 'empty_record'
+            when not is_valid_json then 'invalid_json'
+            when id_text is null then 'missing_id'
+            -- the id must be an integer: the cast must give back the same text
+            when event_id is null or event_id::varchar <> id_text then 'invalid_id'
+            when type_text is null then 'missing_type'
+            when event_type not in ({{ webshop_event_types() }}) then 'unknown_type'
+            when timestamp_text is null then 'missing_timestamp'
+            when event_ts is null then 'invalid_timestamp'
+            when customer_id_text is not null
+                and (customer_id is null or customer_id::varchar <> customer_id_text)
+                then 'invalid_customer_id'
+        end as rejection_reason,
+    from typed_fields
+
+)
+
+select
+    record_number,
+    event_id,
+    event_type,
+    event_ts,
+    customer_id,
+    user_agent,
+    ip,
+    page_url,
+    case
+        when page_url is null then null
+        when contains(page_url, '://')
+            then coalesce(
+                nullif(regexp_extract(page_url, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1), ''),
+                '/'
+            )
+        else coalesce(nullif(regexp_extract(page_url, '^([^?#]*)', 1), ''), '/')
+    end as page_path,
+    referrer_url,
+    nullif(
+        regexp_replace(
+            lower(regexp_extract(referrer_url, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]+)', 1)),
+            '^www\.',
+            ''
+        ),
+        ''
+    ) as referrer_host,
+    search_query,
+    product_id,
+    -- a position that is not an integer is dropped (the event itself is kept)
+    case when position::varchar = position_text then position end as position,
+    rejection_reason,
+from validated_records
