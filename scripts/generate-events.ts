@@ -33,7 +33,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 
 export interface GenerateEventsOptions {
@@ -1244,68 +1244,52 @@ async function ndjsonToParquet(ndjson: string, parquet: string): Promise<void> {
 // CLI
 // ---------------------------------------------------------------------------------------------
 
-function parseArgs(argv: string[]): GenerateEventsOptions & { quiet: boolean } {
-  const options: GenerateEventsOptions & { quiet: boolean } = {
-    events: 150_000,
-    seed: 42,
-    out: 'seeds/raw_events.ndjson.gz',
-    quiet: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const number = (): number => {
-      const raw = value().replaceAll('_', '');
-      const n = Number(raw);
-      if (!Number.isFinite(n)) throw new Error(`${flag}: not a number: ${raw}`);
-      return n;
-    };
-    switch (flag) {
-      case '--events':
-        options.events = number();
-        break;
-      case '--seed':
-        options.seed = number();
-        break;
-      case '--out':
-        options.out = value();
-        break;
-      case '--start':
-        options.start = value();
-        break;
-      case '--days':
-        options.days = number();
-        break;
-      case '--gzip-level':
-        options.gzipLevel = number();
-        break;
-      case '--quiet':
-        options.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        console.log(
-          'usage: npx tsx scripts/generate-events.ts --events N --seed S --out FILE(.ndjson.gz|.ndjson|.parquet)\n' +
-            '       [--start 2022-04-04] [--days 56] [--gzip-level 6] [--quiet]',
-        );
-        process.exit(0);
-      default:
-        throw new Error(`unknown option: ${arg}`);
-    }
+const USAGE =
+  'usage: npx tsx scripts/generate-events.ts --events N --seed S --out FILE(.ndjson.gz|.ndjson|.parquet)\n' +
+  '       [--start 2022-04-04] [--days 56] [--gzip-level 6] [--quiet]';
+
+function readOptions(argv: string[]): GenerateEventsOptions & { quiet: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      events: { type: 'string', default: '150000' },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string', default: 'seeds/raw_events.ndjson.gz' },
+      start: { type: 'string' },
+      days: { type: 'string' },
+      'gzip-level': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
   }
-  return options;
+  // Sizes read better with separators: --events 10_000_000.
+  const number = (flag: string, raw: string | undefined): number | undefined => {
+    if (raw === undefined) return undefined;
+    const n = Number(raw.replaceAll('_', ''));
+    if (!Number.isFinite(n)) throw new Error(`--${flag}: not a number: ${raw}`);
+    return n;
+  };
+  return {
+    events: number('events', values.events)!,
+    seed: number('seed', values.seed)!,
+    out: values.out!,
+    start: values.start,
+    days: number('days', values.days),
+    gzipLevel: number('gzip-level', values['gzip-level']),
+    quiet: values.quiet!,
+  };
 }
 
 const invokedDirectly =
   process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   try {
-    const { quiet, ...options } = parseArgs(process.argv.slice(2));
+    const { quiet, ...options } = readOptions(process.argv.slice(2));
     if (!quiet)
       options.onProgress = (n) => process.stderr.write(`  ${n.toLocaleString('en')} records\n`);
     const stats = await generateEvents(options);

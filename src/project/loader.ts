@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ProjectError, ProjectErrors } from '../errors.ts';
 import { didYouMean } from '../util/closest.ts';
@@ -80,22 +80,11 @@ export function loadProject(options: LoadOptions = {}): Project {
     const yaml = modelYaml.get(name);
     const cfg = { ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS), ...(yaml?.config ?? {}) };
     models.set(name, {
-      id: `model.${config.name}.${name}`,
+      ...nodeBasics('model', config.name, name, path, yaml, cfg, target.schema),
       kind: 'model',
-      name,
-      path,
-      description: yaml?.description ?? '',
-      tags: asTags(cfg.tags),
-      config: cfg,
-      columns: yaml?.columns ?? {},
-      tests: yaml?.tests ?? [],
-      dependsOn: [],
       checksum: checksum(rawSql),
       rawSql,
       materialized: (cfg.materialized as Materialization) ?? 'view',
-      schema: (cfg.schema as string) ?? target.schema,
-      alias: (cfg.alias as string) ?? name,
-      enabled: cfg.enabled !== false,
       folders,
       refs: [],
       sources: [],
@@ -139,6 +128,33 @@ export function loadProject(options: LoadOptions = {}): Project {
     onRunEnd: config['on-run-end'] ?? [],
     parseCache,
   };
+}
+
+/** What models and seeds share: identity, YAML description, merged config, relation name. */
+function nodeBasics(kind: 'model' | 'seed', projectName: string, name: string, path: string, yaml: Described | undefined, cfg: Record<string, unknown>, defaultSchema: string) {
+  return {
+    id: `${kind}.${projectName}.${name}`,
+    name,
+    path,
+    description: yaml?.description ?? '',
+    tags: asTags(cfg.tags),
+    config: cfg,
+    columns: yaml?.columns ?? {},
+    tests: yaml?.tests ?? [],
+    dependsOn: [] as string[],
+    schema: (cfg.schema as string) ?? defaultSchema,
+    alias: (cfg.alias as string) ?? name,
+    enabled: cfg.enabled !== false,
+  };
+}
+
+/**
+ * A seed's checksum: its content's hash when small; size and modification time for exports of
+ * gigabytes, which must not be read into memory just to be fingerprinted.
+ */
+function fileChecksum(file: string): string {
+  const stat = statSync(file);
+  return stat.size <= 32 * 1024 * 1024 ? checksum(readFileSync(file)) : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
 function uniqueByName(entries: Described[], kind: string, errors: ProjectError[]): Map<string, Described> {
@@ -201,24 +217,12 @@ function loadSeeds(
       errors.push(new ProjectError(`seed '${name}': cannot tell the format of ${file}; set config.format (csv, json, ndjson, parquet, json_records)`, { file: yaml?.file ?? path }));
       continue;
     }
-    const content = existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
     seeds.set(name, {
-      id: `seed.${projectName}.${name}`,
+      ...nodeBasics('seed', projectName, name, path || yaml!.file, yaml, cfg, defaultSchema),
       kind: 'seed',
-      name,
-      path: path || yaml!.file,
-      description: yaml?.description ?? '',
-      tags: asTags(cfg.tags),
-      config: cfg,
-      columns: yaml?.columns ?? {},
-      tests: yaml?.tests ?? [],
-      dependsOn: [],
-      checksum: checksum(content),
+      checksum: fileChecksum(file),
       file,
       format,
-      schema: (cfg.schema as string) ?? defaultSchema,
-      alias: (cfg.alias as string) ?? name,
-      enabled: cfg.enabled !== false,
       columnTypes: (cfg.column_types as Record<string, string>) ?? {},
       header: cfg.header !== false,
       delimiter: cfg.delimiter as string | undefined,
