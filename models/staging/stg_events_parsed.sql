@@ -20,23 +20,24 @@ parsed_records as (
         record_number,
         raw,
         is_valid_json,
-        -- ids, customer ids and positions are read as text so that a value of the wrong type
-        -- (a string, a fraction) is caught below instead of being silently cast or nulled
+        -- ids, customer ids and positions are read as their JSON text (a string keeps its
+        -- quotes) so that a value of the wrong type (a string, a fraction) is caught below
+        -- instead of being silently cast or nulled
         json_transform(
             case when is_valid_json then raw end,
             '{
-                "id": "VARCHAR",
+                "id": "JSON",
                 "type": "VARCHAR",
                 "event": {
                     "user-agent": "VARCHAR",
                     "ip": "VARCHAR",
-                    "customer-id": "VARCHAR",
+                    "customer-id": "JSON",
                     "timestamp": "VARCHAR",
                     "page": "VARCHAR",
                     "referrer": "VARCHAR",
                     "query": "VARCHAR",
                     "product": "VARCHAR",
-                    "position": "VARCHAR"
+                    "position": "JSON"
                 }
             }'
         ) as record,
@@ -50,17 +51,17 @@ record_fields as (
         record_number,
         raw,
         is_valid_json,
-        record.id as id_text,
+        record.id::varchar as id_text,
         record.type as type_text,
         record.event."user-agent" as user_agent,
         record.event.ip as ip,
-        record.event."customer-id" as customer_id_text,
+        record.event."customer-id"::varchar as customer_id_text,
         record.event."timestamp" as timestamp_text,
         record.event.page as page_url,
         record.event.referrer as referrer_url,
         record.event.query as search_query,
         record.event.product as product_id,
-        record.event."position" as position_text,
+        record.event."position"::varchar as position_text,
     from parsed_records
 
 ),
@@ -69,7 +70,9 @@ typed_fields as (
 
     select
         *,
-        try_cast(id_text as bigint) as event_id,
+        -- an integer only when the cast gives back the same text (no rounding of 2.5, no "2")
+        case when try_cast(id_text as bigint)::varchar = id_text then try_cast(id_text as bigint) end
+            as event_id,
         case
             when upper(type_text) in ({{ webshop_event_types() }}) then upper(type_text)
             -- tolerate 'Page-View' / 'page view' spellings too
@@ -87,7 +90,8 @@ typed_fields as (
             -- no zone: the timestamp is UTC already
             else try_cast(timestamp_text as timestamp)
         end as event_ts,
-        try_cast(customer_id_text as bigint) as customer_id,
+        case when try_cast(customer_id_text as bigint)::varchar = customer_id_text
+            then try_cast(customer_id_text as bigint) end as customer_id,
         try_cast(position_text as bigint) as position,
     from record_fields
 
