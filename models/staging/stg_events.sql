@@ -3,7 +3,9 @@
 -- One typed row per distinct event. Exact duplicate records collapse to one row; records that
 -- cannot be staged (and every record of a conflicting duplicate id) are in stg_events_rejected.
 
-with stageable_records as (
+-- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
+-- scanning the table twice is cheaper (and streams at any size).
+with stageable_records as not materialized (
 
     select *
     from {{ ref('stg_events_parsed') }}

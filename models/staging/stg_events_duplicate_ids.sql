@@ -4,7 +4,9 @@
 -- exact duplicates when they agree on every staged column (they collapse to one event), and
 -- conflicting when they do not (all of them are rejected: there is no telling which is right).
 
-with stageable_records as (
+-- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
+-- scanning the table twice is cheaper (and streams at any size).
+with stageable_records as not materialized (
 
     select *
     from {{ ref('stg_events_parsed') }}

@@ -26,7 +26,7 @@ export type RelationType = 'table' | 'view';
  */
 export interface Adapter {
   readonly type: string;
-  /** Time spent inside database statements, for duckflow's own overhead figure. */
+  /** Wall-clock seconds with the database at work (statements in flight on any connection, open, close): the rest of a run is duckflow's own overhead. */
   readonly stats: { statements: number; seconds: number };
   /** Connections are pooled: one per concurrent node, up to the target's threads. */
   withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T>;

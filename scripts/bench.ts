@@ -1,0 +1,258 @@
+/**
+ * `npm run bench`: builds the webshop project on generated exports of 1M and 10M events (50M on
+ * request), measures the floors in the same run on the same file, times `ls` and `compile` on
+ * a 1,000-model project, and writes BENCHMARKS.md and BENCHMARKS.json. Method and options:
+ * BENCHMARKS.md (rendered by scripts/bench/report.ts).
+ *
+ *   npm run bench -- [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
+ *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
+ *                    [--keep] [--fresh] [--render-only]
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { ensureExport, parseSize, sizeLabel } from './bench/exports.ts';
+import { writeManyModelsProject } from './bench/manyModels.ts';
+import {
+  machineFacts,
+  REPO,
+  runBuild,
+  runFloors,
+  timeCli,
+  type MachineFacts,
+} from './bench/measure.ts';
+import { writeBenchProject } from './bench/project.ts';
+import {
+  median,
+  range,
+  renderMarkdown,
+  summarize,
+  type BenchResults,
+  type CliTiming,
+  type CompileRecord,
+  type RunRecord,
+  type SizeRecord,
+} from './bench/report.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1M,10M' },
+    runs: { type: 'string', default: '3' },
+    'memory-limit': { type: 'string', default: '8GB' },
+    threads: { type: 'string', default: String(cpus().length) },
+    seed: { type: 'string', default: '42' },
+    'cache-dir': { type: 'string', default: '.bench-cache' },
+    'compile-repeats': { type: 'string', default: '5' },
+    'preserve-insertion-order': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    fresh: { type: 'boolean', default: false },
+    'render-only': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
+  process.exit(0);
+}
+
+const sizes = values
+  .sizes!.split(',')
+  .filter((t) => t.trim() !== '')
+  .map(parseSize); // --sizes= : compile benchmark only
+const runs = positive('runs', values.runs!);
+const duckdbThreads = positive('threads', values.threads!);
+const compileRepeats = Number(values['compile-repeats']);
+const seed = Number(values.seed);
+const memoryLimit = values['memory-limit']!;
+const cacheDir = resolve(REPO, values['cache-dir']!);
+const preserveInsertionOrder = values['preserve-insertion-order']!;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function positive(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--${name} must be a positive whole number (got '${text}')`);
+  return n;
+}
+
+const jsonPath = join(REPO, 'BENCHMARKS.json');
+const results: BenchResults =
+  !values.fresh && existsSync(jsonPath)
+    ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
+    : { schemaVersion: 1, updatedAt: '', command: '', sizes: {} };
+if (!values['render-only'])
+  results.command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+
+function render(): void {
+  const notesPath = join(REPO, 'scripts', 'bench', 'NOTES.md');
+  const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
+  writeFileSync(join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, notes));
+}
+
+function save(): void {
+  results.updatedAt = new Date().toISOString();
+  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  render();
+}
+
+const duckflowThreads = (() => {
+  const config = parseYaml(readFileSync(join(REPO, 'project.yml'), 'utf8')) as {
+    target?: string;
+    targets?: Record<string, { threads?: number }>;
+  };
+  return config.targets?.[config.target ?? 'dev']?.threads ?? 4;
+})();
+
+async function benchSize(events: number, machine: MachineFacts): Promise<SizeRecord> {
+  const label = sizeLabel(events);
+  const exp = await ensureExport(cacheDir, events, seed, log);
+  const records: RunRecord[] = [];
+  for (let run = 1; run <= runs; run++) {
+    const runDir = join(cacheDir, 'runs', `${label}-run${run}`);
+    rmSync(runDir, { recursive: true, force: true });
+    mkdirSync(runDir, { recursive: true });
+    const startedAt = new Date().toISOString();
+    try {
+      const project = writeBenchProject(REPO, runDir, {
+        memoryLimit,
+        duckdbThreads,
+        preserveInsertionOrder,
+      });
+      log(`${label} run ${run}/${runs}: build`);
+      const build = await runBuild(
+        project.projectDir,
+        exp.path,
+        project.dbPath,
+        project.targetPath,
+        runDir,
+      );
+      log(
+        `  build ${build.wallSeconds.toFixed(2)} s (DuckDB ${build.dbSeconds.toFixed(2)} s, overhead ${build.overheadPercent.toFixed(1)}%), peak RSS ${(build.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
+      );
+      // The floors get the disk to themselves: the build's database is gone before they start.
+      if (!values.keep) rmSync(project.dbPath, { force: true });
+      log(`${label} run ${run}/${runs}: floors`);
+      const floors = await runFloors(exp.path, join(runDir, 'floors.duckdb'), runDir, {
+        memoryLimit,
+        threads: duckdbThreads,
+        preserveInsertionOrder,
+      });
+      const ratio = build.wallSeconds / (floors.parseSeconds + floors.sortSeconds);
+      log(
+        `  parse floor ${floors.parseSeconds.toFixed(2)} s, sort floor ${floors.sortSeconds.toFixed(2)} s: ratio ${ratio.toFixed(2)}x`,
+      );
+      records.push({
+        run,
+        startedAt,
+        build,
+        floors,
+        ratio,
+        eventsPerSecond: events / build.wallSeconds,
+      });
+    } finally {
+      if (!values.keep) rmSync(runDir, { recursive: true, force: true });
+    }
+  }
+  const first = records[0];
+  const nodes = first.build.nodes
+    .filter((n) => n.kind === 'seed' || n.kind === 'model')
+    .map((n) => ({
+      name: n.name,
+      kind: n.kind,
+      rows: n.rows,
+      seconds: range(
+        records.map(
+          (r) => r.build.nodes.find((m) => m.name === n.name && m.kind === n.kind)?.seconds ?? NaN,
+        ),
+      ),
+    }));
+  const testSeconds = (r: RunRecord) =>
+    r.build.nodes
+      .filter((n) => n.kind === 'test' || n.kind === 'unit_test')
+      .reduce((a, n) => a + n.seconds, 0);
+  return {
+    command: results.command,
+    label,
+    events,
+    seed,
+    exportPath: exp.path.startsWith(REPO) ? exp.path.slice(REPO.length) : exp.path,
+    exportBytes: exp.bytes,
+    measuredAt: first.startedAt,
+    machine,
+    duckdb: {
+      version: first.floors.duckdbVersion,
+      sourceId: first.floors.duckdbSourceId,
+      threads: first.floors.threads,
+      memoryLimit: first.floors.memoryLimit,
+      preserveInsertionOrder: first.floors.preserveInsertionOrder,
+    },
+    duckflowThreads,
+    memoryLimitOption: memoryLimit,
+    runs: records,
+    summary: summarize(records),
+    nodes,
+    tests: {
+      count: first.build.testCount,
+      seconds: range(records.map(testSeconds)),
+      warned: first.build.testsWarned,
+    },
+  };
+}
+
+function benchCompile(): CompileRecord {
+  const dir = join(cacheDir, 'many-models-1000');
+  writeManyModelsProject(dir, 1000);
+  timeCli(['--version'], dir); // the CLI bundle is rebuilt here if src/ changed, not in a timing
+  const partialParse = join(dir, 'target', 'partial_parse.json');
+  const measure = (command: string): CliTiming => {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    for (let i = 0; i < compileRepeats; i++) {
+      rmSync(partialParse, { force: true });
+      cold.push(timeCli(['--project-dir', dir, command], dir));
+    }
+    timeCli(['--project-dir', dir, command], dir);
+    for (let i = 0; i < compileRepeats; i++)
+      warm.push(timeCli(['--project-dir', dir, command], dir));
+    return { cold, warm, coldMedian: median(cold), warmMedian: median(warm) };
+  };
+  log('compile benchmark: 1,000 models');
+  const loadAvg = loadavg();
+  const ls = measure('ls');
+  const compile = measure('compile');
+  log(
+    `  ls ${ls.coldMedian.toFixed(3)} s cold, ${ls.warmMedian.toFixed(3)} s warm; compile ${compile.coldMedian.toFixed(3)} s cold, ${compile.warmMedian.toFixed(3)} s warm`,
+  );
+  return {
+    command: results.command,
+    measuredAt: new Date().toISOString(),
+    models: 1000,
+    repeats: compileRepeats,
+    loadAvg1m: [loadAvg[0], loadavg()[0]],
+    ls,
+    compile,
+  };
+}
+
+if (values['render-only']) {
+  if (!existsSync(jsonPath)) throw new Error('--render-only: there is no BENCHMARKS.json yet');
+  render();
+  log('rewrote BENCHMARKS.md from BENCHMARKS.json');
+  process.exit(0);
+}
+
+const machine = machineFacts();
+log(
+  `bench: sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
+);
+for (const events of sizes) {
+  results.sizes[sizeLabel(events)] = await benchSize(events, machine);
+  save();
+}
+if (compileRepeats > 0) {
+  results.compile = benchCompile();
+  save();
+}
+log('wrote BENCHMARKS.md and BENCHMARKS.json');

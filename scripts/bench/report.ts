@@ -1,0 +1,383 @@
+/** BENCHMARKS.json's shape, its summaries, and BENCHMARKS.md rendered from it. */
+import type { BuildRun, FloorRun, MachineFacts } from './measure.ts';
+
+export interface RunRecord {
+  run: number;
+  startedAt: string;
+  build: BuildRun;
+  floors: FloorRun;
+  /** build wall / (parse floor + sort floor). */
+  ratio: number;
+  eventsPerSecond: number;
+}
+
+export interface Range {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface SizeRecord {
+  /** The invocation that measured this size. */
+  command?: string;
+  label: string;
+  events: number;
+  seed: number;
+  exportPath: string;
+  exportBytes: number;
+  measuredAt: string;
+  machine: MachineFacts;
+  duckdb: {
+    version: string;
+    sourceId: string;
+    threads: number;
+    memoryLimit: string;
+    preserveInsertionOrder: boolean;
+  };
+  duckflowThreads: number;
+  /** --memory-limit as given (DuckDB reports it back in GiB). */
+  memoryLimitOption: string;
+  runs: RunRecord[];
+  summary: Record<string, Range>;
+  /** Per seed/model: median, min and max seconds over runs, and the rows it wrote. */
+  nodes: { name: string; kind: string; seconds: Range; rows?: number }[];
+  tests: { count: number; seconds: Range; warned: number };
+}
+
+export interface CliTiming {
+  cold: number[];
+  warm: number[];
+  coldMedian: number;
+  warmMedian: number;
+}
+
+export interface CompileRecord {
+  command?: string;
+  measuredAt: string;
+  models: number;
+  repeats: number;
+  /** 1-minute load average before and after. */
+  loadAvg1m?: [number, number];
+  ls: CliTiming;
+  compile: CliTiming;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  updatedAt: string;
+  /** The latest invocation; each size and the compile record also keep their own. */
+  command: string;
+  sizes: Record<string, SizeRecord>;
+  compile?: CompileRecord;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function range(values: number[]): Range {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
+}
+
+export function summarize(runs: RunRecord[]): Record<string, Range> {
+  const pick = (f: (r: RunRecord) => number) => range(runs.map(f));
+  return {
+    buildWallSeconds: pick((r) => r.build.wallSeconds),
+    eventsPerSecond: pick((r) => r.eventsPerSecond),
+    parseFloorSeconds: pick((r) => r.floors.parseSeconds),
+    sortFloorSeconds: pick((r) => r.floors.sortSeconds),
+    floorsSeconds: pick((r) => r.floors.parseSeconds + r.floors.sortSeconds),
+    ratio: pick((r) => r.ratio),
+    dbSeconds: pick((r) => r.build.dbSeconds),
+    overheadSeconds: pick((r) => r.build.overheadSeconds),
+    overheadPercent: pick((r) => r.build.overheadPercent),
+    peakRssBytes: pick((r) => r.build.peakRssBytes),
+    floorsPeakRssBytes: pick((r) => r.floors.peakRssBytes),
+    dbFileBytes: pick((r) => r.build.dbFileBytes),
+    otherLoadCores: pick((r) => r.build.otherLoadCores ?? NaN),
+  };
+}
+
+const GIB = 1024 ** 3;
+const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const gib = (n: number) => `${fmt(n / GIB)} GiB`;
+const withRange = (r: Range, f: (n: number) => string) =>
+  `${f(r.median)} | ${f(r.min)} – ${f(r.max)}`;
+
+export interface Goal {
+  goal: string;
+  target: string;
+  measured: string;
+  status: 'met' | 'missed' | 'not measured';
+}
+
+export function goals(results: BenchResults): Goal[] {
+  const ten = results.sizes['10M'];
+  const fifty = results.sizes['50M'];
+  const out: Goal[] = [];
+  out.push(
+    ten
+      ? {
+          goal: '10M events: build within 1.3× of (parse floor + sort floor)',
+          target: '≤ 1.30×',
+          measured: `${fmt(ten.summary.ratio.median)}× (median of ${ten.runs.length})`,
+          status: ten.summary.ratio.median <= 1.3 ? 'met' : 'missed',
+        }
+      : {
+          goal: '10M events: build within 1.3× of (parse floor + sort floor)',
+          target: '≤ 1.30×',
+          measured: '–',
+          status: 'not measured',
+        },
+  );
+  out.push(
+    ten
+      ? {
+          goal: "duckflow's overhead at 10M events",
+          target: '< 5% of build time',
+          measured: `${fmt(ten.summary.overheadPercent.median, 1)}% (${fmt(ten.summary.overheadSeconds.median)} s)`,
+          status: ten.summary.overheadPercent.median < 5 ? 'met' : 'missed',
+        }
+      : {
+          goal: "duckflow's overhead at 10M events",
+          target: '< 5% of build time',
+          measured: '–',
+          status: 'not measured',
+        },
+  );
+  const c = results.compile;
+  for (const mode of ['warm', 'cold'] as const) {
+    const what =
+      mode === 'warm'
+        ? 'with partial parsing (`target/partial_parse.json`)'
+        : 'cold (no partial-parse cache)';
+    const goal = `1,000-model \`compile\` and \`ls\`, ${what}`;
+    if (!c) {
+      out.push({ goal, target: '< 1 s', measured: '–', status: 'not measured' });
+      continue;
+    }
+    const compile = mode === 'warm' ? c.compile.warmMedian : c.compile.coldMedian;
+    const ls = mode === 'warm' ? c.ls.warmMedian : c.ls.coldMedian;
+    out.push({
+      goal,
+      target: '< 1 s',
+      measured: `compile ${fmt(compile)} s, ls ${fmt(ls)} s (median of ${c.repeats})`,
+      status: Math.max(compile, ls) < 1 ? 'met' : 'missed',
+    });
+  }
+  out.push(
+    fifty
+      ? {
+          goal: '50M events with memory_limit 8GB',
+          target: 'builds; peak RSS < 10 GB',
+          measured: `built in ${fmt(fifty.summary.buildWallSeconds.median, 0)} s with memory_limit ${fifty.memoryLimitOption}; peak RSS ${gib(fifty.summary.peakRssBytes.max)} (${fmt(fifty.summary.peakRssBytes.max / 1e9)} GB)`,
+          status:
+            fifty.memoryLimitOption.toUpperCase() === '8GB' && fifty.summary.peakRssBytes.max < 10e9
+              ? 'met'
+              : 'missed',
+        }
+      : {
+          goal: '50M events with memory_limit 8GB',
+          target: 'builds; peak RSS < 10 GB',
+          measured: 'not run (`npm run bench -- --sizes 50M --runs 1`)',
+          status: 'not measured',
+        },
+  );
+  return out;
+}
+
+function sizeSection(s: SizeRecord): string {
+  const m = s.summary;
+  const lines: string[] = [];
+  lines.push(`### ${s.label} events`, '');
+  lines.push(
+    `${int(s.events)} records (seed ${s.seed}, ${fmt(s.exportBytes / GIB)} GiB of NDJSON), ${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC. ` +
+      `DuckDB ${s.duckdb.version}, ${s.duckdb.threads} threads, memory_limit ${s.duckdb.memoryLimit}, preserve_insertion_order ${s.duckdb.preserveInsertionOrder}; duckflow runs ${s.duckflowThreads} nodes at once.`,
+    '',
+  );
+  lines.push('| figure | median | range |', '|---|---:|---:|');
+  lines.push(`| build, wall (s) | ${withRange(m.buildWallSeconds, (n) => fmt(n))} |`);
+  lines.push(`| events per second | ${withRange(m.eventsPerSecond, int)} |`);
+  lines.push(`| parse floor (s) | ${withRange(m.parseFloorSeconds, (n) => fmt(n))} |`);
+  lines.push(`| sort floor (s) | ${withRange(m.sortFloorSeconds, (n) => fmt(n))} |`);
+  lines.push(
+    `| **build / (parse + sort floor)** | **${fmt(m.ratio.median)}×** | ${fmt(m.ratio.min)}× – ${fmt(m.ratio.max)}× |`,
+  );
+  lines.push(`| time inside DuckDB (s) | ${withRange(m.dbSeconds, (n) => fmt(n))} |`);
+  lines.push(`| duckflow overhead (s) | ${withRange(m.overheadSeconds, (n) => fmt(n))} |`);
+  lines.push(
+    `| duckflow overhead (% of build) | ${withRange(m.overheadPercent, (n) => `${fmt(n, 1)}%`)} |`,
+  );
+  lines.push(`| peak RSS, build process | ${withRange(m.peakRssBytes, gib)} |`);
+  lines.push(`| peak RSS, floors process | ${withRange(m.floorsPeakRssBytes, gib)} |`);
+  lines.push(`| database file | ${withRange(m.dbFileBytes, gib)} |`);
+  lines.push(
+    `| load from other processes (cores, during build) | ${withRange(m.otherLoadCores, (n) => fmt(n))} |`,
+  );
+  lines.push('');
+  lines.push(
+    'Per node (seconds; nodes run up to two at a time, so they do not add up to the wall time):',
+    '',
+  );
+  lines.push('| node | kind | rows | median s | range |', '|---|---|---:|---:|---:|');
+  for (const n of s.nodes)
+    lines.push(
+      `| ${n.name} | ${n.kind} | ${n.rows === undefined ? '' : int(n.rows)} | ${fmt(n.seconds.median)} | ${fmt(n.seconds.min)} – ${fmt(n.seconds.max)} |`,
+    );
+  lines.push(
+    `| ${s.tests.count} data and unit tests | test | | ${fmt(s.tests.seconds.median)} | ${fmt(s.tests.seconds.min)} – ${fmt(s.tests.seconds.max)} |`,
+  );
+  lines.push('');
+  return lines.join('\n');
+}
+
+export function renderMarkdown(results: BenchResults, notes: string): string {
+  const sizes = Object.values(results.sizes).sort((a, b) => a.events - b.events);
+  const machine = sizes[0]?.machine;
+  const L: string[] = [];
+  L.push('# Benchmarks', '');
+  L.push(
+    '<!-- Generated by `npm run bench` (scripts/bench.ts) from BENCHMARKS.json; the findings come from scripts/bench/NOTES.md. Edit those, not this file. -->',
+    '',
+  );
+  L.push(
+    'How fast duckflow builds the webshop project (`project.yml`, `models/`) from a raw event export, against the floors no sessionizer can beat, measured in the same run on the same file. Raw figures: [BENCHMARKS.json](BENCHMARKS.json).',
+    '',
+  );
+  if (machine) {
+    L.push('## Machine', '');
+    L.push(
+      `- CPU: ${machine.cpuModel}, ${machine.cores} cores; ${fmt(machine.memoryBytes / GIB, 0)} GiB RAM; ${machine.os}; Node ${machine.node}`,
+    );
+    L.push(
+      `- DuckDB ${sizes[0].duckdb.version} (${sizes[0].duckdb.sourceId}), ${sizes[0].duckdb.threads} threads, memory_limit ${sizes[0].memoryLimitOption} (DuckDB reports it as ${sizes[0].duckdb.memoryLimit})`,
+    );
+    L.push(
+      `- Load: the machine is shared; the 1-minute load average was ${machine.loadAvgAtStart.map((n) => fmt(n)).join(' / ')} (1/5/15 min) when the benchmark started, and each table gives the cores' worth of CPU other processes used while the builds ran. Figures taken under load are slower than on an idle machine; the ratios are less affected than the absolute times, because the floors run under the same load.`,
+    );
+    L.push('');
+  }
+  L.push('## Goals', '');
+  L.push('| goal | target | measured | status |', '|---|---|---|---|');
+  for (const g of goals(results))
+    L.push(
+      `| ${g.goal} | ${g.target} | ${g.measured} | ${g.status === 'met' ? '**met**' : g.status === 'missed' ? '**missed**' : g.status} |`,
+    );
+  L.push('');
+  L.push('## Results', '');
+  for (const s of sizes) L.push(sizeSection(s));
+  const c = results.compile;
+  if (c) {
+    L.push('### Compile: a generated project of 1,000 models', '');
+    L.push(
+      `\`scripts/bench/manyModels.ts\`: ${int(c.models)} models (staging views over a seed, ephemeral intermediates, table marts; each refs 1–4 earlier models), folder config, Jinja, a macro, two data tests per model. Wall time of the CLI (node start included), median of ${c.repeats}; cold = without \`target/partial_parse.json\`, warm = with it. Measured ${c.measuredAt.slice(0, 16).replace('T', ' ')} UTC${c.loadAvg1m ? `, 1-minute load average ${fmt(c.loadAvg1m[0])} before and ${fmt(c.loadAvg1m[1])} after` : ''}.`,
+      '',
+    );
+    L.push(
+      '| command | cold median (s) | cold range | warm median (s) | warm range |',
+      '|---|---:|---:|---:|---:|',
+    );
+    for (const [name, t] of [
+      ['duckflow ls', c.ls],
+      ['duckflow compile', c.compile],
+    ] as const) {
+      L.push(
+        `| \`${name}\` | ${fmt(t.coldMedian)} | ${fmt(Math.min(...t.cold))} – ${fmt(Math.max(...t.cold))} | ${fmt(t.warmMedian)} | ${fmt(Math.min(...t.warm))} – ${fmt(Math.max(...t.warm))} |`,
+      );
+    }
+    L.push('');
+  }
+  L.push(METHOD);
+  if (notes.trim()) L.push('## Findings', '', notes.trim(), '');
+  return `${L.join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
+}
+
+const METHOD = `## Method
+
+For each size, \`npm run bench\`:
+
+1. **Export.** Generates the export once with the project's generator
+   (\`generateEvents({events, seed: 42, out})\`, plain NDJSON) into \`.bench-cache/\`, keyed by size,
+   seed and a hash of the generator's source, and reuses it afterwards.
+2. **Build.** For each run, a fresh directory under \`.bench-cache/runs/\` gets a project that is
+   the repository's own (symlinks to \`models/\`, \`seeds/\`, \`macros/\`, \`tests/\`) with
+   \`project.yml\`'s target copied into a \`bench\` target: a fresh database file in that directory,
+   DuckDB \`memory_limit\` (\`--memory-limit\`), \`threads\` (\`--threads\`), \`temp_directory\` in the
+   run directory, \`preserve_insertion_order = false\` (\`--preserve-insertion-order\` for true), and \`target-path\` in the run directory (the
+   repository's \`target/\` is never touched). A child process runs
+   \`node bin/duckflow.js build --full-refresh --log-format json --vars '{events_path: <export>}'\`:
+   the seeds, all models, all data tests and unit tests, as a user would run it.
+   - **wall**: from spawning the child to its exit (node start, project load, every node, the
+     final checkpoint).
+   - **time inside DuckDB**: \`run_results.json\`'s \`database_seconds\`: the wall-clock time during
+     which at least one DuckDB statement was in flight, plus opening and closing the database.
+     Statements that overlap on concurrent connections count once.
+   - **duckflow overhead** = wall − time inside DuckDB: node start, parsing and rendering the
+     project, scheduling, result handling and reporting.
+   - **peak RSS**: \`getrusage\` \`ru_maxrss\` of the build process (a \`--require\` preload writes
+     \`process.resourceUsage().maxRSS\` at exit): JS heap and DuckDB's native memory together.
+   - **database file**: size of the database file (and WAL) after the build.
+   - **per node**: \`execution_time\` from \`run_results.json\`.
+3. **Floors.** Right after the build, another child process opens a second fresh database file
+   in the same directory with the same settings and measures, on the same export file:
+   - **parse floor**: \`create table parse_floor as select * from read_json(<export>,
+     format = 'newline_delimited', ignore_errors = true, columns = {id: 'BIGINT', type: 'VARCHAR',
+     event: 'STRUCT("user-agent" VARCHAR, ip VARCHAR, "customer-id" BIGINT, "timestamp" TIMESTAMP,
+     page VARCHAR, referrer VARCHAR, query VARCHAR, product VARCHAR, position BIGINT)'})\`:
+     DuckDB's own reader producing typed rows, with nothing inferred;
+   - **sort floor**: the logged-in events of \`parse_floor\` (\`customer-id\` not null, 8 columns)
+     sorted by (customer, timestamp) into a table.
+
+   **ratio** = build wall / (parse floor + sort floor). The floors do less than the project must
+   (no validation, no rejection reasons, no duplicate handling, no sessions, no metrics, no tests),
+   so the ratio says how much the project's work costs on top of the unavoidable part.
+4. **Summary.** Median and range (min – max) over the runs; every run's figures are in
+   \`BENCHMARKS.json\`. The run directories (databases, spill files) are deleted after each run.
+5. **Compile.** \`scripts/bench/manyModels.ts\` writes a 1,000-model project into
+   \`.bench-cache/many-models-1000/\`; \`duckflow ls\` and \`duckflow compile\` are timed from spawn
+   to exit, cold (after deleting \`target/partial_parse.json\`) and warm, 5 times each.
+
+\`record_number\` and file order: \`raw_events.record_number\` is the line number in the export,
+assigned by \`row_number() over ()\` over the file scan. It does depend on file order, and it keeps
+it with \`preserve_insertion_order = false\`: DuckDB plans an empty \`OVER ()\` as a streaming window,
+an operator that demands fixed order (\`OrderPreservationType::FIXED_ORDER\`), so the scan feeding it
+stays in file order whatever the setting (the price: that pipeline, the write of the table
+included, runs on one thread). Checked on the 10M export against an independent numbering (the
+lines loaded into a table in file order with the setting on, numbered by \`rowid + 1\`): all 10M
+\`(record_number, raw)\` pairs are the same. Nothing else in the project
+depends on insertion order (the metric models that sort say \`order by\`, which the setting does
+not affect).
+
+## How to reproduce
+
+\`\`\`sh
+npm ci
+npm run bench                                   # 1M and 10M events, 3 runs each, then the compile benchmark
+npm run bench -- --sizes 50M --runs 1           # the 50M run (generating the export takes a few minutes)
+\`\`\`
+
+| option | default | meaning |
+|---|---|---|
+| \`--sizes\` | \`1M,10M\` | comma-separated export sizes (\`k\`/\`M\` suffixes); \`--sizes=\` for the compile benchmark alone |
+| \`--runs\` | \`3\` | builds (each with its floors) per size |
+| \`--memory-limit\` | \`8GB\` | DuckDB \`memory_limit\` for the builds and the floors |
+| \`--threads\` | cores | DuckDB worker threads (duckflow's node concurrency stays the project's \`threads\`) |
+| \`--seed\` | \`42\` | generator seed |
+| \`--cache-dir\` | \`.bench-cache\` | where exports are cached and runs take place |
+| \`--compile-repeats\` | \`5\` | timings per compile/ls measurement; \`0\` skips the compile benchmark |
+| \`--preserve-insertion-order\` | off | build and floors with DuckDB's \`preserve_insertion_order = true\` (its default) instead of false |
+| \`--keep\` | off | keep the run directories (databases) for inspection |
+| \`--fresh\` | off | start BENCHMARKS.json afresh instead of replacing only the sizes measured now |
+| \`--render-only\` | off | measure nothing: rewrite BENCHMARKS.md from BENCHMARKS.json and scripts/bench/NOTES.md |
+
+Results of sizes not measured in a run (e.g. 50M after a default run) are kept from the previous
+BENCHMARKS.json, each with its own date and machine facts. The defaults take about 6 minutes on
+2 cores once the exports are cached; generating the 1M and 10M exports adds about 40 s, the 50M
+one about 4 minutes, and a 50M run takes about 8 minutes more.
+`;
