@@ -1031,21 +1031,25 @@ export async function generateEvents(options: GenerateEventsOptions): Promise<Ge
   };
   let nextProgress = 1_000_000;
 
-  const writeLine = async (line: string): Promise<void> => {
-    let pending = writer.line(line);
+  /**
+   * After each record: write the late rows now due, then, only when the writer asks to wait
+   * (backpressure), wait and report progress. Returns nothing in the common case, so the hot
+   * path pays no promise per record.
+   */
+  const settle = (pending: Promise<void> | undefined): Promise<void> | undefined => {
     written++;
     while (delayed.nextAt() <= written) {
       pending = writer.line(delayed.shift()) ?? pending;
       written++;
     }
-    if (pending) {
-      await pending;
+    return pending?.then(() => {
       if (written >= nextProgress) {
         options.onProgress?.(written);
         nextProgress += 1_000_000;
       }
-    }
+    });
   };
+  const writeLine = async (line: string): Promise<void> => settle(writer.line(line));
 
   while (written + delayed.size < total) {
     const time = heap.topTime();
@@ -1088,19 +1092,8 @@ export async function generateEvents(options: GenerateEventsOptions): Promise<Ge
     ) {
       // The common case: encode the record straight into the output buffer.
       const typeHead = (v.typeHeads[type] ??= `, "type": "${TYPE_NAMES[type]}${v.eventPrefix}`);
-      let pending = writer.event(id, typeHead, v.customerId, time, tail);
-      written++;
-      while (delayed.nextAt() <= written) {
-        pending = writer.line(delayed.shift()) ?? pending;
-        written++;
-      }
-      if (pending) {
-        await pending;
-        if (written >= nextProgress) {
-          options.onProgress?.(written);
-          nextProgress += 1_000_000;
-        }
-      }
+      const pending = settle(writer.event(id, typeHead, v.customerId, time, tail));
+      if (pending) await pending;
     } else {
       const ts = formatTimestamp(time);
       const customer = v.customerId === 0 ? 'null' : String(v.customerId);
