@@ -11,7 +11,10 @@ const src = join(root, 'src');
 const bundle = join(root, 'node_modules', '.cache', 'duckflow', 'cli.mjs');
 
 function newestSource() {
-  let newest = Math.max(statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  let newest = Math.max(
+    statSync(join(root, 'package.json')).mtimeMs,
+    statSync(fileURLToPath(import.meta.url)).mtimeMs,
+  );
   for (const entry of readdirSync(src, { recursive: true })) {
     newest = Math.max(newest, statSync(join(src, entry)).mtimeMs);
   }
@@ -40,7 +43,9 @@ if (!bundleIsFresh()) {
     // Pure-JS dependencies are bundled too: parsing one file beats resolving and lexing dozens of
     // CommonJS modules at every start. Native and optional ones stay outside.
     external: ['@duckdb/*', 'esbuild', 'playwright-core', 'chokidar', 'fsevents'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
     logLevel: 'error',
   });
   // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a file.

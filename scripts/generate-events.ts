@@ -398,7 +398,7 @@ let cachedDayBytes = Buffer.alloc(11);
 function writeDigits(buffer: FastBuffer, p: number, n: number): number {
   let digits = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-  let end = p + digits;
+  const end = p + digits;
   for (let x = n, i = end - 1; i >= p; i--) {
     const q = Math.floor(x / 10);
     buffer[i] = 48 + x - q * 10;

@@ -36,7 +36,9 @@ export interface SelectOptions extends LoadOptions {
  * Run a project's unit tests (those a selection picks: by name, `test_type:unit`, or the model
  * they test) in an in-memory database, writing nothing: for test suites, e.g. vitest.
  */
-export async function runUnitTests(options: SelectOptions = {}): Promise<{ success: boolean; results: NodeResult[] }> {
+export async function runUnitTests(
+  options: SelectOptions = {},
+): Promise<{ success: boolean; results: NodeResult[] }> {
   const session = openSession(options);
   const { graph, project } = session;
   const ids = runSet(session, 'test', options).filter((id) => graph.get(id).kind === 'unit_test');
@@ -58,19 +60,29 @@ export async function runUnitTests(options: SelectOptions = {}): Promise<{ succe
 }
 
 /** Nodes matching a selection, in dependency order (`duckflow ls`). */
-export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): { session: Session; nodes: GraphNode[] } {
+export function list(options: SelectOptions & { resourceTypes?: string[] } = {}): {
+  session: Session;
+  nodes: GraphNode[];
+} {
   const session = openSession(options);
   const chosen = select(session.graph, options.select, options.exclude);
   const nodes = session.graph
     .topoOrder(chosen)
     .map((id) => session.graph.get(id))
     .filter((n) => !options.resourceTypes?.length || options.resourceTypes.includes(n.kind));
-  writeJson(session.project.targetPath, 'manifest.json', buildManifest(session.project, session.graph, session.invocationId));
+  writeJson(
+    session.project.targetPath,
+    'manifest.json',
+    buildManifest(session.project, session.graph, session.invocationId),
+  );
   return { session, nodes };
 }
 
 /** Render selected models and tests to target/compiled without touching the database. */
-export function compile(options: SelectOptions = {}): { session: Session; compiled: { node: GraphNode; path: string; sql: string }[] } {
+export function compile(options: SelectOptions = {}): {
+  session: Session;
+  compiled: { node: GraphNode; path: string; sql: string }[];
+} {
   const { session, nodes } = list(options);
   const compiler = new Compiler(session.project, session.renderer);
   const compiled = nodes.flatMap((node): { node: GraphNode; path: string; sql: string }[] => {
@@ -103,13 +115,20 @@ export async function query(sql: string, options: LoadOptions = {}): Promise<Que
 }
 
 /** The first rows of a model or seed (`duckflow show`). */
-export async function show(name: string, options: LoadOptions & { limit?: number } = {}): Promise<QueryResult> {
+export async function show(
+  name: string,
+  options: LoadOptions & { limit?: number } = {},
+): Promise<QueryResult> {
   // A session, not just the loaded files: `config()` inside a model can set its schema, alias or
   // materialization, and only parsing the models applies it.
   const { project } = openSession(options);
   const node = project.models.get(name) ?? project.seeds.get(name);
-  if (!node) throw new UsageError(`no model or seed named '${name}'${didYouMean(name, [...project.models.keys(), ...project.seeds.keys()])}`);
-  if (node.kind === 'model' && node.materialized === 'ephemeral') throw new UsageError(`'${name}' is ephemeral: it has no relation to show`);
+  if (!node)
+    throw new UsageError(
+      `no model or seed named '${name}'${didYouMean(name, [...project.models.keys(), ...project.seeds.keys()])}`,
+    );
+  if (node.kind === 'model' && node.materialized === 'ephemeral')
+    throw new UsageError(`'${name}' is ephemeral: it has no relation to show`);
   return query(`select * from ${relationName(node)} limit ${options.limit ?? 10}`, options);
 }
 

@@ -10,15 +10,21 @@ import { join } from 'node:path';
 export function writeManyModelsProject(dir: string, count = 1000): void {
   rmSync(dir, { recursive: true, force: true });
   let state = 12345;
-  const random = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
   const staging = Math.max(1, Math.floor(count / 5));
   const folders = ['staging', 'intermediate', 'marts'];
   mkdirSync(join(dir, 'seeds'), { recursive: true });
   mkdirSync(join(dir, 'macros'), { recursive: true });
   for (const f of folders) mkdirSync(join(dir, 'models', f), { recursive: true });
-  writeFileSync(join(dir, 'project.yml'), `name: many\nvars:\n  min_amount: 0\nmodels:\n  staging:\n    materialized: view\n    tags: [staging]\n  intermediate:\n    materialized: ephemeral\n  marts:\n    materialized: table\n    tags: [marts]\n`);
+  writeFileSync(
+    join(dir, 'project.yml'),
+    `name: many\nvars:\n  min_amount: 0\nmodels:\n  staging:\n    materialized: view\n    tags: [staging]\n  intermediate:\n    materialized: ephemeral\n  marts:\n    materialized: table\n    tags: [marts]\n`,
+  );
   writeFileSync(join(dir, 'seeds', 'raw_orders.csv'), 'id,amount\n1,10\n2,20\n');
-  writeFileSync(join(dir, 'macros', 'cents.sql'), '{% macro cents(col) %}({{ col }} * 100)::bigint{% endmacro %}\n');
+  writeFileSync(
+    join(dir, 'macros', 'cents.sql'),
+    '{% macro cents(col) %}({{ col }} * 100)::bigint{% endmacro %}\n',
+  );
   const yaml: string[] = ['version: 2', 'models:'];
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -30,7 +36,8 @@ export function writeManyModelsProject(dir: string, count = 1000): void {
     } else {
       const parents = new Set<string>();
       const fanIn = 1 + Math.floor(random() * 4);
-      while (parents.size < Math.min(fanIn, names.length)) parents.add(names[Math.floor(random() * names.length)]);
+      while (parents.size < Math.min(fanIn, names.length))
+        parents.add(names[Math.floor(random() * names.length)]);
       const [first, ...rest] = [...parents];
       sql = [
         `with base as (\n    select * from {{ ref('${first}') }}\n)`,
@@ -42,12 +49,21 @@ export function writeManyModelsProject(dir: string, count = 1000): void {
       ].join('\n');
     }
     writeFileSync(join(dir, 'models', folder, `${name}.sql`), sql);
-    yaml.push(`  - name: ${name}`, `    description: model ${i}`, `    columns:`, `      - name: id`, `        data_tests: [not_null, unique]`);
+    yaml.push(
+      `  - name: ${name}`,
+      `    description: model ${i}`,
+      `    columns:`,
+      `      - name: id`,
+      `        data_tests: [not_null, unique]`,
+    );
     names.push(name);
   }
   writeFileSync(join(dir, 'models', 'models.yml'), `${yaml.join('\n')}\n`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  writeManyModelsProject(process.argv[2] ?? 'target/bench/many-models', Number(process.argv[3] ?? 1000));
+  writeManyModelsProject(
+    process.argv[2] ?? 'target/bench/many-models',
+    Number(process.argv[3] ?? 1000),
+  );
 }

@@ -137,7 +137,11 @@ export class DuckDBAdapter implements Adapter {
     return `${quoteIdent(schema)}.${quoteIdent(name)}`;
   }
 
-  async relationType(conn: Connection, schema: string, name: string): Promise<RelationType | undefined> {
+  async relationType(
+    conn: Connection,
+    schema: string,
+    name: string,
+  ): Promise<RelationType | undefined> {
     const { rows } = await conn.query(
       `select table_type from information_schema.tables where table_schema = ${sqlLiteral(schema)} and table_name = ${sqlLiteral(name)}`,
     );
@@ -145,7 +149,11 @@ export class DuckDBAdapter implements Adapter {
     return rows[0].table_type === 'VIEW' ? 'view' : 'table';
   }
 
-  async columns(conn: Connection, schema: string, name: string): Promise<{ name: string; type: string }[]> {
+  async columns(
+    conn: Connection,
+    schema: string,
+    name: string,
+  ): Promise<{ name: string; type: string }[]> {
     const { rows } = await conn.query(
       `select column_name, data_type from information_schema.columns where table_schema = ${sqlLiteral(schema)} and table_name = ${sqlLiteral(name)} order by ordinal_position`,
     );
@@ -155,14 +163,17 @@ export class DuckDBAdapter implements Adapter {
   async seedSelect(seed: SeedNode): Promise<string> {
     const path = sqlLiteral(seed.file);
     const types = Object.entries(seed.columnTypes);
-    const casts = types.length ? ` replace (${types.map(([c, t]) => `cast(${quoteIdent(c)} as ${t}) as ${quoteIdent(c)}`).join(', ')})` : '';
+    const casts = types.length
+      ? ` replace (${types.map(([c, t]) => `cast(${quoteIdent(c)} as ${t}) as ${quoteIdent(c)}`).join(', ')})`
+      : '';
     switch (seed.format) {
       case 'csv': {
         const options = [`header = ${seed.header}`];
         if (seed.delimiter !== undefined) options.push(`delim = ${sqlLiteral(seed.delimiter)}`);
         if (seed.quote !== undefined) options.push(`quote = ${sqlLiteral(seed.quote)}`);
         // Declared types are given to the reader itself, so '007' is never read as 7 first.
-        if (types.length) options.push(`${seed.header ? 'types' : 'columns'} = ${sqlLiteral(seed.columnTypes)}`);
+        if (types.length)
+          options.push(`${seed.header ? 'types' : 'columns'} = ${sqlLiteral(seed.columnTypes)}`);
         return `select * from read_csv(${path}, ${options.join(', ')})`;
       }
       case 'json':
@@ -183,7 +194,9 @@ export class DuckDBAdapter implements Adapter {
   }
 
   async version(): Promise<string> {
-    return this.withConnection(async (c) => String((await c.query('select version() as v')).rows[0].v));
+    return this.withConnection(async (c) =>
+      String((await c.query('select version() as v')).rows[0].v),
+    );
   }
 }
 

@@ -36,7 +36,11 @@ export interface Adapter {
   quote(identifier: string): string;
   relation(schema: string, name: string): string;
   relationType(conn: Connection, schema: string, name: string): Promise<RelationType | undefined>;
-  columns(conn: Connection, schema: string, name: string): Promise<{ name: string; type: string }[]>;
+  columns(
+    conn: Connection,
+    schema: string,
+    name: string,
+  ): Promise<{ name: string; type: string }[]>;
   /** A SELECT that reads a seed's file with the database's own reader. */
   seedSelect(seed: SeedNode): Promise<string>;
   version(): Promise<string>;

@@ -9,7 +9,10 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Unit tests are listed under `unit_tests` (as in dbt's manifest), not among the nodes. */
 const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_test';
 
-function describeNode(node: Exclude<GraphNode, { kind: 'unit_test' }>, graph: Graph): Record<string, unknown> {
+function describeNode(
+  node: Exclude<GraphNode, { kind: 'unit_test' }>,
+  graph: Graph,
+): Record<string, unknown> {
   const common = {
     unique_id: node.id,
     kind: node.kind,
@@ -34,9 +37,23 @@ function describeNode(node: Exclude<GraphNode, { kind: 'unit_test' }>, graph: Gr
         compiled_path: node.materialized === 'ephemeral' ? null : join('compiled', node.path),
       };
     case 'seed':
-      return { ...common, schema: node.schema, alias: node.alias, columns: node.columns, file: node.file, format: node.format, column_types: node.columnTypes };
+      return {
+        ...common,
+        schema: node.schema,
+        alias: node.alias,
+        columns: node.columns,
+        file: node.file,
+        format: node.format,
+        column_types: node.columnTypes,
+      };
     case 'source':
-      return { ...common, source_name: node.sourceName, table_name: node.tableName, relation: node.relation, columns: node.columns };
+      return {
+        ...common,
+        source_name: node.sourceName,
+        table_name: node.tableName,
+        relation: node.relation,
+        columns: node.columns,
+      };
     case 'test':
       return {
         ...common,
@@ -52,7 +69,11 @@ function describeNode(node: Exclude<GraphNode, { kind: 'unit_test' }>, graph: Gr
 }
 
 /** target/manifest.json: every node with its config, dependencies and source checksum. */
-export function buildManifest(project: Project, graph: Graph, invocationId: string): Record<string, unknown> {
+export function buildManifest(
+  project: Project,
+  graph: Graph,
+  invocationId: string,
+): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
   for (const n of graph.nodes()) if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
   return {
@@ -62,10 +83,20 @@ export function buildManifest(project: Project, graph: Graph, invocationId: stri
       generated_at: new Date().toISOString(),
       invocation_id: invocationId,
       project_name: project.name,
-      target: { name: project.target.name, type: project.target.type, schema: project.target.schema },
+      target: {
+        name: project.target.name,
+        type: project.target.type,
+        schema: project.target.schema,
+      },
     },
     nodes,
-    unit_tests: project.unitTests.map((u) => ({ name: u.name, model: u.model, path: u.file, line: u.line ?? null, description: u.description ?? '' })),
+    unit_tests: project.unitTests.map((u) => ({
+      name: u.name,
+      model: u.model,
+      path: u.file,
+      line: u.line ?? null,
+      description: u.description ?? '',
+    })),
     macros: project.macros.map((m) => m.path),
   };
 }

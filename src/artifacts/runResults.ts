@@ -16,7 +16,11 @@ export function buildRunResults(args: {
 }): Record<string, unknown> {
   return {
     schema_version: RUN_RESULTS_SCHEMA_VERSION,
-    metadata: { duckflow_version: DUCKFLOW_VERSION, generated_at: new Date().toISOString(), invocation_id: args.invocationId },
+    metadata: {
+      duckflow_version: DUCKFLOW_VERSION,
+      generated_at: new Date().toISOString(),
+      invocation_id: args.invocationId,
+    },
     command: args.command,
     args: args.argv ?? {},
     started_at: args.startedAt.toISOString(),

@@ -1,6 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as api from '../api.ts';
-import { EXIT_FAILURE, EXIT_INVALID, EXIT_OK, ProjectError, ProjectErrors, UsageError } from '../errors.ts';
+import {
+  EXIT_FAILURE,
+  EXIT_INVALID,
+  EXIT_OK,
+  ProjectError,
+  ProjectErrors,
+  UsageError,
+} from '../errors.ts';
 import { DUCKFLOW_VERSION } from '../version.ts';
 import type { RunEvent } from '../runner/events.ts';
 import { formatCsv, formatTable } from './format.ts';
@@ -19,7 +26,8 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function loadOptions(g: GlobalOptions) {
   const threads = g.threads === undefined ? undefined : Number(g.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new UsageError(`--threads must be a positive whole number (got '${g.threads}')`);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
+    throw new UsageError(`--threads must be a positive whole number (got '${g.threads}')`);
   return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads };
 }
 
@@ -37,7 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--target <name>', 'target from project.yml targets')
     .option('--vars <yaml>', "variables, as YAML or JSON (e.g. '{events_path: data/x.json}')")
     .option('--threads <n>', 'nodes to run at once')
-    .addOption(new Option('--log-format <format>', 'text for people, json for machines (one event per line)').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--log-format <format>', 'text for people, json for machines (one event per line)')
+        .choices(['text', 'json'])
+        .default('text'),
+    )
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const globals = () => program.opts<GlobalOptions>();
@@ -46,24 +58,44 @@ export async function main(argv: string[]): Promise<number> {
     program
       .command(name)
       .description(description)
-      .option('-s, --select <selector...>', 'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, a,b)')
+      .option(
+        '-s, --select <selector...>',
+        'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, a,b)',
+      )
       .option('--exclude <selector...>', 'nodes to leave out')
       .option('--full-refresh', 'rebuild incremental models from scratch')
       .option('--junit-xml <path>', 'also write test results as JUnit XML')
-      .action(async (opts: { select?: string[]; exclude?: string[]; fullRefresh?: boolean; junitXml?: string }) => {
-        const controller = new AbortController();
-        const onSigint = () => {
-          err('\ninterrupted: stopping running statements, nothing new starts; tables keep their previous contents');
-          controller.abort();
-        };
-        process.once('SIGINT', onSigint);
-        try {
-          const report = await api[name]({ ...loadOptions(globals()), select: opts.select, exclude: opts.exclude, fullRefresh: opts.fullRefresh, onEvent: printer(globals()), signal: controller.signal, junitXml: opts.junitXml });
-          exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
-        } finally {
-          process.removeListener('SIGINT', onSigint);
-        }
-      });
+      .action(
+        async (opts: {
+          select?: string[];
+          exclude?: string[];
+          fullRefresh?: boolean;
+          junitXml?: string;
+        }) => {
+          const controller = new AbortController();
+          const onSigint = () => {
+            err(
+              '\ninterrupted: stopping running statements, nothing new starts; tables keep their previous contents',
+            );
+            controller.abort();
+          };
+          process.once('SIGINT', onSigint);
+          try {
+            const report = await api[name]({
+              ...loadOptions(globals()),
+              select: opts.select,
+              exclude: opts.exclude,
+              fullRefresh: opts.fullRefresh,
+              onEvent: printer(globals()),
+              signal: controller.signal,
+              junitXml: opts.junitXml,
+            });
+            exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+          } finally {
+            process.removeListener('SIGINT', onSigint);
+          }
+        },
+      );
 
   runCommand('build', 'load seeds, build models and run their tests, in dependency order');
   runCommand('run', 'build models only');
@@ -86,22 +118,51 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
     .option('--resource-type <type...>', 'model, seed, source, test, unit_test')
-    .addOption(new Option('--output <format>', 'name, path or json').choices(['name', 'path', 'json']).default('name'))
-    .action((opts: { select?: string[]; exclude?: string[]; resourceType?: string[]; output: string }) => {
-      const { nodes } = api.list({ ...loadOptions(globals()), select: opts.select, exclude: opts.exclude, resourceTypes: opts.resourceType });
-      for (const n of nodes) {
-        if (opts.output === 'json') {
-          out(JSON.stringify({ unique_id: n.id, name: n.name, resource_type: n.kind, path: n.path, tags: n.tags, depends_on: n.dependsOn, ...(n.kind === 'model' ? { materialized: n.materialized } : {}) }));
-        } else out(opts.output === 'path' ? n.path : n.name);
-      }
-    });
+    .addOption(
+      new Option('--output <format>', 'name, path or json')
+        .choices(['name', 'path', 'json'])
+        .default('name'),
+    )
+    .action(
+      (opts: {
+        select?: string[];
+        exclude?: string[];
+        resourceType?: string[];
+        output: string;
+      }) => {
+        const { nodes } = api.list({
+          ...loadOptions(globals()),
+          select: opts.select,
+          exclude: opts.exclude,
+          resourceTypes: opts.resourceType,
+        });
+        for (const n of nodes) {
+          if (opts.output === 'json') {
+            out(
+              JSON.stringify({
+                unique_id: n.id,
+                name: n.name,
+                resource_type: n.kind,
+                path: n.path,
+                tags: n.tags,
+                depends_on: n.dependsOn,
+                ...(n.kind === 'model' ? { materialized: n.materialized } : {}),
+              }),
+            );
+          } else out(opts.output === 'path' ? n.path : n.name);
+        }
+      },
+    );
 
   const printRows = (format: string, result: Awaited<ReturnType<typeof api.query>>) => {
     if (format === 'json') out(JSON.stringify(result.rows));
     else if (format === 'csv') out(formatCsv(result));
     else out(formatTable(result));
   };
-  const formatOption = () => new Option('--format <format>', 'table, json or csv').choices(['table', 'json', 'csv']).default('table');
+  const formatOption = () =>
+    new Option('--format <format>', 'table, json or csv')
+      .choices(['table', 'json', 'csv'])
+      .default('table');
 
   program
     .command('show <model>')
@@ -109,7 +170,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--limit <n>', 'rows to show', '10')
     .addOption(formatOption())
     .action(async (model: string, opts: { limit: string; format: string }) => {
-      printRows(opts.format, await api.show(model, { ...loadOptions(globals()), limit: Number(opts.limit) }));
+      printRows(
+        opts.format,
+        await api.show(model, { ...loadOptions(globals()), limit: Number(opts.limit) }),
+      );
     });
 
   program
@@ -127,10 +191,14 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of api.clean(loadOptions(globals()))) out(`removed ${p}`);
     });
 
-  const docs = program.command('docs').description('the documentation site and dashboard in target/docs');
+  const docs = program
+    .command('docs')
+    .description('the documentation site and dashboard in target/docs');
   docs
     .command('generate')
-    .description('write target/docs: model pages, lineage, tests, dashboard (opens from file://, no server needed)')
+    .description(
+      'write target/docs: model pages, lineage, tests, dashboard (opens from file://, no server needed)',
+    )
     .action(async () => {
       const result = await api.generateDocs(loadOptions(globals()));
       for (const note of result.notes) err(`note: ${note}`);
@@ -143,10 +211,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .action(async (opts: { port: string }) => {
       const port = Number(opts.port);
-      if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${opts.port}')`);
-      const server = await api.serveDocs({ ...loadOptions(globals()), port }).catch((e: NodeJS.ErrnoException) => {
-        throw e.code === 'EADDRINUSE' ? new UsageError(`port ${port} is already in use: pick another with --port`) : e;
-      });
+      if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+        throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${opts.port}')`);
+      const server = await api
+        .serveDocs({ ...loadOptions(globals()), port })
+        .catch((e: NodeJS.ErrnoException) => {
+          throw e.code === 'EADDRINUSE'
+            ? new UsageError(`port ${port} is already in use: pick another with --port`)
+            : e;
+        });
       out(`serving docs at ${server.url} (Ctrl-C to stop)`);
       // The command lasts as long as the server: it ends on Ctrl-C or a termination signal.
       await new Promise<void>((stop) => {

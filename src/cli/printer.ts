@@ -19,12 +19,18 @@ const LABEL: Record<NodeResult['status'], [string, keyof typeof COLORS]> = {
 };
 
 /** Human output: a line per finished node with a running [k/n] count, then a summary. */
-export function textPrinter(write: (line: string) => void, color: boolean): (event: RunEvent) => void {
-  const paint = (c: keyof typeof COLORS, s: string) => (color ? `\x1b[${COLORS[c]}m${s}\x1b[0m` : s);
+export function textPrinter(
+  write: (line: string) => void,
+  color: boolean,
+): (event: RunEvent) => void {
+  const paint = (c: keyof typeof COLORS, s: string) =>
+    color ? `\x1b[${COLORS[c]}m${s}\x1b[0m` : s;
   return (event) => {
     switch (event.type) {
       case 'run_started':
-        write(`duckflow ${event.command} on target '${event.target}': ${event.total} node${event.total === 1 ? '' : 's'}`);
+        write(
+          `duckflow ${event.command} on target '${event.target}': ${event.total} node${event.total === 1 ? '' : 's'}`,
+        );
         break;
       case 'node_finished': {
         const r = event.result;
@@ -32,8 +38,11 @@ export function textPrinter(write: (line: string) => void, color: boolean): (eve
         const width = String(event.total).length;
         const count = `[${String(event.index).padStart(width)}/${event.total}]`;
         const rows = r.rows !== undefined ? ` ${r.rows.toLocaleString('en-US')} rows` : '';
-        const info = r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
-        write(`${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`);
+        const info =
+          r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
+        write(
+          `${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`,
+        );
         for (const extra of details(r)) write(`        ${extra}`);
         break;
       }
@@ -46,11 +55,20 @@ export function textPrinter(write: (line: string) => void, color: boolean): (eve
           c.error && `${c.error} errored`,
           c.skipped && `${c.skipped} skipped`,
         ].filter(Boolean);
-        write(paint(event.success ? 'green' : 'red', `${event.success ? 'Done' : 'Failed'} in ${event.seconds.toFixed(2)}s: ${parts.join(', ')}`));
+        write(
+          paint(
+            event.success ? 'green' : 'red',
+            `${event.success ? 'Done' : 'Failed'} in ${event.seconds.toFixed(2)}s: ${parts.join(', ')}`,
+          ),
+        );
         break;
       }
       case 'log':
-        write(event.level === 'info' ? event.message : paint(event.level === 'warn' ? 'yellow' : 'red', event.message));
+        write(
+          event.level === 'info'
+            ? event.message
+            : paint(event.level === 'warn' ? 'yellow' : 'red', event.message),
+        );
         break;
     }
   };
@@ -58,15 +76,25 @@ export function textPrinter(write: (line: string) => void, color: boolean): (eve
 
 /** What an analyst needs to act on a failure: where, which rows, which SQL. */
 function details(r: NodeResult): string[] {
-  if (r.status === 'error') return [...r.message.split('\n').slice(1), ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : [])];
+  if (r.status === 'error')
+    return [
+      ...r.message.split('\n').slice(1),
+      ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : []),
+    ];
   const on = r.attachedTo?.split('.').slice(2).join('.');
   if (r.kind === 'unit_test' && r.status === 'fail') {
     // The message is the diff: its summary is on the status line, the rows follow.
     const declared = `model ${on} (unit test declared at ${r.file}${r.line ? `:${r.line}` : ''})`;
-    return [declared, ...r.message.split('\n').slice(1), ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : [])];
+    return [
+      declared,
+      ...r.message.split('\n').slice(1),
+      ...(r.compiledPath ? [`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`] : []),
+    ];
   }
   if (r.kind !== 'test' || (r.status !== 'fail' && r.status !== 'warn')) return [];
-  const lines = [`${on ?? r.name}${r.column ? ` column ${r.column}` : ''}: ${r.failures} failing row${r.failures === 1 ? '' : 's'}${r.file ? ` (declared at ${r.file}${r.line ? `:${r.line}` : ''})` : ''}`];
+  const lines = [
+    `${on ?? r.name}${r.column ? ` column ${r.column}` : ''}: ${r.failures} failing row${r.failures === 1 ? '' : 's'}${r.file ? ` (declared at ${r.file}${r.line ? `:${r.line}` : ''})` : ''}`,
+  ];
   if (r.sample && r.sample.rows.length) lines.push(...formatTable(r.sample, 60).split('\n'));
   if (r.compiledPath) lines.push(`compiled SQL: ${relative(process.cwd(), r.compiledPath)}`);
   if (r.storedIn) lines.push(`failing rows stored in ${r.storedIn}`);

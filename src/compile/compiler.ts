@@ -63,7 +63,8 @@ export class Compiler {
       .render(text, {
         path,
         ref: (name) => this.refTarget(name, ephemerals),
-        source: (s, t) => this.project.sources.get(`${s}.${t}`)?.relation ?? `${quoteIdent(s)}.${quoteIdent(t)}`,
+        source: (s, t) =>
+          this.project.sources.get(`${s}.${t}`)?.relation ?? `${quoteIdent(s)}.${quoteIdent(t)}`,
         ...extra,
       })
       .replace(/[\s;]+$/, '');

@@ -103,8 +103,12 @@ export class Dag<N extends DagNode> {
   topoOrder(ids: Iterable<string> = this.byId.keys()): string[] {
     const wanted = new Set(ids);
     const remaining = new Map<string, number>();
-    for (const id of wanted) remaining.set(id, this.parents(id).filter((p) => wanted.has(p)).length);
-    const ready = [...remaining].filter(([, n]) => n === 0).map(([id]) => id).sort();
+    for (const id of wanted)
+      remaining.set(id, this.parents(id).filter((p) => wanted.has(p)).length);
+    const ready = [...remaining]
+      .filter(([, n]) => n === 0)
+      .map(([id]) => id)
+      .sort();
     const order: string[] = [];
     while (ready.length > 0) {
       const id = ready.shift()!;

@@ -36,7 +36,9 @@ export function parseModels(project: Project, renderer: Renderer): void {
         self: `"${model.name}"`,
       });
     } catch (e) {
-      errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), { file: model.path }));
+      errors.push(
+        e instanceof ProjectError ? e : new ProjectError(String(e), { file: model.path }),
+      );
       continue;
     }
     applyInlineConfig(model, inline);
@@ -53,38 +55,70 @@ function uniquePairs(pairs: [string, string][]): [string, string][] {
 
 function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): void {
   Object.assign(model.config, inline);
-  if (inline.materialized !== undefined) model.materialized = inline.materialized as ModelNode['materialized'];
+  if (inline.materialized !== undefined)
+    model.materialized = inline.materialized as ModelNode['materialized'];
   if (inline.schema !== undefined) model.schema = String(inline.schema);
   if (inline.alias !== undefined) model.alias = String(inline.alias);
   if (inline.enabled !== undefined) model.enabled = inline.enabled !== false;
-  if (inline.tags !== undefined) model.tags = [...new Set([...model.tags, ...[inline.tags].flat().map(String)])];
+  if (inline.tags !== undefined)
+    model.tags = [...new Set([...model.tags, ...[inline.tags].flat().map(String)])];
   const valid = ['view', 'table', 'ephemeral', 'incremental'];
   if (!valid.includes(model.materialized)) {
-    throw new ProjectErrors([new ProjectError(`materialized must be one of: ${valid.join(', ')} (got '${model.materialized}')`, { file: model.path })]);
+    throw new ProjectErrors([
+      new ProjectError(
+        `materialized must be one of: ${valid.join(', ')} (got '${model.materialized}')`,
+        { file: model.path },
+      ),
+    ]);
   }
 }
 
 /** Resolve every model's refs and sources to node ids; all unknown names are reported together. */
 export function resolveDependencies(project: Project): void {
   const errors: ProjectError[] = [];
-  const enabledNames = [...project.models.values(), ...project.seeds.values()].filter((n) => n.enabled).map((n) => n.name);
+  const enabledNames = [...project.models.values(), ...project.seeds.values()]
+    .filter((n) => n.enabled)
+    .map((n) => n.name);
   for (const model of project.models.values()) {
     if (!model.enabled) continue;
     const deps: string[] = [];
     for (const ref of model.refs) {
       const target = project.models.get(ref) ?? project.seeds.get(ref);
-      const at = () => ({ file: model.path, line: lineOf(model.rawSql, `ref\\(\\s*['"]${escape(ref)}['"]`) });
+      const at = () => ({
+        file: model.path,
+        line: lineOf(model.rawSql, `ref\\(\\s*['"]${escape(ref)}['"]`),
+      });
       if (!target) {
-        errors.push(new ProjectError(`ref('${ref}') does not match any model or seed${didYouMean(ref, enabledNames)}`, at()));
+        errors.push(
+          new ProjectError(
+            `ref('${ref}') does not match any model or seed${didYouMean(ref, enabledNames)}`,
+            at(),
+          ),
+        );
       } else if (!target.enabled) {
-        errors.push(new ProjectError(`ref('${ref}') points at a disabled ${target.kind} (${target.path}); enable it or remove the ref`, at()));
+        errors.push(
+          new ProjectError(
+            `ref('${ref}') points at a disabled ${target.kind} (${target.path}); enable it or remove the ref`,
+            at(),
+          ),
+        );
       } else deps.push(target.id);
     }
     for (const s of model.sources) {
       const key = `${s.source}.${s.table}`;
       const target = project.sources.get(key);
-      const line = () => lineOf(model.rawSql, `source\\(\\s*['"]${escape(s.source)}['"]\\s*,\\s*['"]${escape(s.table)}['"]`);
-      if (!target) errors.push(new ProjectError(`source('${s.source}', '${s.table}') is not declared in any sources: block${didYouMean(key, project.sources.keys())}`, { file: model.path, line: line() }));
+      const line = () =>
+        lineOf(
+          model.rawSql,
+          `source\\(\\s*['"]${escape(s.source)}['"]\\s*,\\s*['"]${escape(s.table)}['"]`,
+        );
+      if (!target)
+        errors.push(
+          new ProjectError(
+            `source('${s.source}', '${s.table}') is not declared in any sources: block${didYouMean(key, project.sources.keys())}`,
+            { file: model.path, line: line() },
+          ),
+        );
       else deps.push(target.id);
     }
     model.dependsOn = [...new Set(deps)];
@@ -94,7 +128,9 @@ export function resolveDependencies(project: Project): void {
   const cycle = graph.findCycle();
   if (cycle) {
     const path = cycle.map((id) => graph.get(id).name).join(' -> ');
-    throw new ProjectErrors([new ProjectError(`dependency cycle: ${path}`, { file: graph.get(cycle[0]).path })]);
+    throw new ProjectErrors([
+      new ProjectError(`dependency cycle: ${path}`, { file: graph.get(cycle[0]).path }),
+    ]);
   }
 }
 

@@ -27,7 +27,8 @@ function parseAtom(text: string): Atom {
   if (!m) throw new UsageError(`cannot read selector '${text}'`);
   const [, up, method, value, down] = m;
   // `+` alone walks all the way; `2+` walks two edges; no `+` stays put.
-  const depth = (digits: string | undefined) => (digits === undefined ? 0 : digits ? Number(digits) : Infinity);
+  const depth = (digits: string | undefined) =>
+    digits === undefined ? 0 : digits ? Number(digits) : Infinity;
   return {
     method: method ?? (value.includes('/') || value.endsWith('.sql') ? 'path' : 'fqn'),
     value,
@@ -37,7 +38,12 @@ function parseAtom(text: string): Atom {
 }
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 const METHODS: Record<string, (node: Selectable, value: string) => boolean> = {
@@ -48,17 +54,26 @@ const METHODS: Record<string, (node: Selectable, value: string) => boolean> = {
     return n.path === p || n.path.startsWith(`${p}/`) || glob(p).test(n.path);
   },
   resource_type: (n, v) => n.kind === v,
-  test_type: (n, v) => (v === 'data' ? n.kind === 'test' && n.testType !== 'unit' : n.testType === v),
-  source: (n, v) => n.kind === 'source' && (glob(v).test(n.name) || glob(v).test(n.name.split('.')[0])),
+  test_type: (n, v) =>
+    v === 'data' ? n.kind === 'test' && n.testType !== 'unit' : n.testType === v,
+  source: (n, v) =>
+    n.kind === 'source' && (glob(v).test(n.name) || glob(v).test(n.name.split('.')[0])),
 };
 
 function matchAtom<N extends Selectable>(dag: Dag<N>, atom: Atom): Set<string> {
   let test = METHODS[atom.method];
   if (!test && atom.method.startsWith('config.')) {
     const key = atom.method.slice('config.'.length);
-    test = (n, v) => String(n.config?.[key] ?? (key === 'materialized' ? (n as { materialized?: string }).materialized : '')) === v;
+    test = (n, v) =>
+      String(
+        n.config?.[key] ??
+          (key === 'materialized' ? (n as { materialized?: string }).materialized : ''),
+      ) === v;
   }
-  if (!test) throw new UsageError(`unknown selector method '${atom.method}:' (use one of: ${Object.keys(METHODS).join(', ')}, config.<key>)`);
+  if (!test)
+    throw new UsageError(
+      `unknown selector method '${atom.method}:' (use one of: ${Object.keys(METHODS).join(', ')}, config.<key>)`,
+    );
   const matched = new Set<string>();
   for (const n of dag.nodes()) {
     if (!test(n, atom.value)) continue;
@@ -84,7 +99,11 @@ function words(args: string[] | undefined): string[] {
  * methods `tag:`, `path:`, `source:`, `resource_type:`, `test_type:`, `config.<key>:`.
  * No `--select` means everything. `--exclude` is applied last.
  */
-export function select<N extends Selectable>(dag: Dag<N>, include?: string[], exclude?: string[]): Set<string> {
+export function select<N extends Selectable>(
+  dag: Dag<N>,
+  include?: string[],
+  exclude?: string[],
+): Set<string> {
   const chosen = new Set<string>();
   const selectWords = words(include);
   if (selectWords.length === 0) for (const n of dag.nodes()) chosen.add(n.id);

@@ -13,7 +13,12 @@ export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns';
  * an error, or added to the table.
  */
 export async function materializeIncremental(
-  ctx: MaterializeContext & { exists: boolean; fullRefresh: boolean; uniqueKey: string[]; onSchemaChange: OnSchemaChange },
+  ctx: MaterializeContext & {
+    exists: boolean;
+    fullRefresh: boolean;
+    uniqueKey: string[];
+    onSchemaChange: OnSchemaChange;
+  },
 ): Promise<MaterializeResult> {
   if (!ctx.exists || ctx.fullRefresh) return materializeTable(ctx);
   const { adapter, conn, schema, name, compiled, uniqueKey, onSchemaChange } = ctx;
@@ -26,23 +31,35 @@ export async function materializeIncremental(
       throw locateSqlError(e, compiled, 1);
     }
     if (uniqueKey.length > 0) {
-      const match = uniqueKey.map((k) => `${target}.${adapter.quote(k)} = ${batch}.${adapter.quote(k)}`).join(' and ');
+      const match = uniqueKey
+        .map((k) => `${target}.${adapter.quote(k)} = ${batch}.${adapter.quote(k)}`)
+        .join(' and ');
       await conn.run(`delete from ${target} using ${batch} where ${match}`);
     }
     // The batch's own columns, read from the relation: a temporary table is not in the target's
     // catalog, so information_schema lookups by schema name do not find it.
     const batchColumns = await conn.query(`select * from ${batch} limit 0`);
     const existing = new Set((await adapter.columns(conn, schema, name)).map((c) => c.name));
-    const added = batchColumns.columns.map((c, i) => ({ name: c, type: batchColumns.types[i] })).filter((c) => !existing.has(c.name));
+    const added = batchColumns.columns
+      .map((c, i) => ({ name: c, type: batchColumns.types[i] }))
+      .filter((c) => !existing.has(c.name));
     if (added.length > 0 && onSchemaChange === 'fail') {
-      throw new Error(`on_schema_change is 'fail' and the model now has columns ${target} lacks: ${added.map((c) => c.name).join(', ')}; run with --full-refresh or set on_schema_change`);
+      throw new Error(
+        `on_schema_change is 'fail' and the model now has columns ${target} lacks: ${added.map((c) => c.name).join(', ')}; run with --full-refresh or set on_schema_change`,
+      );
     }
     if (onSchemaChange === 'append_new_columns') {
-      for (const c of added) await conn.run(`alter table ${target} add column ${adapter.quote(c.name)} ${c.type}`);
+      for (const c of added)
+        await conn.run(`alter table ${target} add column ${adapter.quote(c.name)} ${c.type}`);
     }
-    const insertable = onSchemaChange === 'append_new_columns' ? batchColumns.columns : batchColumns.columns.filter((c) => existing.has(c));
+    const insertable =
+      onSchemaChange === 'append_new_columns'
+        ? batchColumns.columns
+        : batchColumns.columns.filter((c) => existing.has(c));
     const columns = insertable.map((c) => adapter.quote(c)).join(', ');
-    const inserted = await conn.run(`insert into ${target} (${columns}) select ${columns} from ${batch}`);
+    const inserted = await conn.run(
+      `insert into ${target} (${columns}) select ${columns} from ${batch}`,
+    );
     await conn.run(`drop table ${batch}`);
     return inserted;
   });

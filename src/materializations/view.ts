@@ -7,7 +7,8 @@ export async function materializeView(ctx: MaterializeContext): Promise<Material
   const target = adapter.relation(schema, name);
   await inTransaction(conn, async () => {
     // A model that used to be a table must give up its name first.
-    if ((await adapter.relationType(conn, schema, name)) === 'table') await conn.run(`drop table ${target}`);
+    if ((await adapter.relationType(conn, schema, name)) === 'table')
+      await conn.run(`drop table ${target}`);
     try {
       await conn.run(`create or replace view ${target} as\n${compiled.sql}`);
     } catch (e) {

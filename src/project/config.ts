@@ -35,12 +35,20 @@ export interface LoadOptions {
 
 export function readProjectFile(dir: string): { file: YamlFile; config: ProjectFile } {
   const path = join(dir, 'project.yml');
-  if (!existsSync(path)) throw new ProjectError(`no project.yml found in ${dir} (use --project-dir to point at a project)`);
+  if (!existsSync(path))
+    throw new ProjectError(
+      `no project.yml found in ${dir} (use --project-dir to point at a project)`,
+    );
   const file = parseYaml('project.yml', readFileSync(path, 'utf8'));
   return { file, config: validateYaml<ProjectFile>(file, projectSchema) };
 }
 
-export function resolveTarget(dir: string, file: YamlFile, config: ProjectFile, options: LoadOptions): TargetConfig {
+export function resolveTarget(
+  dir: string,
+  file: YamlFile,
+  config: ProjectFile,
+  options: LoadOptions,
+): TargetConfig {
   const targets = config.targets ?? { dev: { type: 'duckdb' as const } };
   const name = options.target ?? config.target ?? 'dev';
   const raw = targets[name];
@@ -69,9 +77,12 @@ export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown>
   try {
     parsed = parseYamlValue(vars);
   } catch (e) {
-    throw new UsageError(`--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`--vars must be a mapping, e.g. '{events_path: data/events.json}'`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new UsageError(`--vars must be a mapping, e.g. '{events_path: data/events.json}'`);
   return parsed as Record<string, unknown>;
 }

@@ -2,7 +2,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Files below `dirs` (relative to `root`) whose names match, as sorted project-relative paths. */
-export function findFiles(root: string, dirs: string[], matches: (name: string) => boolean): string[] {
+export function findFiles(
+  root: string,
+  dirs: string[],
+  matches: (name: string) => boolean,
+): string[] {
   const found: string[] = [];
   for (const dir of dirs) {
     const abs = join(root, dir);

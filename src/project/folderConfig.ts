@@ -12,7 +12,8 @@ export function folderConfig(
   const merged: Record<string, unknown> = {};
   if (!tree) return merged;
   const levels: Record<string, unknown>[] = [tree];
-  let node: unknown = tree[projectName] && typeof tree[projectName] === 'object' ? tree[projectName] : undefined;
+  const node: unknown =
+    tree[projectName] && typeof tree[projectName] === 'object' ? tree[projectName] : undefined;
   if (node) levels.push(node as Record<string, unknown>);
   let current = (node ?? tree) as Record<string, unknown>;
   for (const folder of folders) {
@@ -31,13 +32,39 @@ export function folderConfig(
 }
 
 export const MODEL_CONFIG_KEYS = new Set([
-  'materialized', 'schema', 'alias', 'tags', 'enabled', 'unique_key', 'incremental_strategy',
-  'on_schema_change', 'pre_hook', 'post_hook', 'meta', 'docs',
+  'materialized',
+  'schema',
+  'alias',
+  'tags',
+  'enabled',
+  'unique_key',
+  'incremental_strategy',
+  'on_schema_change',
+  'pre_hook',
+  'post_hook',
+  'meta',
+  'docs',
 ]);
 export const SEED_CONFIG_KEYS = new Set([
-  'schema', 'alias', 'tags', 'enabled', 'path', 'format', 'column_types', 'header', 'delimiter', 'quote', 'meta',
+  'schema',
+  'alias',
+  'tags',
+  'enabled',
+  'path',
+  'format',
+  'column_types',
+  'header',
+  'delimiter',
+  'quote',
+  'meta',
 ]);
-export const TEST_CONFIG_KEYS = new Set(['severity', 'store_failures', 'schema', 'enabled', 'tags']);
+export const TEST_CONFIG_KEYS = new Set([
+  'severity',
+  'store_failures',
+  'schema',
+  'enabled',
+  'tags',
+]);
 
 export function asTags(value: unknown): string[] {
   if (value === undefined || value === null) return [];

@@ -8,7 +8,14 @@ import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
 import { readProperties, type Described } from './properties.ts';
-import type { Materialization, ModelNode, Project, SeedFormat, SeedNode, SourceNode } from './types.ts';
+import type {
+  Materialization,
+  ModelNode,
+  Project,
+  SeedFormat,
+  SeedNode,
+  SourceNode,
+} from './types.ts';
 import { Renderer } from '../templating/renderer.ts';
 import { quoteIdent, sqlLiteral } from '../util/sql.ts';
 
@@ -30,7 +37,9 @@ export function seedFormatOf(path: string): SeedFormat | undefined {
 }
 
 function seedName(path: string): string {
-  return basename(path).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+  return basename(path)
+    .replace(/(\.gz)?$/i, '')
+    .replace(/\.[^.]+$/, '');
 }
 
 const isYaml = (n: string) => /\.ya?ml$/i.test(n);
@@ -59,12 +68,21 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<typeof readProperties>;
+  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<
+    typeof readProperties
+  >;
   collect(() => {
-    properties = readProperties(dir, findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml), parseCache);
+    properties = readProperties(
+      dir,
+      findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml),
+      parseCache,
+    );
   });
 
-  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8') }));
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({
+    path,
+    text: readFileSync(join(dir, path), 'utf8'),
+  }));
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
@@ -72,13 +90,21 @@ export function loadProject(options: LoadOptions = {}): Project {
     const name = basename(path, '.sql');
     const existing = models.get(name);
     if (existing) {
-      errors.push(new ProjectError(`duplicate model name '${name}': defined in ${existing.path} and in ${path}`, { file: path }));
+      errors.push(
+        new ProjectError(
+          `duplicate model name '${name}': defined in ${existing.path} and in ${path}`,
+          { file: path },
+        ),
+      );
       continue;
     }
     const rawSql = readFileSync(join(dir, path), 'utf8');
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
-    const cfg = { ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS), ...(yaml?.config ?? {}) };
+    const cfg = {
+      ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS),
+      ...(yaml?.config ?? {}),
+    };
     models.set(name, {
       ...nodeBasics('model', config.name, name, path, yaml, cfg, target.schema),
       kind: 'model',
@@ -92,15 +118,34 @@ export function loadProject(options: LoadOptions = {}): Project {
   }
   for (const described of modelYaml.values()) {
     if (!models.has(described.name)) {
-      errors.push(new ProjectError(`model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`, { file: described.file, line: described.line }));
+      errors.push(
+        new ProjectError(
+          `model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`,
+          { file: described.file, line: described.line },
+        ),
+      );
     }
   }
 
-  const seeds = loadSeeds(dir, config.name, config.seeds, seedPaths, target.schema, vars, macros, uniqueByName(properties.seeds, 'seed', errors), errors);
+  const seeds = loadSeeds(
+    dir,
+    config.name,
+    config.seeds,
+    seedPaths,
+    target.schema,
+    vars,
+    macros,
+    uniqueByName(properties.seeds, 'seed', errors),
+    errors,
+  );
   const sources = loadSources(dir, config.name, properties.sources, errors);
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
-  const singularTests = findFiles(dir, testPaths, (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n)).map((path) => ({
+  const singularTests = findFiles(
+    dir,
+    testPaths,
+    (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n),
+  ).map((path) => ({
     name: basename(path, '.sql'),
     path,
     rawSql: readFileSync(join(dir, path), 'utf8'),
@@ -131,7 +176,15 @@ export function loadProject(options: LoadOptions = {}): Project {
 }
 
 /** What models and seeds share: identity, YAML description, merged config, relation name. */
-function nodeBasics(kind: 'model' | 'seed', projectName: string, name: string, path: string, yaml: Described | undefined, cfg: Record<string, unknown>, defaultSchema: string) {
+function nodeBasics(
+  kind: 'model' | 'seed',
+  projectName: string,
+  name: string,
+  path: string,
+  yaml: Described | undefined,
+  cfg: Record<string, unknown>,
+  defaultSchema: string,
+) {
   return {
     id: `${kind}.${projectName}.${name}`,
     name,
@@ -154,14 +207,26 @@ function nodeBasics(kind: 'model' | 'seed', projectName: string, name: string, p
  */
 function fileChecksum(file: string): string {
   const stat = statSync(file);
-  return stat.size <= 32 * 1024 * 1024 ? checksum(readFileSync(file)) : checksum(`${stat.size}:${stat.mtimeMs}`);
+  return stat.size <= 32 * 1024 * 1024
+    ? checksum(readFileSync(file))
+    : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
-function uniqueByName(entries: Described[], kind: string, errors: ProjectError[]): Map<string, Described> {
+function uniqueByName(
+  entries: Described[],
+  kind: string,
+  errors: ProjectError[],
+): Map<string, Described> {
   const byName = new Map<string, Described>();
   for (const e of entries) {
     const previous = byName.get(e.name);
-    if (previous) errors.push(new ProjectError(`${kind} '${e.name}' is described twice: also in ${previous.file}:${previous.line}`, { file: e.file, line: e.line }));
+    if (previous)
+      errors.push(
+        new ProjectError(
+          `${kind} '${e.name}' is described twice: also in ${previous.file}:${previous.line}`,
+          { file: e.file, line: e.line },
+        ),
+      );
     else byName.set(e.name, e);
   }
   return byName;
@@ -184,24 +249,37 @@ function loadSeeds(
   for (const path of files) {
     const name = seedName(path);
     const previous = pathsByName.get(name);
-    if (previous) errors.push(new ProjectError(`duplicate seed name '${name}': ${previous} and ${path}`, { file: path }));
+    if (previous)
+      errors.push(
+        new ProjectError(`duplicate seed name '${name}': ${previous} and ${path}`, { file: path }),
+      );
     else pathsByName.set(name, path);
   }
   // A seed can also be declared in YAML only, with its data file given by `path` (e.g. a var).
-  for (const d of described.values()) if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
+  for (const d of described.values())
+    if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
 
   let renderer: Renderer | undefined;
   for (const [name, path] of pathsByName) {
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
-    const cfg = { ...folderConfig(tree, projectName, folders, SEED_CONFIG_KEYS), ...(yaml?.config ?? {}) };
+    const cfg = {
+      ...folderConfig(tree, projectName, folders, SEED_CONFIG_KEYS),
+      ...(yaml?.config ?? {}),
+    };
     let file = path ? join(dir, path) : '';
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
-      renderer ??= new Renderer({ vars, target: { name: '', schema: defaultSchema, type: 'duckdb' }, macros });
+      renderer ??= new Renderer({
+        vars,
+        target: { name: '', schema: defaultSchema, type: 'duckdb' },
+        macros,
+      });
       const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
       try {
-        const rendered = renderer.render(cfg.path, { path: where.file, ref: () => '', source: () => '' }).trim();
+        const rendered = renderer
+          .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
+          .trim();
         file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
       } catch (e) {
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
@@ -214,7 +292,12 @@ function loadSeeds(
     }
     const format = (cfg.format as SeedFormat) ?? seedFormatOf(file);
     if (!format) {
-      errors.push(new ProjectError(`seed '${name}': cannot tell the format of ${file}; set config.format (csv, json, ndjson, parquet, json_records)`, { file: yaml?.file ?? path }));
+      errors.push(
+        new ProjectError(
+          `seed '${name}': cannot tell the format of ${file}; set config.format (csv, json, ndjson, parquet, json_records)`,
+          { file: yaml?.file ?? path },
+        ),
+      );
       continue;
     }
     seeds.set(name, {
@@ -232,29 +315,51 @@ function loadSeeds(
   }
   for (const d of described.values()) {
     if (!seeds.has(d.name) && !errors.some((e) => e.message.includes(`seed '${d.name}'`))) {
-      errors.push(new ProjectError(`seed '${d.name}' is described here but has no data file in ${seedPaths.join(', ')}${didYouMean(d.name, pathsByName.keys())}`, { file: d.file, line: d.line }));
+      errors.push(
+        new ProjectError(
+          `seed '${d.name}' is described here but has no data file in ${seedPaths.join(', ')}${didYouMean(d.name, pathsByName.keys())}`,
+          { file: d.file, line: d.line },
+        ),
+      );
     }
   }
   return seeds;
 }
 
-const READERS: Record<string, string> = { csv: 'read_csv', json: 'read_json', ndjson: 'read_json', parquet: 'read_parquet' };
+const READERS: Record<string, string> = {
+  csv: 'read_csv',
+  json: 'read_json',
+  ndjson: 'read_json',
+  parquet: 'read_parquet',
+};
 
-function loadSources(dir: string, projectName: string, described: ReturnType<typeof readProperties>['sources'], errors: ProjectError[]): Map<string, SourceNode> {
+function loadSources(
+  dir: string,
+  projectName: string,
+  described: ReturnType<typeof readProperties>['sources'],
+  errors: ProjectError[],
+): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
   for (const s of described) {
     const key = `${s.sourceName}.${s.name}`;
     if (sources.has(key)) {
-      errors.push(new ProjectError(`source table '${key}' is declared twice`, { file: s.file, line: s.line }));
+      errors.push(
+        new ProjectError(`source table '${key}' is declared twice`, { file: s.file, line: s.line }),
+      );
       continue;
     }
     let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
     if (s.externalLocation) {
       const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
-      const options = Object.entries(s.options).map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`).join('');
+      const options = Object.entries(s.options)
+        .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
+        .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
       const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
-      const location = remote || isAbsolute(s.externalLocation) ? s.externalLocation : resolve(dir, s.externalLocation);
+      const location =
+        remote || isAbsolute(s.externalLocation)
+          ? s.externalLocation
+          : resolve(dir, s.externalLocation);
       relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
     }
     sources.set(key, {

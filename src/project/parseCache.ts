@@ -22,8 +22,13 @@ export class ParseCache {
 
   static load(file: string): ParseCache {
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as { format: number; version: string; entries: Record<string, unknown> };
-      if (data.format === FORMAT && data.version === DUCKFLOW_VERSION) return new ParseCache(file, data.entries);
+      const data = JSON.parse(readFileSync(file, 'utf8')) as {
+        format: number;
+        version: string;
+        entries: Record<string, unknown>;
+      };
+      if (data.format === FORMAT && data.version === DUCKFLOW_VERSION)
+        return new ParseCache(file, data.entries);
     } catch {
       // No cache yet, or an unreadable one: start afresh.
     }
@@ -53,7 +58,10 @@ export class ParseCache {
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.stored).length) return;
     mkdirSync(dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, version: DUCKFLOW_VERSION, entries: this.used }));
+    writeFileSync(
+      tmp,
+      JSON.stringify({ format: FORMAT, version: DUCKFLOW_VERSION, entries: this.used }),
+    );
     renameSync(tmp, this.file);
   }
 }

@@ -31,7 +31,13 @@ interface RawSource {
   schema?: string;
   external_location?: string;
   meta?: Record<string, unknown>;
-  tables?: (RawEntry & { identifier?: string; external_location?: string; format?: string; options?: Record<string, unknown>; loaded_at_field?: string })[];
+  tables?: (RawEntry & {
+    identifier?: string;
+    external_location?: string;
+    format?: string;
+    options?: Record<string, unknown>;
+    loaded_at_field?: string;
+  })[];
 }
 
 interface PropertiesFile {
@@ -72,7 +78,18 @@ export interface Properties {
 }
 
 /** Config keys that dbt lets users write beside a test's arguments. */
-const TEST_CONFIG_KEYS = ['severity', 'where', 'error_if', 'warn_if', 'limit', 'store_failures', 'enabled', 'tags', 'schema', 'meta'];
+const TEST_CONFIG_KEYS = [
+  'severity',
+  'where',
+  'error_if',
+  'warn_if',
+  'limit',
+  'store_failures',
+  'enabled',
+  'tags',
+  'schema',
+  'meta',
+];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
@@ -96,7 +113,8 @@ function readPropertiesFile(path: string, text: string): Properties {
   props.sources?.forEach((src, i) =>
     src.tables?.forEach((t, j) => {
       const d = describe(file, t, ['sources', i, 'tables', j]);
-      const location = t.external_location ?? src.external_location?.replace(/\{name\}/g, t.identifier ?? t.name);
+      const location =
+        t.external_location ?? src.external_location?.replace(/\{name\}/g, t.identifier ?? t.name);
       result.sources.push({
         ...d,
         sourceName: src.name,
@@ -110,15 +128,30 @@ function readPropertiesFile(path: string, text: string): Properties {
       });
     }),
   );
-  props.unit_tests?.forEach((u, i) => result.unitTests.push({ ...u, given: u.given ?? [], file: path, line: positionOf(file, ['unit_tests', i]).line }));
+  props.unit_tests?.forEach((u, i) =>
+    result.unitTests.push({
+      ...u,
+      given: u.given ?? [],
+      file: path,
+      line: positionOf(file, ['unit_tests', i]).line,
+    }),
+  );
   return result;
 }
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
   const columns: Record<string, ColumnSpec> = {};
-  const tests = parseTests(file, entry.data_tests ?? entry.tests, [...at, entry.data_tests ? 'data_tests' : 'tests']);
+  const tests = parseTests(file, entry.data_tests ?? entry.tests, [
+    ...at,
+    entry.data_tests ? 'data_tests' : 'tests',
+  ]);
   entry.columns?.forEach((c, k) => {
-    columns[c.name] = { name: c.name, description: c.description ?? '', data_type: c.data_type, meta: c.meta ?? {} };
+    columns[c.name] = {
+      name: c.name,
+      description: c.description ?? '',
+      data_type: c.data_type,
+      meta: c.meta ?? {},
+    };
     const colPath = [...at, 'columns', k, c.data_tests ? 'data_tests' : 'tests'];
     tests.push(...parseTests(file, c.data_tests ?? c.tests, colPath, c.name));
   });
@@ -138,22 +171,45 @@ function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Des
  * Accepts every way dbt users write a test: `- not_null`, `- accepted_values: {values: [..]}`,
  * dbt 1.8's `{arguments: {..}, config: {..}}`, and config keys mixed in with the arguments.
  */
-function parseTests(file: YamlFile, raw: unknown[] | undefined, at: (string | number)[], column?: string): TestDeclaration[] {
+function parseTests(
+  file: YamlFile,
+  raw: unknown[] | undefined,
+  at: (string | number)[],
+  column?: string,
+): TestDeclaration[] {
   return (raw ?? []).map((item, i) => {
     const position = positionOf(file, [...at, i]);
-    if (typeof item === 'string') return { test: item, args: {}, config: {}, column, file: file.path, line: position.line };
+    if (typeof item === 'string')
+      return { test: item, args: {}, config: {}, column, file: file.path, line: position.line };
     const entries = Object.entries(item as Record<string, unknown>);
     if (entries.length !== 1) {
-      throw new ProjectError(`a test must be a name or a single-key mapping {test_name: {arguments}}, got keys: ${entries.map(([k]) => k).join(', ')}`, position);
+      throw new ProjectError(
+        `a test must be a name or a single-key mapping {test_name: {arguments}}, got keys: ${entries.map(([k]) => k).join(', ')}`,
+        position,
+      );
     }
     const [test, body] = entries[0];
     if (body !== null && (typeof body !== 'object' || Array.isArray(body))) {
       throw new ProjectError(`test '${test}' must be given a mapping of arguments`, position);
     }
-    const { arguments: explicitArgs, config: explicitConfig, name, ...rest } = (body ?? {}) as Record<string, unknown>;
+    const {
+      arguments: explicitArgs,
+      config: explicitConfig,
+      name,
+      ...rest
+    } = (body ?? {}) as Record<string, unknown>;
     const args: Record<string, unknown> = { ...((explicitArgs as object) ?? {}) };
     const config: Record<string, unknown> = { ...((explicitConfig as object) ?? {}) };
-    for (const [k, v] of Object.entries(rest)) (TEST_CONFIG_KEYS.includes(k) ? config : args)[k] = v;
-    return { test, args, config, name: name as string | undefined, column, file: file.path, line: position.line };
+    for (const [k, v] of Object.entries(rest))
+      (TEST_CONFIG_KEYS.includes(k) ? config : args)[k] = v;
+    return {
+      test,
+      args,
+      config,
+      name: name as string | undefined,
+      column,
+      file: file.path,
+      line: position.line,
+    };
   });
 }

@@ -1,5 +1,14 @@
 import { Ajv, type ErrorObject, type AnySchema } from 'ajv';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
 import { ProjectError, ProjectErrors, type Position } from '../errors.ts';
 import { closest } from '../util/closest.ts';
 import { projectSchema, propertiesSchema } from './schemas.ts';
@@ -20,7 +29,11 @@ export function parseYaml(path: string, text: string): YamlFile {
     throw new ProjectErrors(
       doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0]);
-        return new ProjectError(`invalid YAML: ${firstLine(e.message)}`, { file: path, line, column: col });
+        return new ProjectError(`invalid YAML: ${firstLine(e.message)}`, {
+          file: path,
+          line,
+          column: col,
+        });
       }),
     );
   }
@@ -40,10 +53,15 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
   let offset = 0;
   for (const segment of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment),
+      );
       if (!pair) break;
       const keyNode = pair.key as Node;
-      offset = key && segment === path[path.length - 1] ? keyNode.range![0] : ((pair.value as Node | null)?.range?.[0] ?? keyNode.range![0]);
+      offset =
+        key && segment === path[path.length - 1]
+          ? keyNode.range![0]
+          : ((pair.value as Node | null)?.range?.[0] ?? keyNode.range![0]);
       node = pair.value;
     } else if (isSeq(node) && typeof segment === 'number' && node.items[segment]) {
       node = node.items[segment];
@@ -75,7 +93,13 @@ export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
 
 /** anyOf/oneOf report every branch's complaint; keep the summary unless a branch explains more. */
 function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
-  const hasSpecific = (e: ErrorObject) => errors.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && !['anyOf', 'oneOf'].includes(o.keyword));
+  const hasSpecific = (e: ErrorObject) =>
+    errors.some(
+      (o) =>
+        o !== e &&
+        o.instancePath.startsWith(e.instancePath) &&
+        !['anyOf', 'oneOf'].includes(o.keyword),
+    );
   return errors.filter((e) => !(['anyOf', 'oneOf'].includes(e.keyword) && hasSpecific(e)));
 }
 
@@ -94,7 +118,12 @@ function instancePath(e: ErrorObject): (string | number)[] {
 }
 
 function keyPath(path: (string | number)[]): string {
-  return path.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '') || '(top level)';
+  return (
+    path.reduce<string>(
+      (acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s),
+      '',
+    ) || '(top level)'
+  );
 }
 
 function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
@@ -116,21 +145,39 @@ function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
       // A folder map accepts any key as a sub-folder; a scalar there is really a mistyped config key.
       // The folder schemas are recursive $refs, so ajv's schemaPath is relative to the referenced
       // schema: recognise a folder by its shape (config keys plus sub-folders) instead.
-      const folder = e.parentSchema as { properties?: object; additionalProperties?: unknown } | undefined;
-      if (params.type === 'object' && folder?.properties && typeof folder.additionalProperties === 'object') {
+      const folder = e.parentSchema as
+        { properties?: object; additionalProperties?: unknown } | undefined;
+      if (
+        params.type === 'object' &&
+        folder?.properties &&
+        typeof folder.additionalProperties === 'object'
+      ) {
         const known = Object.keys(folder.properties);
         const name = String(path[path.length - 1]);
         const suggestion = closest(name.replace(/^\+/, ''), known);
-        if (suggestion) return new ProjectError(`${where}: unknown config key '${name}' (did you mean '${suggestion}'?)`, positionOf(file, path, true));
+        if (suggestion)
+          return new ProjectError(
+            `${where}: unknown config key '${name}' (did you mean '${suggestion}'?)`,
+            positionOf(file, path, true),
+          );
       }
       return new ProjectError(`${where} must be ${params.type}`, positionOf(file, path));
     }
     case 'enum':
-      return new ProjectError(`${where} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`, positionOf(file, path));
+      return new ProjectError(
+        `${where} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
+        positionOf(file, path),
+      );
     case 'required':
-      return new ProjectError(`${where}: missing required key '${params.missingProperty}'`, positionOf(file, path, true));
+      return new ProjectError(
+        `${where}: missing required key '${params.missingProperty}'`,
+        positionOf(file, path, true),
+      );
     case 'const':
-      return new ProjectError(`${where} must be ${JSON.stringify(params.allowedValue)}`, positionOf(file, path));
+      return new ProjectError(
+        `${where} must be ${JSON.stringify(params.allowedValue)}`,
+        positionOf(file, path),
+      );
     default:
       return new ProjectError(`${where} ${e.message}`, positionOf(file, path));
   }

@@ -28,13 +28,26 @@ export interface NodeResult {
 export type RunEvent =
   | { type: 'run_started'; command: string; invocationId: string; target: string; total: number }
   | { type: 'node_finished'; index: number; total: number; result: NodeResult }
-  | { type: 'run_finished'; command: string; seconds: number; counts: Record<NodeStatus, number>; success: boolean }
+  | {
+      type: 'run_finished';
+      command: string;
+      seconds: number;
+      counts: Record<NodeStatus, number>;
+      success: boolean;
+    }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
 
 export type EventSink = (event: RunEvent) => void;
 
 export function countStatuses(results: NodeResult[]): Record<NodeStatus, number> {
-  const counts: Record<NodeStatus, number> = { success: 0, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 };
+  const counts: Record<NodeStatus, number> = {
+    success: 0,
+    error: 0,
+    skipped: 0,
+    pass: 0,
+    fail: 0,
+    warn: 0,
+  };
   for (const r of results) counts[r.status]++;
   return counts;
 }

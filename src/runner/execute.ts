@@ -52,17 +52,26 @@ const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
 };
 
 /** The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes. */
-export function runSet(session: Session, command: RunCommand, options: Pick<RunOptions, 'select' | 'exclude'>): string[] {
+export function runSet(
+  session: Session,
+  command: RunCommand,
+  options: Pick<RunOptions, 'select' | 'exclude'>,
+): string[] {
   const { graph } = session;
   const selected = select(graph, options.select, options.exclude);
   const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
   const kinds = KINDS[command];
-  const executable = (n: GraphNode) => kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
+  const executable = (n: GraphNode) =>
+    kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
   const chosen = graph.nodes().filter((n) => {
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
     // dbt's eager indirect selection: a test runs when anything it tests is selected.
-    return (n.kind === 'test' || n.kind === 'unit_test') && !excluded.has(n.id) && n.dependsOn.some((p) => selected.has(p));
+    return (
+      (n.kind === 'test' || n.kind === 'unit_test') &&
+      !excluded.has(n.id) &&
+      n.dependsOn.some((p) => selected.has(p))
+    );
   });
   return graph.topoOrder(chosen.map((n) => n.id));
 }
@@ -91,8 +100,10 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
   const unitTestsOf = new Map<string, string[]>();
   for (const id of ids) {
     const n = graph.get(id);
-    if (n.kind === 'test' && n.attachedTo) testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
-    if (n.kind === 'unit_test') unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
+    if (n.kind === 'test' && n.attachedTo)
+      testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
+    if (n.kind === 'unit_test')
+      unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
   }
   const ancestorsOf = new Map<string, Set<string>>();
   const ancestors = (id: string) => {
@@ -120,8 +131,14 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
 
 async function existingRelations(adapter: Adapter): Promise<Set<string>> {
   return adapter.withConnection(async (conn) => {
-    const { rows } = await conn.query(`select table_schema, table_name from information_schema.tables`);
-    return new Set(rows.map((r) => `${adapter.quote(String(r.table_schema))}.${adapter.quote(String(r.table_name))}`));
+    const { rows } = await conn.query(
+      `select table_schema, table_name from information_schema.tables`,
+    );
+    return new Set(
+      rows.map(
+        (r) => `${adapter.quote(String(r.table_schema))}.${adapter.quote(String(r.table_name))}`,
+      ),
+    );
   });
 }
 
@@ -132,11 +149,19 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const ids = runSet(session, command, options);
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
-  emit({ type: 'run_started', command, invocationId: session.invocationId, target: project.target.name, total: ids.length });
+  emit({
+    type: 'run_started',
+    command,
+    invocationId: session.invocationId,
+    target: project.target.name,
+    total: ids.length,
+  });
 
   // Unit tests read only their fixtures: a run of nothing else never opens the target database.
   const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
-  const adapter = await DuckDBAdapter.open(unitOnly ? scratchTarget(project.target) : project.target);
+  const adapter = await DuckDBAdapter.open(
+    unitOnly ? scratchTarget(project.target) : project.target,
+  );
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
   const onAbort = () => adapter.interruptAll();
   options.signal?.addEventListener('abort', onAbort);
@@ -144,14 +169,25 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   try {
     const existing = await existingRelations(adapter);
     const incremental = new Set(
-      [...project.models.values()].filter((m) => m.materialized === 'incremental' && !options.fullRefresh && existing.has(relationName(m))).map((m) => m.id),
+      [...project.models.values()]
+        .filter(
+          (m) =>
+            m.materialized === 'incremental' &&
+            !options.fullRefresh &&
+            existing.has(relationName(m)),
+        )
+        .map((m) => m.id),
     );
     const compiler = new Compiler(project, session.renderer, incremental);
     for (const id of ids) {
       const n = graph.get(id);
       if (n.kind === 'test') compiler.record(n.compiledPath, n.sql);
     }
-    await createSchemas(adapter, project, ids.map((id) => graph.get(id)));
+    await createSchemas(
+      adapter,
+      project,
+      ids.map((id) => graph.get(id)),
+    );
 
     const total = ids.length;
     const record = (r: NodeResult) => {
@@ -163,7 +199,15 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       concurrency: project.target.threads,
       signal: options.signal,
       run: async (id) => {
-        const result = await runNode(graph.get(id), { adapter, compiler, project, session, fullRefresh: !!options.fullRefresh, existing, unitTests });
+        const result = await runNode(graph.get(id), {
+          adapter,
+          compiler,
+          project,
+          session,
+          fullRefresh: !!options.fullRefresh,
+          existing,
+          unitTests,
+        });
         record(result);
         return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
       },
@@ -172,8 +216,22 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         const now = new Date().toISOString();
         const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
         // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
-        const status = graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
-        record({ id, name: node.name, kind: node.kind === 'test' || node.kind === 'unit_test' ? node.kind : (node.kind as 'model' | 'seed'), status, message: `skipped: ${reason}`, detail: detailOf(node), startedAt: now, completedAt: now, seconds: 0 });
+        const status =
+          graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
+        record({
+          id,
+          name: node.name,
+          kind:
+            node.kind === 'test' || node.kind === 'unit_test'
+              ? node.kind
+              : (node.kind as 'model' | 'seed'),
+          status,
+          message: `skipped: ${reason}`,
+          detail: detailOf(node),
+          startedAt: now,
+          completedAt: now,
+          seconds: 0,
+        });
       },
     });
     compiler.writeCompiled();
@@ -187,18 +245,49 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
 
   const seconds = (performance.now() - started) / 1000;
   const success = !results.some((r) => isFailure(r.status)) && !options.signal?.aborted;
-  writeJson(project.targetPath, 'manifest.json', buildManifest(project, graph, session.invocationId));
+  writeJson(
+    project.targetPath,
+    'manifest.json',
+    buildManifest(project, graph, session.invocationId),
+  );
   writeJson(
     project.targetPath,
     'run_results.json',
-    buildRunResults({ command, invocationId: session.invocationId, startedAt: session.startedAt, seconds, dbSeconds, success, results, argv: { select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: !!options.fullRefresh, target: project.target.name } }),
+    buildRunResults({
+      command,
+      invocationId: session.invocationId,
+      startedAt: session.startedAt,
+      seconds,
+      dbSeconds,
+      success,
+      results,
+      argv: {
+        select: options.select ?? [],
+        exclude: options.exclude ?? [],
+        full_refresh: !!options.fullRefresh,
+        target: project.target.name,
+      },
+    }),
   );
-  if (options.junitXml) writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
+  if (options.junitXml)
+    writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
   emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
-  return { command, invocationId: session.invocationId, success, results, seconds, dbSeconds, session };
+  return {
+    command,
+    invocationId: session.invocationId,
+    success,
+    results,
+    seconds,
+    dbSeconds,
+    session,
+  };
 }
 
-async function createSchemas(adapter: Adapter, project: Project, nodes: GraphNode[]): Promise<void> {
+async function createSchemas(
+  adapter: Adapter,
+  project: Project,
+  nodes: GraphNode[],
+): Promise<void> {
   const schemas = new Set<string>([project.target.schema]);
   for (const n of nodes) {
     if (n.kind === 'model' || n.kind === 'seed') schemas.add(n.schema);
@@ -223,7 +312,8 @@ interface NodeContext {
 function detailOf(node: GraphNode): string {
   if (node.kind === 'model') return node.materialized;
   if (node.kind === 'seed') return node.format;
-  if (node.kind === 'test') return node.testType === 'generic' ? (node.declaration?.test ?? 'test') : 'singular';
+  if (node.kind === 'test')
+    return node.testType === 'generic' ? (node.declaration?.test ?? 'test') : 'singular';
   if (node.kind === 'unit_test') return 'unit';
   return node.kind;
 }
@@ -232,7 +322,12 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
   if (node.kind === 'unit_test') return ctx.unitTests.run(node, ctx.compiler);
   const startedAt = new Date();
   const base = { id: node.id, name: node.name, detail: detailOf(node) };
-  const finish = (partial: Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'> & { kind?: NodeResult['kind'] }): NodeResult => {
+  const finish = (
+    partial: Omit<
+      NodeResult,
+      'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'
+    > & { kind?: NodeResult['kind'] },
+  ): NodeResult => {
     const completedAt = new Date();
     return {
       kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'),
@@ -245,9 +340,15 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
   };
   try {
     if (node.kind === 'test') return finish(await runTestNode(node, ctx));
-    if (node.kind !== 'model' && node.kind !== 'seed') throw new Error(`${node.kind} nodes are not executed`);
+    if (node.kind !== 'model' && node.kind !== 'seed')
+      throw new Error(`${node.kind} nodes are not executed`);
     const outcome = await materialize(node, ctx);
-    return finish({ status: 'success', message: outcome.message, rows: outcome.rows, compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : undefined });
+    return finish({
+      status: 'success',
+      message: outcome.message,
+      rows: outcome.rows,
+      compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : undefined,
+    });
   } catch (e) {
     const err = e as Error;
     return finish({
@@ -255,16 +356,28 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
       message: err instanceof NodeSqlError ? err.message : `${node.path}: ${err.message}`,
       file: err instanceof NodeSqlError ? err.file : node.path,
       line: err instanceof NodeSqlError ? err.line : undefined,
-      compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : node.kind === 'test' ? ctx.compiler.compiledPath(node.compiledPath) : undefined,
+      compiledPath:
+        node.kind === 'model'
+          ? ctx.compiler.compiledPath(node.path)
+          : node.kind === 'test'
+            ? ctx.compiler.compiledPath(node.compiledPath)
+            : undefined,
     });
   }
 }
 
-async function materialize(node: ModelNode | SeedNode, ctx: NodeContext): Promise<MaterializeResult> {
+async function materialize(
+  node: ModelNode | SeedNode,
+  ctx: NodeContext,
+): Promise<MaterializeResult> {
   const { adapter, compiler } = ctx;
   const compiled: CompiledSql =
     node.kind === 'seed'
-      ? { sql: await adapter.seedSelect(node), sourcePath: node.path, locate: (line) => ({ path: node.path, line, text: '' }) }
+      ? {
+          sql: await adapter.seedSelect(node),
+          sourcePath: node.path,
+          locate: (line) => ({ path: node.path, line, text: '' }),
+        }
       : compiler.compileModel(node);
   return adapter.withConnection(async (conn) => {
     const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
@@ -293,8 +406,15 @@ async function materialize(node: ModelNode | SeedNode, ctx: NodeContext): Promis
   });
 }
 
-async function runTestNode(test: TestNode, ctx: NodeContext): Promise<Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>> {
-  const outcome = await ctx.adapter.withConnection((conn) => runDataTest(ctx.adapter, conn, test, ctx.session.invocationId));
+async function runTestNode(
+  test: TestNode,
+  ctx: NodeContext,
+): Promise<
+  Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>
+> {
+  const outcome = await ctx.adapter.withConnection((conn) =>
+    runDataTest(ctx.adapter, conn, test, ctx.session.invocationId),
+  );
   return {
     status: outcome.status,
     message: outcome.message,

@@ -47,7 +47,8 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
   await new Promise<void>((done) => {
     const pump = () => {
       if (signal?.aborted) {
-        for (const id of waitsFor.keys()) if (!results.has(id) && !ready.includes(id)) skip(id, 'run was interrupted');
+        for (const id of waitsFor.keys())
+          if (!results.has(id) && !ready.includes(id)) skip(id, 'run was interrupted');
         for (const id of ready.splice(0)) skip(id, 'run was interrupted');
       }
       while (running < concurrency && ready.length > 0) {
@@ -57,7 +58,8 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
           .run(id)
           .then(
             ({ outcome, result }) => ({ id, outcome, result }) as ScheduledResult<R>,
-            (error: unknown) => ({ id, outcome: 'failed', result: error as R }) as ScheduledResult<R>,
+            (error: unknown) =>
+              ({ id, outcome: 'failed', result: error as R }) as ScheduledResult<R>,
           )
           .then((r) => {
             running--;
@@ -78,6 +80,7 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
     pump();
   });
   // Only a wait cycle leaves nodes behind; report them rather than dropping them silently.
-  for (const id of waitsFor.keys()) if (!results.has(id)) skip(id, 'waiting on each other (a wait cycle)');
+  for (const id of waitsFor.keys())
+    if (!results.has(id)) skip(id, 'waiting on each other (a wait cycle)');
   return [...waitsFor.keys()].map((id) => results.get(id)!);
 }

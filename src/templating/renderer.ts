@@ -25,12 +25,38 @@ export interface RenderOptions {
 }
 
 /** nunjucks' template compiler: not in its type definitions, but public (precompile uses it). */
-const templateCompiler = (nunjucks as unknown as { compiler: { compile(src: string, asyncFilters: string[], extensions: unknown[], name: string, opts: object): string } }).compiler;
+const templateCompiler = (
+  nunjucks as unknown as {
+    compiler: {
+      compile(
+        src: string,
+        asyncFilters: string[],
+        extensions: unknown[],
+        name: string,
+        opts: object,
+      ): string;
+    };
+  }
+).compiler;
 
-const BUILTINS = ['ref', 'source', 'config', 'var', 'env_var', 'is_incremental', 'this', 'target', 'return', 'log'];
+const BUILTINS = [
+  'ref',
+  'source',
+  'config',
+  'var',
+  'env_var',
+  'is_incremental',
+  'this',
+  'target',
+  'return',
+  'log',
+];
 
 /** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
-function splitKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
+function splitKeywords(args: unknown[]): {
+  positional: unknown[];
+  keywords: Record<string, unknown>;
+} {
   const last = args[args.length - 1] as Record<string, unknown> | undefined;
   if (last && typeof last === 'object' && '__keywords' in last) {
     const { __keywords: _, ...keywords } = last;
@@ -56,13 +82,19 @@ export class Renderer {
     this.cache = options.cache ?? ParseCache.none();
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
     // holding only a message: see templateError().
-    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false, dev: true });
+    this.env = new nunjucks.Environment(null, {
+      autoescape: false,
+      throwOnUndefined: false,
+      dev: true,
+    });
     const current = () => {
       if (!this.scope) throw new Error('ref/source/config called outside a render');
       return this.scope;
     };
     const vars = options.vars;
-    this.env.addGlobal('ref', (...args: unknown[]) => current().ref(String(args[args.length === 2 ? 1 : 0])));
+    this.env.addGlobal('ref', (...args: unknown[]) =>
+      current().ref(String(args[args.length === 2 ? 1 : 0])),
+    );
     this.env.addGlobal('source', (s: string, t: string) => current().source(String(s), String(t)));
     this.env.addGlobal('config', (...args: unknown[]) => {
       const { positional, keywords } = splitKeywords(args);
@@ -72,7 +104,9 @@ export class Renderer {
     this.env.addGlobal('var', (name: string, ...rest: unknown[]) => {
       if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
       if (rest.length > 0) return rest[0];
-      throw new Error(`var('${name}') is not defined in project.yml vars or --vars, and has no default`);
+      throw new Error(
+        `var('${name}') is not defined in project.yml vars or --vars, and has no default`,
+      );
     });
     this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) => {
       const value = process.env[name];
@@ -83,7 +117,10 @@ export class Renderer {
     this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
     this.env.addGlobal('target', options.target);
     this.env.addGlobal('log', () => '');
-    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', { get: () => this.scope?.self ?? '', enumerable: true });
+    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
+      get: () => this.scope?.self ?? '',
+      enumerable: true,
+    });
     this.loadMacros(options.macros);
   }
 
@@ -107,9 +144,16 @@ export class Renderer {
         throw templateError(e, file.path, 'render');
       }
       for (const [name, macro] of Object.entries(exported)) {
-        if (BUILTINS.includes(name)) throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, { file: file.path });
+        if (BUILTINS.includes(name))
+          throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, {
+            file: file.path,
+          });
         const previous = definedIn.get(name);
-        if (previous) throw new ProjectError(`macro '${name}' is defined twice: in ${previous} and in ${file.path}`, { file: file.path });
+        if (previous)
+          throw new ProjectError(
+            `macro '${name}' is defined twice: in ${previous} and in ${file.path}`,
+            { file: file.path },
+          );
         definedIn.set(name, file.path);
         this.macroNames.push(name);
         this.env.addGlobal(name, (...args: unknown[]) => {
@@ -138,12 +182,19 @@ export class Renderer {
     if (!template) {
       let code: string;
       try {
-        code = this.cache.get('template', key, () => templateCompiler.compile(text, [], [], scope.path, {}));
+        code = this.cache.get('template', key, () =>
+          templateCompiler.compile(text, [], [], scope.path, {}),
+        );
       } catch (e) {
         throw templateError(e, scope.path, 'parse');
       }
       // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
-      template = new nunjucks.Template({ type: 'code', obj: new Function(code)() } as unknown as string, this.env, scope.path, true);
+      template = new nunjucks.Template(
+        { type: 'code', obj: new Function(code)() } as unknown as string,
+        this.env,
+        scope.path,
+        true,
+      );
       this.templates.set(key, template);
     }
     const compiled = template;
@@ -166,7 +217,11 @@ export class Renderer {
 function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   let result: Record<string, unknown> = {};
   let failure: unknown;
-  (template as unknown as { getExported(cb: (e: unknown, r: Record<string, unknown>) => void): void }).getExported((e, r) => {
+  (
+    template as unknown as {
+      getExported(cb: (e: unknown, r: Record<string, unknown>) => void): void;
+    }
+  ).getExported((e, r) => {
     failure = e;
     result = r;
   });
@@ -192,5 +247,9 @@ function templateError(e: unknown, path: string, phase: 'parse' | 'render'): Err
     .trim();
   const base = phase === 'render' ? 1 : 0;
   const position = (n: number | undefined) => (typeof n === 'number' ? n + base : undefined);
-  return new ProjectError(`template error: ${message}`, { file: path, line: position(err.lineno), column: position(err.colno) });
+  return new ProjectError(`template error: ${message}`, {
+    file: path,
+    line: position(err.lineno),
+    column: position(err.colno),
+  });
 }

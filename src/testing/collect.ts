@@ -9,9 +9,13 @@ import { GENERIC_TESTS } from './generic.ts';
 import type { TestConfig, TestNode } from './types.ts';
 
 function testConfig(project: Project, folders: string[], own: Record<string, unknown>): TestConfig {
-  const merged = { ...folderConfig(project.testConfig, project.name, folders, TEST_CONFIG_KEYS), ...own };
+  const merged = {
+    ...folderConfig(project.testConfig, project.name, folders, TEST_CONFIG_KEYS),
+    ...own,
+  };
   const severity = String(merged.severity ?? 'error').toLowerCase();
-  if (severity !== 'error' && severity !== 'warn') throw new Error(`severity must be error or warn (got '${merged.severity}')`);
+  if (severity !== 'error' && severity !== 'warn')
+    throw new Error(`severity must be error or warn (got '${merged.severity}')`);
   return {
     ...merged,
     severity,
@@ -27,7 +31,11 @@ function testConfig(project: Project, folders: string[], own: Record<string, unk
 }
 
 function testName(decl: TestDeclaration, node: ProjectNode): string {
-  const base = decl.name ?? [decl.test.replace(/^.*\./, ''), node.name.replace(/\./g, '_'), decl.column].filter(Boolean).join('_');
+  const base =
+    decl.name ??
+    [decl.test.replace(/^.*\./, ''), node.name.replace(/\./g, '_'), decl.column]
+      .filter(Boolean)
+      .join('_');
   return base.replace(/[^A-Za-z0-9_]+/g, '_');
 }
 
@@ -38,7 +46,8 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
   const names = new Map<string, string>();
   const uniqueName = (name: string, decl: object) => {
     const key = JSON.stringify(decl);
-    if (names.has(name) && names.get(name) !== key) name = `${name}_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+    if (names.has(name) && names.get(name) !== key)
+      name = `${name}_${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
     names.set(name, key);
     return name;
   };
@@ -53,10 +62,21 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
       try {
         const config = testConfig(project, 'folders' in node ? node.folders : [], decl.config);
         if (!config.enabled) continue;
-        const name = uniqueName(testName(decl, node), { test: decl.test, node: node.id, column: decl.column, args: decl.args, where: config.where });
+        const name = uniqueName(testName(decl, node), {
+          test: decl.test,
+          node: node.id,
+          column: decl.column,
+          args: decl.args,
+          where: config.where,
+        });
         tests.push(compileGeneric(project, compiler, node, decl, name, config));
       } catch (e) {
-        errors.push(new ProjectError(`test '${decl.test}' on ${node.name}${decl.column ? `.${decl.column}` : ''}: ${(e as Error).message.replace(/^.*?: template error: /, '')}`, { file: decl.file, line: decl.line }));
+        errors.push(
+          new ProjectError(
+            `test '${decl.test}' on ${node.name}${decl.column ? `.${decl.column}` : ''}: ${(e as Error).message.replace(/^.*?: template error: /, '')}`,
+            { file: decl.file, line: decl.line },
+          ),
+        );
       }
     }
   }
@@ -68,13 +88,19 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
       const compiled = compiler.renderTemplate(singular.rawSql, singular.path, {
         ref: (n) => {
           const target = project.models.get(n) ?? project.seeds.get(n);
-          if (!target) throw new Error(`ref('${n}') does not match any model or seed${didYouMean(n, [...project.models.keys(), ...project.seeds.keys()])}`);
+          if (!target)
+            throw new Error(
+              `ref('${n}') does not match any model or seed${didYouMean(n, [...project.models.keys(), ...project.seeds.keys()])}`,
+            );
           deps.push(target.id);
           return compiler.refTarget(n);
         },
         source: (s, t) => {
           const target = project.sources.get(`${s}.${t}`);
-          if (!target) throw new Error(`source('${s}', '${t}') is not declared${didYouMean(`${s}.${t}`, project.sources.keys())}`);
+          if (!target)
+            throw new Error(
+              `source('${s}', '${t}') is not declared${didYouMean(`${s}.${t}`, project.sources.keys())}`,
+            );
           deps.push(target.id);
           return target.relation;
         },
@@ -102,21 +128,35 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
         compiledPath,
       });
     } catch (e) {
-      errors.push(e instanceof ProjectError ? e : new ProjectError((e as Error).message, { file: singular.path }));
+      errors.push(
+        e instanceof ProjectError
+          ? e
+          : new ProjectError((e as Error).message, { file: singular.path }),
+      );
     }
   }
   if (errors.length > 0) throw new ProjectErrors(errors);
   return tests;
 }
 
-function compileGeneric(project: Project, compiler: Compiler, node: ProjectNode, decl: TestDeclaration, name: string, config: TestConfig): TestNode {
+function compileGeneric(
+  project: Project,
+  compiler: Compiler,
+  node: ProjectNode,
+  decl: TestDeclaration,
+  name: string,
+  config: TestConfig,
+): TestNode {
   const deps = new Set<string>([node.id]);
   const relationArg = (text: string) => {
     const template = /^\s*(ref|source)\s*\(/.test(text) ? `{{ ${text} }}` : text;
     return compiler.renderTemplate(template, decl.file, {
       ref: (n) => {
         const target = project.models.get(n) ?? project.seeds.get(n);
-        if (!target) throw new Error(`ref('${n}') does not match any model or seed${didYouMean(n, [...project.models.keys(), ...project.seeds.keys()])}`);
+        if (!target)
+          throw new Error(
+            `ref('${n}') does not match any model or seed${didYouMean(n, [...project.models.keys(), ...project.seeds.keys()])}`,
+          );
         deps.add(target.id);
         return compiler.refTarget(n);
       },
@@ -137,16 +177,39 @@ function compileGeneric(project: Project, compiler: Compiler, node: ProjectNode,
   const macro = `test_${shortName}`;
   if (compiler.renderer.hasMacro(macro)) {
     // Custom generic tests get dbt's calling convention: model, column_name, then the arguments.
-    const args = Object.fromEntries(Object.entries(decl.args).map(([k, v]) => [k, typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? relationArg(v) : v]));
+    const args = Object.fromEntries(
+      Object.entries(decl.args).map(([k, v]) => [
+        k,
+        typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v) ? relationArg(v) : v,
+      ]),
+    );
     sql = compiler.renderer
-      .callMacro(macro, { path: decl.file, ref: (n) => relationArg(`ref('${n}')`), source: (s, t) => relationArg(`source('${s}', '${t}')`) }, { model, column_name: decl.column, ...args })
+      .callMacro(
+        macro,
+        {
+          path: decl.file,
+          ref: (n) => relationArg(`ref('${n}')`),
+          source: (s, t) => relationArg(`source('${s}', '${t}')`),
+        },
+        { model, column_name: decl.column, ...args },
+      )
       .trim()
       .replace(/;+$/, '');
   } else if (builtin) {
-    sql = builtin({ model, column: decl.column ?? (decl.args.column_name as string | undefined), args: decl.args, relationArg });
+    sql = builtin({
+      model,
+      column: decl.column ?? (decl.args.column_name as string | undefined),
+      args: decl.args,
+      relationArg,
+    });
   } else {
-    const known = [...Object.keys(GENERIC_TESTS), ...compiler.renderer.macroNames.filter((m) => m.startsWith('test_')).map((m) => m.slice(5))];
-    throw new Error(`unknown test${didYouMean(shortName, known)}; built-in tests: ${Object.keys(GENERIC_TESTS).join(', ')}; custom ones are {% test name(model, column_name) %} blocks in macros/`);
+    const known = [
+      ...Object.keys(GENERIC_TESTS),
+      ...compiler.renderer.macroNames.filter((m) => m.startsWith('test_')).map((m) => m.slice(5)),
+    ];
+    throw new Error(
+      `unknown test${didYouMean(shortName, known)}; built-in tests: ${Object.keys(GENERIC_TESTS).join(', ')}; custom ones are {% test name(model, column_name) %} blocks in macros/`,
+    );
   }
   const compiledPath = `tests/${name}.sql`;
   return {

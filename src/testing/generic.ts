@@ -37,7 +37,8 @@ function comparison(value: unknown, op: string, col: string): string {
 export const GENERIC_TESTS: Record<string, Builder> = {
   not_null: (t) => `select *\nfrom ${t.model}\nwhere ${column(t)} is null`,
 
-  unique: (t) => `select ${column(t)} as unique_field, count(*) as n_records\nfrom ${t.model}\nwhere ${column(t)} is not null\ngroup by ${column(t)}\nhaving count(*) > 1`,
+  unique: (t) =>
+    `select ${column(t)} as unique_field, count(*) as n_records\nfrom ${t.model}\nwhere ${column(t)} is not null\ngroup by ${column(t)}\nhaving count(*) > 1`,
 
   accepted_values: (t) => {
     const values = required(t, 'values');
@@ -61,7 +62,8 @@ export const GENERIC_TESTS: Record<string, Builder> = {
 
   unique_combination_of_columns: (t) => {
     const columns = required(t, 'combination_of_columns', 'columns');
-    if (!Array.isArray(columns) || columns.length === 0) throw new Error("argument 'combination_of_columns' must be a non-empty list");
+    if (!Array.isArray(columns) || columns.length === 0)
+      throw new Error("argument 'combination_of_columns' must be a non-empty list");
     const cols = columns.map((c) => columnSql(String(c))).join(', ');
     return `select ${cols}, count(*) as n_records\nfrom ${t.model}\ngroup by ${cols}\nhaving count(*) > 1`;
   },
@@ -69,7 +71,8 @@ export const GENERIC_TESTS: Record<string, Builder> = {
   accepted_range: (t) => {
     const min = t.args.min_value ?? t.args.min;
     const max = t.args.max_value ?? t.args.max;
-    if (min === undefined && max === undefined) throw new Error("give 'min_value' and/or 'max_value'");
+    if (min === undefined && max === undefined)
+      throw new Error("give 'min_value' and/or 'max_value'");
     const inclusive = t.args.inclusive !== false;
     const col = column(t);
     const outside = [
@@ -79,7 +82,8 @@ export const GENERIC_TESTS: Record<string, Builder> = {
     return `select *\nfrom ${t.model}\nwhere ${outside.join(' or ')}`;
   },
 
-  not_empty: (t) => `select 'no rows in the model' as problem\nwhere not exists (select 1 from ${t.model})`,
+  not_empty: (t) =>
+    `select 'no rows in the model' as problem\nwhere not exists (select 1 from ${t.model})`,
 
   row_count: (t) => {
     const other = t.args.compare_model ?? t.args.equal_to_model;
@@ -90,17 +94,27 @@ export const GENERIC_TESTS: Record<string, Builder> = {
     }
     const conditions = [
       t.args.equal_to !== undefined ? `row_count <> ${Number(t.args.equal_to)}` : undefined,
-      t.args.min !== undefined || t.args.min_value !== undefined ? `row_count < ${Number(t.args.min ?? t.args.min_value)}` : undefined,
-      t.args.max !== undefined || t.args.max_value !== undefined ? `row_count > ${Number(t.args.max ?? t.args.max_value)}` : undefined,
+      t.args.min !== undefined || t.args.min_value !== undefined
+        ? `row_count < ${Number(t.args.min ?? t.args.min_value)}`
+        : undefined,
+      t.args.max !== undefined || t.args.max_value !== undefined
+        ? `row_count > ${Number(t.args.max ?? t.args.max_value)}`
+        : undefined,
     ].filter(Boolean);
-    if (conditions.length === 0) throw new Error("give 'min', 'max', 'equal_to' or 'compare_model'");
+    if (conditions.length === 0)
+      throw new Error("give 'min', 'max', 'equal_to' or 'compare_model'");
     return `select row_count\nfrom (select ${count} as row_count)\nwhere ${conditions.join(' or ')}`;
   },
 
   recency: (t) => {
     const field = columnSql(String(required(t, 'field')));
-    const age = t.args.max_age ?? (t.args.interval !== undefined ? `${t.args.interval} ${t.args.datepart ?? 'day'}` : undefined);
-    if (age === undefined) throw new Error("give 'max_age' (e.g. '1 day') or 'datepart' and 'interval'");
+    const age =
+      t.args.max_age ??
+      (t.args.interval !== undefined
+        ? `${t.args.interval} ${t.args.datepart ?? 'day'}`
+        : undefined);
+    if (age === undefined)
+      throw new Error("give 'max_age' (e.g. '1 day') or 'datepart' and 'interval'");
     return `select max(${field}) as most_recent, now()::timestamp - interval ${sqlLiteral(String(age))} as threshold\nfrom ${t.model}\nhaving max(${field}) is null or max(${field}) < now()::timestamp - interval ${sqlLiteral(String(age))}`;
   },
 };

@@ -32,9 +32,15 @@ export function thresholdHit(condition: string, failures: number): boolean {
   }
 }
 
-export async function runDataTest(adapter: Adapter, conn: Connection, test: TestNode, invocationId: string): Promise<TestOutcome> {
+export async function runDataTest(
+  adapter: Adapter,
+  conn: Connection,
+  test: TestNode,
+  invocationId: string,
+): Promise<TestOutcome> {
   const { config } = test;
-  const failing = config.limit !== undefined ? `select * from (\n${test.sql}\n) limit ${config.limit}` : test.sql;
+  const failing =
+    config.limit !== undefined ? `select * from (\n${test.sql}\n) limit ${config.limit}` : test.sql;
   const counted = await conn.query(`select count(*) as failures from (\n${failing}\n)`);
   const failures = Number(counted.rows[0].failures);
   let status: TestOutcome['status'] = 'pass';
@@ -49,7 +55,11 @@ export async function runDataTest(adapter: Adapter, conn: Connection, test: Test
       `create or replace table ${storedIn} as\nselect *, ${`'${invocationId}'`} as duckflow_invocation_id, now() as duckflow_stored_at from (\n${failing}\n)`,
     );
   }
-  const sample = failures > 0 ? await conn.query(`select * from (\n${failing}\n) limit 5`) : { columns: [], types: [], rows: [] };
-  const message = status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
+  const sample =
+    failures > 0
+      ? await conn.query(`select * from (\n${failing}\n) limit 5`)
+      : { columns: [], types: [], rows: [] };
+  const message =
+    status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;
   return { status, failures, message, sample, storedIn };
 }

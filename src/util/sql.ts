@@ -8,6 +8,9 @@ export function sqlLiteral(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map(sqlLiteral).join(', ')}]`;
-  if (typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${sqlLiteral(k)}: ${sqlLiteral(v)}`).join(', ')}}`;
+  if (typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${sqlLiteral(k)}: ${sqlLiteral(v)}`)
+      .join(', ')}}`;
   return `'${String(value).replace(/'/g, "''")}'`;
 }

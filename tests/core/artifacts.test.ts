@@ -25,21 +25,29 @@ const files = {
   'project.yml': 'name: shop\n',
   'data/visits.csv': 'day,visits\n2024-01-01,5\n',
   'seeds/customers.csv': 'id,name\n1,ann\n2,bob\n',
-  'models/sources.yml': 'sources:\n  - name: web\n    tables:\n      - name: visits\n        external_location: data/visits.csv\n',
-  'models/base.sql': "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('customers') }}\n",
-  'models/customers_t.sql': "{{ config(materialized='table', tags=['core']) }}\nselect * from {{ ref('base') }}\n",
-  'models/customers_inc.sql': "{{ config(materialized='incremental', unique_key='id') }}\nselect * from {{ ref('customers_t') }}\n",
+  'models/sources.yml':
+    'sources:\n  - name: web\n    tables:\n      - name: visits\n        external_location: data/visits.csv\n',
+  'models/base.sql':
+    "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('customers') }}\n",
+  'models/customers_t.sql':
+    "{{ config(materialized='table', tags=['core']) }}\nselect * from {{ ref('base') }}\n",
+  'models/customers_inc.sql':
+    "{{ config(materialized='incremental', unique_key='id') }}\nselect * from {{ ref('customers_t') }}\n",
   'models/visits_v.sql': "select * from {{ source('web', 'visits') }}\n",
   'models/broken.sql': 'select nope\n',
   'models/after_broken.sql': "select * from {{ ref('broken') }}\n",
-  'models/schema.yml': 'models:\n  - name: customers_t\n    description: customers\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+  'models/schema.yml':
+    'models:\n  - name: customers_t\n    description: customers\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
   'tests/no_negative_ids.sql': "select * from {{ ref('customers_t') }} where id < 0\n",
 };
 
 describe('artifacts validate against their JSON Schemas', () => {
   let p: Fixture;
+  // Artifacts are deep JSON read field by field; their shape is checked by the JSON Schemas.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   let manifest: Record<string, any>;
   let runResults: Record<string, any>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 
   beforeAll(async () => {
     p = project(files);
@@ -77,14 +85,25 @@ describe('artifacts validate against their JSON Schemas', () => {
     expect(table.config).toMatchObject({ materialized: 'table', tags: ['core'] });
     expect(manifest.nodes['model.shop.base'].compiled_path).toBeNull();
     expect(manifest.nodes['model.shop.visits_v'].depends_on).toEqual(['source.shop.web.visits']);
-    expect(manifest.nodes['seed.shop.customers']).toMatchObject({ kind: 'seed', format: 'csv', checksum: sha256(files['seeds/customers.csv']) });
-    expect(manifest.nodes['test.shop.not_null_customers_t_id']).toMatchObject({ kind: 'test', test_type: 'generic', attached_to: 'model.shop.customers_t', column_name: 'id' });
+    expect(manifest.nodes['seed.shop.customers']).toMatchObject({
+      kind: 'seed',
+      format: 'csv',
+      checksum: sha256(files['seeds/customers.csv']),
+    });
+    expect(manifest.nodes['test.shop.not_null_customers_t_id']).toMatchObject({
+      kind: 'test',
+      test_type: 'generic',
+      attached_to: 'model.shop.customers_t',
+      column_name: 'id',
+    });
   });
 
   it('run_results.json', () => {
     expectValid(validateRunResults, runResults);
     expect(runResults).toMatchObject({ schema_version: 1, command: 'build', success: false });
-    const status = Object.fromEntries(runResults.results.map((r: { name: string; status: string }) => [r.name, r.status]));
+    const status = Object.fromEntries(
+      runResults.results.map((r: { name: string; status: string }) => [r.name, r.status]),
+    );
     expect(status).toEqual({
       customers: 'success',
       customers_t: 'success',
@@ -96,8 +115,15 @@ describe('artifacts validate against their JSON Schemas', () => {
       no_negative_ids: 'pass',
     });
     const broken = runResults.results.find((r: { name: string }) => r.name === 'broken');
-    expect(broken).toMatchObject({ kind: 'model', file: 'models/broken.sql', line: 1, compiled_path: p.path('target/compiled/models/broken.sql') });
-    expect(runResults.results.find((r: { name: string }) => r.name === 'customers_t').rows_affected).toBe(2);
+    expect(broken).toMatchObject({
+      kind: 'model',
+      file: 'models/broken.sql',
+      line: 1,
+      compiled_path: p.path('target/compiled/models/broken.sql'),
+    });
+    expect(
+      runResults.results.find((r: { name: string }) => r.name === 'customers_t').rows_affected,
+    ).toBe(2);
   });
 
   it('a second, incremental run and a manifest written by ls validate too', async () => {

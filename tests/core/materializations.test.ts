@@ -4,14 +4,26 @@ import { errorOf, project, removeFixtures } from '../helpers/fixture.ts';
 afterAll(removeFixtures);
 
 const relations = (p: ReturnType<typeof project>) =>
-  p.query(`select table_schema as s, table_name as t, table_type as type from information_schema.tables where table_name not like 'duckdb_%' order by all`);
+  p.query(
+    `select table_schema as s, table_name as t, table_type as type from information_schema.tables where table_name not like 'duckdb_%' order by all`,
+  );
 
 describe('view and table', () => {
   it('builds a view and a table with the right relation types and rows, schemas from folder config', async () => {
     const p = project({
-      'project.yml': ['name: shop', 'models:', '  shop:', '    marts:', '      materialized: table', '      schema: marts', ''].join('\n'),
-      'models/staging/stg_orders.sql': 'select * from (values (1, 10.0), (2, 32.5), (3, 7.5)) t(id, amount)\n',
-      'models/marts/revenue.sql': "select count(*)::int as orders, sum(amount)::double as total from {{ ref('stg_orders') }}\n",
+      'project.yml': [
+        'name: shop',
+        'models:',
+        '  shop:',
+        '    marts:',
+        '      materialized: table',
+        '      schema: marts',
+        '',
+      ].join('\n'),
+      'models/staging/stg_orders.sql':
+        'select * from (values (1, 10.0), (2, 32.5), (3, 7.5)) t(id, amount)\n',
+      'models/marts/revenue.sql':
+        "select count(*)::int as orders, sum(amount)::double as total from {{ ref('stg_orders') }}\n",
     });
     const report = await p.build();
     expect(report.success).toBe(true);
@@ -20,13 +32,22 @@ describe('view and table', () => {
       { s: 'marts', t: 'revenue', type: 'BASE TABLE' },
     ]);
     expect(await p.query('select * from marts.revenue')).toEqual([{ orders: 3, total: 50 }]);
-    expect(report.results.find((r) => r.name === 'revenue')).toMatchObject({ status: 'success', rows: 1, detail: 'table' });
+    expect(report.results.find((r) => r.name === 'revenue')).toMatchObject({
+      status: 'success',
+      rows: 1,
+      detail: 'table',
+    });
     // The compiled SQL carries real relation names.
-    expect(p.read('target/compiled/models/marts/revenue.sql')).toContain('from "main"."stg_orders"');
+    expect(p.read('target/compiled/models/marts/revenue.sql')).toContain(
+      'from "main"."stg_orders"',
+    );
   });
 
   it('switches a model between view and table across builds', async () => {
-    const p = project({ 'project.yml': 'name: x\n', 'models/m.sql': "{{ config(materialized='view') }}\nselect 1 as n\n" });
+    const p = project({
+      'project.yml': 'name: x\n',
+      'models/m.sql': "{{ config(materialized='view') }}\nselect 1 as n\n",
+    });
     await p.build();
     expect(await relations(p)).toEqual([{ s: 'main', t: 'm', type: 'VIEW' }]);
     p.write({ 'models/m.sql': "{{ config(materialized='table') }}\nselect 2 as n\n" });
@@ -40,7 +61,10 @@ describe('view and table', () => {
   });
 
   it('uses an alias as the relation name', async () => {
-    const p = project({ 'project.yml': 'name: x\n', 'models/m.sql': "{{ config(materialized='table', alias='renamed') }}\nselect 1 as n\n" });
+    const p = project({
+      'project.yml': 'name: x\n',
+      'models/m.sql': "{{ config(materialized='table', alias='renamed') }}\nselect 1 as n\n",
+    });
     await p.build();
     expect(await relations(p)).toEqual([{ s: 'main', t: 'renamed', type: 'BASE TABLE' }]);
   });
@@ -49,9 +73,12 @@ describe('view and table', () => {
 describe('ephemeral', () => {
   const files = {
     'project.yml': 'name: x\n',
-    'models/base_numbers.sql': "{{ config(materialized='ephemeral') }}\nselect * from range(1, 5) t(n)\n",
-    'models/evens.sql': "{{ config(materialized='ephemeral') }}\nselect n from {{ ref('base_numbers') }} where n % 2 = 0\n",
-    'models/report.sql': "{{ config(materialized='table') }}\nselect sum(n)::int as total, (select count(*)::int from {{ ref('base_numbers') }}) as all_numbers from {{ ref('evens') }}\n",
+    'models/base_numbers.sql':
+      "{{ config(materialized='ephemeral') }}\nselect * from range(1, 5) t(n)\n",
+    'models/evens.sql':
+      "{{ config(materialized='ephemeral') }}\nselect n from {{ ref('base_numbers') }} where n % 2 = 0\n",
+    'models/report.sql':
+      "{{ config(materialized='table') }}\nselect sum(n)::int as total, (select count(*)::int from {{ ref('base_numbers') }}) as all_numbers from {{ ref('evens') }}\n",
   };
 
   it('is inlined as a CTE into its dependents and never created in the database', async () => {
@@ -93,12 +120,14 @@ describe('incremental', () => {
       '',
     ].join('\n');
   const files = {
-    'project.yml': 'name: x\nseeds:\n  column_types: {id: integer, val: varchar, updated_at: integer}\n',
+    'project.yml':
+      'name: x\nseeds:\n  column_types: {id: integer, val: varchar, updated_at: integer}\n',
     'seeds/events.csv': seedV1,
     'models/appended.sql': body(''),
     'models/merged.sql': body(", unique_key='id'"),
   };
-  const rows = (p: ReturnType<typeof project>, model: string) => p.query(`select id, val, updated_at from ${model} order by id, updated_at`);
+  const rows = (p: ReturnType<typeof project>, model: string) =>
+    p.query(`select id, val, updated_at from ${model} order by id, updated_at`);
 
   it('first builds a table, then appends or delete+inserts the rows is_incremental() selects', async () => {
     const p = project(files);
@@ -117,7 +146,9 @@ describe('incremental', () => {
     expect(report.success).toBe(true);
     // Second build selects updated_at > 1: rows 2 (B) and 3.
     expect(report.results.find((r) => r.name === 'merged')?.rows).toBe(2);
-    expect(p.read('target/compiled/models/merged.sql')).toContain('where updated_at > (select max(updated_at) from "main"."merged")');
+    expect(p.read('target/compiled/models/merged.sql')).toContain(
+      'where updated_at > (select max(updated_at) from "main"."merged")',
+    );
     expect(await rows(p, 'appended')).toEqual([
       { id: 1, val: 'a', updated_at: 1 },
       { id: 2, val: 'b', updated_at: 1 },
@@ -143,15 +174,27 @@ describe('incremental', () => {
   it('keeps the table unchanged when the incremental SELECT fails', async () => {
     const p = project(files);
     await p.build();
-    p.write({ 'models/merged.sql': body(", unique_key='id'").replace('select id,', 'select id, no_such_column,') });
+    p.write({
+      'models/merged.sql': body(", unique_key='id'").replace(
+        'select id,',
+        'select id, no_such_column,',
+      ),
+    });
     const report = await p.build();
     expect(report.success).toBe(false);
-    expect(report.results.find((r) => r.name === 'merged')?.message).toMatch(/^models\/merged\.sql:2: Binder Error: .*no_such_column/);
+    expect(report.results.find((r) => r.name === 'merged')?.message).toMatch(
+      /^models\/merged\.sql:2: Binder Error: .*no_such_column/,
+    );
     expect(await p.query('select count(*)::int as n from merged')).toEqual([{ n: 2 }]);
   });
 
   it('rejects a model with an unknown materialization', async () => {
-    const p = project({ 'project.yml': 'name: x\n', 'models/m.sql': "{{ config(materialized='snapshot') }}\nselect 1\n" });
-    expect((await errorOf(() => p.list())).message).toBe("models/m.sql: materialized must be one of: view, table, ephemeral, incremental (got 'snapshot')");
+    const p = project({
+      'project.yml': 'name: x\n',
+      'models/m.sql': "{{ config(materialized='snapshot') }}\nselect 1\n",
+    });
+    expect((await errorOf(() => p.list())).message).toBe(
+      "models/m.sql: materialized must be one of: view, table, ephemeral, incremental (got 'snapshot')",
+    );
   });
 });

@@ -11,7 +11,8 @@ const ESC = '\x1b[';
 const files = {
   'project.yml': 'name: x\n',
   'seeds/people.csv': 'id,name\n1,ann\n2,bob\n3,cy\n',
-  'models/people_count.sql': "{{ config(materialized='table') }}\nselect count(*)::int as n from {{ ref('people') }}\n",
+  'models/people_count.sql':
+    "{{ config(materialized='table') }}\nselect count(*)::int as n from {{ ref('people') }}\n",
   'models/broken.sql': 'select nope\n',
   'models/after_broken.sql': "select * from {{ ref('broken') }}\n",
 };
@@ -21,18 +22,51 @@ describe('--log-format json', () => {
     const p = project(files);
     const r = await p.cli(['build', '--log-format', 'json']);
     expect(r.code).toBe(1);
-    const events = r.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunEvent & { ts: string });
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunEvent & { ts: string });
     expect(events).toHaveLength(1 + 4 + 1);
     for (const e of events) expect(e.ts).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(events[0]).toMatchObject({ type: 'run_started', command: 'build', target: 'dev', total: 4 });
+    expect(events[0]).toMatchObject({
+      type: 'run_started',
+      command: 'build',
+      target: 'dev',
+      total: 4,
+    });
     const finished = events.slice(1, -1) as Extract<RunEvent, { type: 'node_finished' }>[];
-    expect(finished.map((e) => [e.type, e.index, e.total])).toEqual([1, 2, 3, 4].map((k) => ['node_finished', k, 4]));
+    expect(finished.map((e) => [e.type, e.index, e.total])).toEqual(
+      [1, 2, 3, 4].map((k) => ['node_finished', k, 4]),
+    );
     const byName = Object.fromEntries(finished.map((e) => [e.result.name, e.result]));
-    expect(byName.people).toMatchObject({ kind: 'seed', status: 'success', rows: 3, detail: 'csv' });
-    expect(byName.people_count).toMatchObject({ kind: 'model', status: 'success', rows: 1, detail: 'table' });
-    expect(byName.broken).toMatchObject({ kind: 'model', status: 'error', file: 'models/broken.sql', line: 1 });
-    expect(byName.after_broken).toMatchObject({ status: 'skipped', message: 'skipped: upstream broken failed' });
-    expect(events.at(-1)).toMatchObject({ type: 'run_finished', command: 'build', success: false, counts: { success: 2, error: 1, skipped: 1 } });
+    expect(byName.people).toMatchObject({
+      kind: 'seed',
+      status: 'success',
+      rows: 3,
+      detail: 'csv',
+    });
+    expect(byName.people_count).toMatchObject({
+      kind: 'model',
+      status: 'success',
+      rows: 1,
+      detail: 'table',
+    });
+    expect(byName.broken).toMatchObject({
+      kind: 'model',
+      status: 'error',
+      file: 'models/broken.sql',
+      line: 1,
+    });
+    expect(byName.after_broken).toMatchObject({
+      status: 'skipped',
+      message: 'skipped: upstream broken failed',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run_finished',
+      command: 'build',
+      success: false,
+      counts: { success: 2, error: 1, skipped: 1 },
+    });
     expect(r.stdout).not.toContain(ESC);
   });
 });
@@ -44,11 +78,22 @@ describe('text output', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe("duckflow build on target 'dev': 4 nodes");
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\/4\] OK {4}seed {2}people \(csv\) 3 rows \d+\.\d\ds$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\d\/4\] OK {4}seed {2}people \(csv\) 3 rows \d+\.\d\ds$/),
+    );
     // The running count goes 1..4, whatever order independent nodes finish in.
-    expect(lines.slice(1, 5).map((l) => l.slice(0, 5))).toEqual(['[1/4]', '[2/4]', '[3/4]', '[4/4]']);
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\/4\] OK {4}model people_count \(table\) 1 rows \d+\.\d\ds$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\/4\] OK {4}model after_broken \(view\) \d+\.\d\ds$/));
+    expect(lines.slice(1, 5).map((l) => l.slice(0, 5))).toEqual([
+      '[1/4]',
+      '[2/4]',
+      '[3/4]',
+      '[4/4]',
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\d\/4\] OK {4}model people_count \(table\) 1 rows \d+\.\d\ds$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\d\/4\] OK {4}model after_broken \(view\) \d+\.\d\ds$/),
+    );
     expect(lines.at(-1)).toMatch(/^Done in \d+\.\d\ds: 4 ok$/);
   });
 });
@@ -72,7 +117,13 @@ describe('colour', () => {
   });
 
   it('the text printer writes escape codes only when asked to colour', () => {
-    const event: RunEvent = { type: 'run_finished', command: 'build', seconds: 1, success: true, counts: { success: 1, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 } };
+    const event: RunEvent = {
+      type: 'run_finished',
+      command: 'build',
+      seconds: 1,
+      success: true,
+      counts: { success: 1, error: 0, skipped: 0, pass: 0, fail: 0, warn: 0 },
+    };
     const lines: string[] = [];
     textPrinter((l) => lines.push(l), true)(event);
     textPrinter((l) => lines.push(l), false)(event);
@@ -91,15 +142,23 @@ describe('colour', () => {
   const inTerminal = (dir: string, env: Record<string, string | undefined>) =>
     new Promise<CliResult>((done) => {
       const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(join(import.meta.dirname, '../../bin/duckflow.js'))} run --project-dir ${JSON.stringify(dir)}`;
-      execFile('script', ['-qec', cmd, '/dev/null'], { env: { ...process.env, ...env } }, (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }));
+      execFile(
+        'script',
+        ['-qec', cmd, '/dev/null'],
+        { env: { ...process.env, ...env } },
+        (error, stdout, stderr) => done({ code: error ? 1 : 0, stdout, stderr }),
+      );
     });
 
-  it.skipIf(!hasScript)('on a terminal, the CLI colours its output unless NO_COLOR is set', async () => {
-    const p = project({ 'project.yml': 'name: x\n', 'models/m.sql': 'select 1 as n\n' });
-    const coloured = await inTerminal(p.dir, { NO_COLOR: undefined });
-    expect(coloured.stdout).toContain(`${ESC}32mOK`);
-    const plain = await inTerminal(p.dir, { NO_COLOR: '1' });
-    expect(plain.stdout).toMatch(/OK {4}model m \(view\)/);
-    expect(plain.stdout).not.toContain(ESC);
-  });
+  it.skipIf(!hasScript)(
+    'on a terminal, the CLI colours its output unless NO_COLOR is set',
+    async () => {
+      const p = project({ 'project.yml': 'name: x\n', 'models/m.sql': 'select 1 as n\n' });
+      const coloured = await inTerminal(p.dir, { NO_COLOR: undefined });
+      expect(coloured.stdout).toContain(`${ESC}32mOK`);
+      const plain = await inTerminal(p.dir, { NO_COLOR: '1' });
+      expect(plain.stdout).toMatch(/OK {4}model m \(view\)/);
+      expect(plain.stdout).not.toContain(ESC);
+    },
+  );
 });

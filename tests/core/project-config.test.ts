@@ -23,32 +23,65 @@ describe('project.yml validation', () => {
 
   it('points at the value wherever it stands: block or flow style, any indentation', async () => {
     // `pg` starts at line 3, column 9.
-    expect(await loadErrors({ 'project.yml': 'targets:\n dev:\n  type: pg\nname: x\n' })).toEqual(['project.yml:3:9: targets.dev.type must be one of: duckdb']);
-    const errors = await loadErrors({ 'project.yml': 'name: x\ntargets:\n  dev: {type: sqlite}\n' });
+    expect(await loadErrors({ 'project.yml': 'targets:\n dev:\n  type: pg\nname: x\n' })).toEqual([
+      'project.yml:3:9: targets.dev.type must be one of: duckdb',
+    ]);
+    const errors = await loadErrors({
+      'project.yml': 'name: x\ntargets:\n  dev: {type: sqlite}\n',
+    });
     // `sqlite` starts at line 3, column 15 inside the flow map.
     expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb']);
-    const block = await loadErrors({ 'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: many\n' });
+    const block = await loadErrors({
+      'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: many\n',
+    });
     expect(block).toEqual(['project.yml:5:14: targets.dev.threads must be integer']);
   });
 
   it('reports unknown keys at the key, with "did you mean" when close', async () => {
     const errors = await loadErrors({
-      'project.yml': ['name: x', 'targets:', '  dev:', '    type: duckdb', '    treads: 4', 'modle-paths: [models]', ''].join('\n'),
+      'project.yml': [
+        'name: x',
+        'targets:',
+        '  dev:',
+        '    type: duckdb',
+        '    treads: 4',
+        'modle-paths: [models]',
+        '',
+      ].join('\n'),
     });
     expect(errors).toHaveLength(2);
-    expect(errors).toContainEqual(expect.stringMatching(/^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, path, schema, threads,/));
-    expect(errors).toContainEqual(expect.stringMatching(/^project\.yml:6:1: modle-paths: unknown key 'modle-paths' \(did you mean 'model-paths'\?\)/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, path, schema, threads,/,
+      ),
+    );
+    expect(errors).toContainEqual(
+      expect.stringMatching(
+        /^project\.yml:6:1: modle-paths: unknown key 'modle-paths' \(did you mean 'model-paths'\?\)/,
+      ),
+    );
   });
 
   it('gives no suggestion when nothing is close', async () => {
     const [error] = await loadErrors({ 'project.yml': 'name: x\nflavour: vanilla\n' });
-    expect(error).toMatch(/^project\.yml:2:1: flavour: unknown key 'flavour'; expected one of: name,/);
+    expect(error).toMatch(
+      /^project\.yml:2:1: flavour: unknown key 'flavour'; expected one of: name,/,
+    );
     expect(error).not.toContain('did you mean');
   });
 
   it('reports a mistyped config key inside folder config, where any other key is a sub-folder', async () => {
     const errors = await loadErrors({
-      'project.yml': ['name: shop', 'models:', '  shop:', '    materialised: table', '    staging:', '      +tgs: [a]', '      materialized: tabel', ''].join('\n'),
+      'project.yml': [
+        'name: shop',
+        'models:',
+        '  shop:',
+        '    materialised: table',
+        '    staging:',
+        '      +tgs: [a]',
+        '      materialized: tabel',
+        '',
+      ].join('\n'),
     });
     expect(errors).toEqual([
       "project.yml:4:5: models.shop.materialised: unknown config key 'materialised' (did you mean 'materialized'?)",
@@ -59,12 +92,23 @@ describe('project.yml validation', () => {
 
   it("accepts dbt's '+' spelling of folder config keys, validated like the plain one", async () => {
     const p = project({
-      'project.yml': ['name: x', 'models:', '  +materialized: table', '  marts:', '    +tags: [finance]', ''].join('\n'),
+      'project.yml': [
+        'name: x',
+        'models:',
+        '  +materialized: table',
+        '  marts:',
+        '    +tags: [finance]',
+        '',
+      ].join('\n'),
       'models/marts/m.sql': 'select 1 as n\n',
     });
     const { nodes } = list({ projectDir: p.dir });
-    expect(nodes.map((n) => n.kind === 'model' && [n.materialized, n.tags])).toEqual([['table', ['finance']]]);
-    expect(await loadErrors({ 'project.yml': 'name: x\nmodels:\n  +materialized: tabel\n' })).toEqual([
+    expect(nodes.map((n) => n.kind === 'model' && [n.materialized, n.tags])).toEqual([
+      ['table', ['finance']],
+    ]);
+    expect(
+      await loadErrors({ 'project.yml': 'name: x\nmodels:\n  +materialized: tabel\n' }),
+    ).toEqual([
       'project.yml:3:18: models.+materialized must be one of: view, table, ephemeral, incremental',
     ]);
   });
@@ -104,20 +148,41 @@ describe('a minimal project', () => {
     });
     const report = await p.build();
     expect(report.success).toBe(true);
-    expect(report.session.project.target).toMatchObject({ name: 'dev', type: 'duckdb', schema: 'main', path: p.path('target/x.duckdb') });
+    expect(report.session.project.target).toMatchObject({
+      name: 'dev',
+      type: 'duckdb',
+      schema: 'main',
+      path: p.path('target/x.duckdb'),
+    });
     expect(p.exists('target/x.duckdb')).toBe(true);
-    expect(await p.query('select answer, greeting from main.hello')).toEqual([{ answer: 42, greeting: 'hi' }]);
+    expect(await p.query('select answer, greeting from main.hello')).toEqual([
+      { answer: 42, greeting: 'hi' },
+    ]);
   });
 
   it('honours model-paths, target path and the target chosen in the file', async () => {
     const p = project({
-      'project.yml': ['name: x', 'target: prod', 'model-paths: [sql]', 'targets:', '  prod:', '    type: duckdb', '    path: out/prod.duckdb', '    threads: 2', ''].join('\n'),
+      'project.yml': [
+        'name: x',
+        'target: prod',
+        'model-paths: [sql]',
+        'targets:',
+        '  prod:',
+        '    type: duckdb',
+        '    path: out/prod.duckdb',
+        '    threads: 2',
+        '',
+      ].join('\n'),
       'sql/one.sql': 'select 1 as n\n',
       'models/ignored.sql': 'select 2 as n\n',
     });
     expect(p.list()).toEqual(['one']);
     const report = await p.build();
-    expect(report.session.project.target).toMatchObject({ name: 'prod', threads: 2, path: p.path('out/prod.duckdb') });
+    expect(report.session.project.target).toMatchObject({
+      name: 'prod',
+      threads: 2,
+      path: p.path('out/prod.duckdb'),
+    });
     expect(p.exists('out/prod.duckdb')).toBe(true);
   });
 });
@@ -125,8 +190,10 @@ describe('a minimal project', () => {
 describe('target settings', () => {
   it('passes memory_limit and settings to DuckDB', async () => {
     const p = project({
-      'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    memory_limit: 512MB\n    settings: {threads: 1}\n',
-      'models/m.sql': "select current_setting('memory_limit') as mem, current_setting('threads')::int as threads\n",
+      'project.yml':
+        'name: x\ntargets:\n  dev:\n    type: duckdb\n    memory_limit: 512MB\n    settings: {threads: 1}\n',
+      'models/m.sql':
+        "select current_setting('memory_limit') as mem, current_setting('threads')::int as threads\n",
     });
     await p.build();
     // 512 MB = 512,000,000 bytes = 488.28 MiB, as DuckDB prints it.
@@ -136,16 +203,30 @@ describe('target settings', () => {
 
 describe('targets and vars', () => {
   const files = {
-    'project.yml': ['name: x', 'vars:', '  greeting: hello', '  n: 1', 'targets:', '  dev: {type: duckdb}', '  ci: {type: duckdb, path: ci.duckdb}', ''].join('\n'),
-    'models/v.sql': "select '{{ var(\"greeting\") }}' as greeting, {{ var('n') }} as n, '{{ var(\"missing\", \"fallback\") }}' as d, '{{ target.name }}' as t\n",
+    'project.yml': [
+      'name: x',
+      'vars:',
+      '  greeting: hello',
+      '  n: 1',
+      'targets:',
+      '  dev: {type: duckdb}',
+      '  ci: {type: duckdb, path: ci.duckdb}',
+      '',
+    ].join('\n'),
+    'models/v.sql':
+      "select '{{ var(\"greeting\") }}' as greeting, {{ var('n') }} as n, '{{ var(\"missing\", \"fallback\") }}' as d, '{{ target.name }}' as t\n",
   };
 
   it('--vars (YAML or JSON) overrides project vars', async () => {
     const p = project(files);
     await p.build({ vars: '{greeting: bonjour}' });
-    expect(await p.query('select * from v')).toEqual([{ greeting: 'bonjour', n: 1, d: 'fallback', t: 'dev' }]);
+    expect(await p.query('select * from v')).toEqual([
+      { greeting: 'bonjour', n: 1, d: 'fallback', t: 'dev' },
+    ]);
     await p.build({ vars: '{"n": 7}' });
-    expect(await p.query('select * from v')).toEqual([{ greeting: 'hello', n: 7, d: 'fallback', t: 'dev' }]);
+    expect(await p.query('select * from v')).toEqual([
+      { greeting: 'hello', n: 7, d: 'fallback', t: 'dev' },
+    ]);
   });
 
   it('--vars on the CLI overrides project vars; bad --vars exits 2', async () => {
@@ -162,14 +243,20 @@ describe('targets and vars', () => {
     const p = project(files);
     const report = await p.build({ target: 'ci' });
     expect(report.session.project.target.path).toBe(p.path('ci.duckdb'));
-    expect(await errorOf(() => p.list({ target: 'cj' }))).toEqual(new UsageError("target 'cj' is not defined in targets (did you mean 'ci'?)"));
+    expect(await errorOf(() => p.list({ target: 'cj' }))).toEqual(
+      new UsageError("target 'cj' is not defined in targets (did you mean 'ci'?)"),
+    );
     const r = await p.cli(['ls', '--target', 'prod']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("error: target 'prod' is not defined in targets");
   });
 
   it('an unknown `target:` in the file is a project error at its position', async () => {
-    const errors = await errorOf(() => project({ 'project.yml': 'name: x\ntarget: prd\ntargets:\n  prod: {type: duckdb}\n' }).list());
-    expect(errors.message).toBe("project.yml:2:9: target 'prd' is not defined in targets (did you mean 'prod'?)");
+    const errors = await errorOf(() =>
+      project({ 'project.yml': 'name: x\ntarget: prd\ntargets:\n  prod: {type: duckdb}\n' }).list(),
+    );
+    expect(errors.message).toBe(
+      "project.yml:2:9: target 'prd' is not defined in targets (did you mean 'prod'?)",
+    );
   });
 });

@@ -13,12 +13,14 @@ describe('failures', () => {
    */
   const files = {
     'project.yml': 'name: x\n',
-    'models/bad.sql': "{{ config(materialized='table') }}\nselect no_such_column from (values (1)) t(id)\n",
+    'models/bad.sql':
+      "{{ config(materialized='table') }}\nselect no_such_column from (values (1)) t(id)\n",
     'models/child.sql': "select * from {{ ref('bad') }}\n",
     'models/grandchild.sql': "select * from {{ ref('child') }}\n",
     'models/good.sql': "{{ config(materialized='table') }}\nselect 1 as id\n",
     'models/good_child.sql': "select id + 1 as id from {{ ref('good') }}\n",
-    'models/mixed.sql': "select * from {{ ref('good') }} union all select * from {{ ref('bad') }}\n",
+    'models/mixed.sql':
+      "select * from {{ ref('good') }} union all select * from {{ ref('bad') }}\n",
   };
 
   it("skips a failed node's descendants with the reason, and still builds the independent branch", async () => {
@@ -26,16 +28,30 @@ describe('failures', () => {
     const report = await p.build();
     expect(report.success).toBe(false);
     const byName = Object.fromEntries(report.results.map((r) => [r.name, r]));
-    expect(Object.keys(byName).sort()).toEqual(['bad', 'child', 'good', 'good_child', 'grandchild', 'mixed']);
+    expect(Object.keys(byName).sort()).toEqual([
+      'bad',
+      'child',
+      'good',
+      'good_child',
+      'grandchild',
+      'mixed',
+    ]);
     expect(byName.bad.status).toBe('error');
     for (const skipped of ['child', 'grandchild', 'mixed']) {
-      expect(byName[skipped]).toMatchObject({ status: 'skipped', message: 'skipped: upstream bad failed' });
+      expect(byName[skipped]).toMatchObject({
+        status: 'skipped',
+        message: 'skipped: upstream bad failed',
+      });
     }
     expect(byName.good.status).toBe('success');
     expect(byName.good_child.status).toBe('success');
     expect(await p.query('select id from good_child')).toEqual([{ id: 2 }]);
     // Skipped models were never created.
-    expect(await p.query("select count(*)::int as n from information_schema.tables where table_name in ('child', 'grandchild', 'mixed')")).toEqual([{ n: 0 }]);
+    expect(
+      await p.query(
+        "select count(*)::int as n from information_schema.tables where table_name in ('child', 'grandchild', 'mixed')",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('the CLI prints SKIP lines with the reason and exits 1', async () => {
@@ -50,7 +66,8 @@ describe('failures', () => {
 });
 
 describe('threads', () => {
-  const heavy = (i: number) => `{{ config(materialized='table') }}\nselect ${i} as part, count(*)::int as n, sum(range % 7)::bigint as s from range(4000000)\n`;
+  const heavy = (i: number) =>
+    `{{ config(materialized='table') }}\nselect ${i} as part, count(*)::int as n, sum(range % 7)::bigint as s from range(4000000)\n`;
   const files = (threads: number) => {
     const models: Record<string, string> = {
       'project.yml': `name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: ${threads}\n`,
@@ -61,7 +78,10 @@ describe('threads', () => {
   };
   const parts = (results: NodeResult[]) => results.filter((r) => r.name.startsWith('part_'));
   // Two runs overlap when each started before the other completed (ISO timestamps sort as text).
-  const overlapping = (rs: NodeResult[]) => rs.some((a) => rs.some((b) => a !== b && a.startedAt < b.completedAt && b.startedAt < a.completedAt));
+  const overlapping = (rs: NodeResult[]) =>
+    rs.some((a) =>
+      rs.some((b) => a !== b && a.startedAt < b.completedAt && b.startedAt < a.completedAt),
+    );
 
   it('builds independent models concurrently, without conflicts, twice over (create, then swap)', async () => {
     const p = project(files(4));
@@ -74,7 +94,9 @@ describe('threads', () => {
       const last = report.results.find((r) => r.name === 'all_parts')!;
       for (const r of parts(report.results)) expect(r.completedAt <= last.startedAt).toBe(true);
     }
-    expect(await p.query('select count(*)::int as parts, sum(n)::int as rows from all_parts')).toEqual([{ parts: 6, rows: 6 * 4_000_000 }]);
+    expect(
+      await p.query('select count(*)::int as parts, sum(n)::int as rows from all_parts'),
+    ).toEqual([{ parts: 6, rows: 6 * 4_000_000 }]);
   });
 
   it('runs one node at a time with threads: 1 (and --threads overrides the target)', async () => {
@@ -92,13 +114,21 @@ describe('Ctrl-C', () => {
     const p = project({
       'project.yml': 'name: x\ntargets:\n  dev: {type: duckdb, threads: 1}\n',
       // sum(range % 7) over 0..9 = 0+1+2+3+4+5+6+0+1+2 = 24
-      'models/slow.sql': "{{ config(materialized='table') }}\nselect sum(range % 7)::bigint as s from range({{ var('n', 10) }})\n",
+      'models/slow.sql':
+        "{{ config(materialized='table') }}\nselect sum(range % 7)::bigint as s from range({{ var('n', 10) }})\n",
       'models/after_slow.sql': "select * from {{ ref('slow') }}\n",
     });
     await p.build();
     expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
 
-    const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/duckflow.js'), 'build', '--vars', '{n: 100000000000}', '--project-dir', p.dir]);
+    const child = spawn(process.execPath, [
+      join(import.meta.dirname, '../../bin/duckflow.js'),
+      'build',
+      '--vars',
+      '{n: 100000000000}',
+      '--project-dir',
+      p.dir,
+    ]);
     const started = Date.now();
     const result = await new Promise<CliResult & { seconds: number }>((done) => {
       let stdout = '';

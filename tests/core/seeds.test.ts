@@ -18,7 +18,9 @@ async function writeParquet(path: string, select: string): Promise<void> {
 
 /** Column names and DuckDB types of a relation, in order. */
 const columnsOf = (p: Fixture, table: string) =>
-  p.query(`select column_name as name, data_type as type from information_schema.columns where table_name = '${table}' order by ordinal_position`);
+  p.query(
+    `select column_name as name, data_type as type from information_schema.columns where table_name = '${table}' order by ordinal_position`,
+  );
 
 describe('seeds of every format, in one project', () => {
   let p: Fixture;
@@ -75,17 +77,22 @@ describe('seeds of every format, in one project', () => {
         '    config: {column_types: {amount: "decimal(8,2)"}}',
         '  - name: monthly',
         '    description: points at whichever export the var names',
-        "    config: {path: \"{{ var('fresh_export') }}\"}",
+        '    config: {path: "{{ var(\'fresh_export\') }}"}',
         '',
       ].join('\n'),
     });
-    await writeParquet(p.path('seeds/parquet_data.parquet'), "select range::int as id, (range * 1.25)::double as amount, 'p' || range as label from range(3)");
+    await writeParquet(
+      p.path('seeds/parquet_data.parquet'),
+      "select range::int as id, (range * 1.25)::double as amount, 'p' || range as label from range(3)",
+    );
     report = await p.seed();
   });
 
   it('loads every seed', () => {
     expect(report.success).toBe(true);
-    expect(Object.fromEntries(report.results.map((r) => [r.name, [r.status, r.detail, r.rows]]))).toEqual({
+    expect(
+      Object.fromEntries(report.results.map((r) => [r.name, [r.status, r.detail, r.rows]])),
+    ).toEqual({
       items: ['success', 'csv', 3],
       no_header_named: ['success', 'csv', 2],
       no_header: ['success', 'csv', 2],
@@ -106,7 +113,9 @@ describe('seeds of every format, in one project', () => {
       { name: 'code', type: 'VARCHAR' },
       { name: 'price', type: 'DECIMAL(10,2)' },
     ]);
-    expect(await p.query('select id, code, price::varchar as price from items order by id')).toEqual([
+    expect(
+      await p.query('select id, code, price::varchar as price from items order by id'),
+    ).toEqual([
       { id: 1, code: '007', price: '1.50' },
       { id: 2, code: '010', price: '20.00' },
       { id: 3, code: '100', price: '3.25' },
@@ -118,7 +127,9 @@ describe('seeds of every format, in one project', () => {
       { id: 1, label: 'alpha' },
       { id: 2, label: 'beta' },
     ]);
-    expect(await p.query('select column0::int as a, column1 as b from raw.no_header order by 1')).toEqual([
+    expect(
+      await p.query('select column0::int as a, column1 as b from raw.no_header order by 1'),
+    ).toEqual([
       { a: 1, b: 'alpha' },
       { a: 2, b: 'beta' },
     ]);
@@ -149,7 +160,9 @@ describe('seeds of every format, in one project', () => {
       { name: 'amount', type: 'DECIMAL(8,2)' },
       { name: 'label', type: 'VARCHAR' },
     ]);
-    expect(await p.query('select id, amount::varchar as amount, label from parquet_data order by id')).toEqual([
+    expect(
+      await p.query('select id, amount::varchar as amount, label from parquet_data order by id'),
+    ).toEqual([
       { id: 0, amount: '0.00', label: 'p0' },
       { id: 1, amount: '1.25', label: 'p1' },
       { id: 2, amount: '2.50', label: 'p2' },
@@ -162,20 +175,32 @@ describe('seeds of every format, in one project', () => {
       { n: 2, raw: 'this is {not json' },
       { n: 4, raw: '{"id": 3}' },
     ]);
-    expect(await p.query('select record_number::int as n, raw from records_array order by n')).toEqual([
+    expect(
+      await p.query('select record_number::int as n, raw from records_array order by n'),
+    ).toEqual([
       { n: 1, raw: '{"a": 1}' },
       { n: 2, raw: '{"b": [1, 2]}' },
     ]);
   });
 
   it("a seed's file path comes from a var, overridable with --vars", async () => {
-    expect(await p.query('select day::varchar as day from monthly')).toEqual([{ day: '2024-01-01' }]);
-    const again = await p.seed({ select: ['monthly'], vars: { fresh_export: 'exports/2024-02.ndjson' } });
+    expect(await p.query('select day::varchar as day from monthly')).toEqual([
+      { day: '2024-01-01' },
+    ]);
+    const again = await p.seed({
+      select: ['monthly'],
+      vars: { fresh_export: 'exports/2024-02.ndjson' },
+    });
     expect(again.results.map((r) => [r.name, r.rows])).toEqual([['monthly', 2]]);
-    expect(await p.query('select day::varchar as day from monthly order by day')).toEqual([{ day: '2024-02-01' }, { day: '2024-02-02' }]);
+    expect(await p.query('select day::varchar as day from monthly order by day')).toEqual([
+      { day: '2024-02-01' },
+      { day: '2024-02-02' },
+    ]);
     const missing = await p.cli(['seed', '--vars', '{fresh_export: exports/nope.ndjson}']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/seeds\/properties\.yml:17: seed 'monthly': data file not found: .*exports\/nope\.ndjson/);
+    expect(missing.stderr).toMatch(
+      /seeds\/properties\.yml:17: seed 'monthly': data file not found: .*exports\/nope\.ndjson/,
+    );
   });
 });
 
@@ -185,7 +210,8 @@ describe('seed configuration', () => {
       'project.yml': 'name: x\nseeds:\n  column_types: {code: varchar, qty: integer}\n',
       'seeds/a.csv': 'code,qty\n001,5\n',
       'seeds/b.csv': 'code,qty\n002,6\n',
-      'seeds/b.yml': 'seeds:\n  - name: b\n    config: {column_types: {code: integer, qty: varchar}}\n',
+      'seeds/b.yml':
+        'seeds:\n  - name: b\n    config: {column_types: {code: integer, qty: varchar}}\n',
     });
     expect((await p.seed()).success).toBe(true);
     expect(await p.query('select code, qty from a')).toEqual([{ code: '001', qty: 5 }]);
@@ -196,12 +222,15 @@ describe('seed configuration', () => {
     const p = project({
       'project.yml': 'name: x\n',
       'seeds/a.csv': 'x\n1\n',
-      'seeds/s.yml': 'seeds:\n  - name: ghost\n  - name: weird\n    config: {path: data/file.xyz}\n',
+      'seeds/s.yml':
+        'seeds:\n  - name: ghost\n  - name: weird\n    config: {path: data/file.xyz}\n',
       'data/file.xyz': 'x',
     });
     const r = await p.cli(['seed']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("seed 'weird': cannot tell the format of");
-    expect(r.stderr).toMatch(/seeds\/s\.yml:2: seed 'ghost' is described here but has no data file in seeds/);
+    expect(r.stderr).toMatch(
+      /seeds\/s\.yml:2: seed 'ghost' is described here but has no data file in seeds/,
+    );
   });
 });

@@ -11,14 +11,19 @@ afterAll(removeFixtures);
  * Tags: marts/ (fct_a, fct_b, reports/report) are `finance`; fct_b is also `daily`.
  */
 const files = {
-  'project.yml': ['name: x', 'models:', '  x:', '    marts:', '      +tags: [finance]', ''].join('\n'),
+  'project.yml': ['name: x', 'models:', '  x:', '    marts:', '      +tags: [finance]', ''].join(
+    '\n',
+  ),
   'seeds/raw_orders.csv': 'id,customer_id\n1,1\n2,1\n',
   'models/staging/stg_orders.sql': "select * from {{ ref('raw_orders') }}\n",
   'models/staging/stg_customers.sql': "select 1 as customer_id, 'ann' as name\n",
-  'models/intermediate/int_joined.sql': "select o.id, c.name from {{ ref('stg_orders') }} o join {{ ref('stg_customers') }} c using (customer_id)\n",
+  'models/intermediate/int_joined.sql':
+    "select o.id, c.name from {{ ref('stg_orders') }} o join {{ ref('stg_customers') }} c using (customer_id)\n",
   'models/marts/fct_a.sql': "select count(*) as n from {{ ref('int_joined') }}\n",
-  'models/marts/fct_b.sql': "{{ config(tags=['daily']) }}\nselect max(id) as m from {{ ref('int_joined') }}\n",
-  'models/marts/reports/report.sql': "select * from {{ ref('fct_a') }} cross join {{ ref('fct_b') }}\n",
+  'models/marts/fct_b.sql':
+    "{{ config(tags=['daily']) }}\nselect max(id) as m from {{ ref('int_joined') }}\n",
+  'models/marts/reports/report.sql':
+    "select * from {{ ref('fct_a') }} cross join {{ ref('fct_b') }}\n",
 };
 
 describe('node selection', () => {
@@ -31,7 +36,15 @@ describe('node selection', () => {
 
   it('selects everything by default, in dependency order', () => {
     const all = p.list();
-    expect([...all].sort()).toEqual(['fct_a', 'fct_b', 'int_joined', 'raw_orders', 'report', 'stg_customers', 'stg_orders']);
+    expect([...all].sort()).toEqual([
+      'fct_a',
+      'fct_b',
+      'int_joined',
+      'raw_orders',
+      'report',
+      'stg_customers',
+      'stg_orders',
+    ]);
     const before = (a: string, b: string) => expect(all.indexOf(a)).toBeLessThan(all.indexOf(b));
     before('raw_orders', 'stg_orders');
     before('stg_orders', 'int_joined');
@@ -44,14 +57,31 @@ describe('node selection', () => {
 
   it('name, +name, name+, +name+', () => {
     expect(sel(['int_joined'])).toEqual(['int_joined']);
-    expect(sel(['+int_joined'])).toEqual(['int_joined', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(sel(['+int_joined'])).toEqual([
+      'int_joined',
+      'raw_orders',
+      'stg_customers',
+      'stg_orders',
+    ]);
     expect(sel(['int_joined+'])).toEqual(['fct_a', 'fct_b', 'int_joined', 'report']);
-    expect(sel(['+fct_a+'])).toEqual(['fct_a', 'int_joined', 'raw_orders', 'report', 'stg_customers', 'stg_orders']);
+    expect(sel(['+fct_a+'])).toEqual([
+      'fct_a',
+      'int_joined',
+      'raw_orders',
+      'report',
+      'stg_customers',
+      'stg_orders',
+    ]);
   });
 
   it('n+name and name+n walk n edges', () => {
     expect(sel(['1+int_joined'])).toEqual(['int_joined', 'stg_customers', 'stg_orders']);
-    expect(sel(['2+int_joined'])).toEqual(['int_joined', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(sel(['2+int_joined'])).toEqual([
+      'int_joined',
+      'raw_orders',
+      'stg_customers',
+      'stg_orders',
+    ]);
     expect(sel(['2+report'])).toEqual(['fct_a', 'fct_b', 'int_joined', 'report']);
     expect(sel(['int_joined+1'])).toEqual(['fct_a', 'fct_b', 'int_joined']);
     expect(sel(['1+fct_a+1'])).toEqual(['fct_a', 'int_joined', 'report']);
@@ -78,7 +108,12 @@ describe('node selection', () => {
 
   it('--exclude removes nodes last', () => {
     expect(sel(['int_joined+'], ['report'])).toEqual(['fct_a', 'fct_b', 'int_joined']);
-    expect(sel([], ['tag:finance'])).toEqual(['int_joined', 'raw_orders', 'stg_customers', 'stg_orders']);
+    expect(sel([], ['tag:finance'])).toEqual([
+      'int_joined',
+      'raw_orders',
+      'stg_customers',
+      'stg_orders',
+    ]);
     expect(sel(['+report'], ['+int_joined'])).toEqual(['fct_a', 'fct_b', 'report']);
     expect(sel(['tag:finance'], ['tag:finance,tag:daily'])).toEqual(['fct_a', 'report']);
   });
@@ -102,7 +137,11 @@ describe('node selection', () => {
     const built = await q.build({ select: ['+stg_orders'] });
     expect(built.results.map((r) => r.name)).toEqual(['raw_orders', 'stg_orders']);
     const ran = await q.run({ select: ['+int_joined'] });
-    expect(ran.results.map((r) => r.name).sort()).toEqual(['int_joined', 'stg_customers', 'stg_orders']);
+    expect(ran.results.map((r) => r.name).sort()).toEqual([
+      'int_joined',
+      'stg_customers',
+      'stg_orders',
+    ]);
   });
 
   it('ls on the CLI: names, paths, JSON lines; exit 2 on a bad selector', async () => {
@@ -110,7 +149,12 @@ describe('node selection', () => {
     expect(names.code).toBe(0);
     expect(names.stdout.trim().split('\n')).toEqual(['int_joined', 'fct_a']);
     const json = await p.cli(['ls', '-s', 'tag:daily', '--output', 'json']);
-    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      json.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       {
         unique_id: 'model.x.fct_b',
         name: 'fct_b',

@@ -63,7 +63,10 @@ export function project(files: FileMap): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'duckflow-test-'));
   created.push(dir);
   writeFiles(dir, files);
-  const withDir = <T extends object>(options: T | undefined) => ({ ...(options ?? ({} as T)), projectDir: dir });
+  const withDir = <T extends object>(options: T | undefined) => ({
+    ...(options ?? ({} as T)),
+    projectDir: dir,
+  });
   return {
     dir,
     path: (relative) => join(dir, relative),
@@ -81,12 +84,20 @@ export function project(files: FileMap): Fixture {
   };
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliResult> {
   return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: REPO, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 

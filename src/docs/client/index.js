@@ -5,7 +5,6 @@
   const { docs, byId, h, badge, healthBadge, nodeHref, fmt, summary, paragraphs, drawGraph } =
     window.DF;
   const main = document.getElementById('main');
-  const KIND_ORDER = { model: 0, seed: 1, source: 2 };
   const KIND_TITLE = { model: 'Models', seed: 'Seeds', source: 'Sources' };
 
   function stat(label, value, extra) {
