@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
-import type { Project } from '../project/types.ts';
-import { DUCKFLOW_VERSION } from '../version.ts';
+import type { Dialect } from '../core/dialect.ts';
+import type { Project } from '../core/nodes.ts';
+import { buildsRelation } from '../materializations/registry.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
@@ -12,6 +14,7 @@ const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_te
 function describeNode(
   node: Exclude<GraphNode, { kind: 'unit_test' }>,
   graph: Graph,
+  dialect: Dialect,
 ): Record<string, unknown> {
   const common = {
     unique_id: node.id,
@@ -34,7 +37,7 @@ function describeNode(
         alias: node.alias,
         columns: node.columns,
         raw_sql: node.rawSql,
-        compiled_path: node.materialized === 'ephemeral' ? null : join('compiled', node.path),
+        compiled_path: !buildsRelation(node) ? null : join('compiled', node.path),
       };
     case 'seed':
       return {
@@ -51,7 +54,7 @@ function describeNode(
         ...common,
         source_name: node.sourceName,
         table_name: node.tableName,
-        relation: node.relation,
+        relation: dialect.relation(node.relation),
         columns: node.columns,
       };
     case 'test':
@@ -75,7 +78,8 @@ export function buildManifest(
   invocationId: string,
 ): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
-  for (const n of graph.nodes()) if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
+  for (const n of graph.nodes())
+    if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect);
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,
     metadata: {

@@ -4,9 +4,11 @@
  * one-line definition the page prints under its chart, so the wording lives next to the SQL it
  * describes.
  */
-import type { Connection, Json } from '../adapters/types.ts';
-import { relationName } from '../compile/compiler.ts';
-import type { Project } from '../project/types.ts';
+import type { Connection } from '../adapters/types.ts';
+import type { Json } from '../core/results.ts';
+import { relationOf } from '../compile/compiler.ts';
+import { buildsRelation } from '../materializations/registry.ts';
+import type { Project } from '../core/nodes.ts';
 import { catalogKey, type Catalog } from './catalog.ts';
 
 export interface Dataset {
@@ -208,7 +210,7 @@ export async function exportDashboard(
     }
     // Shown under each chart, so without the indentation it has in this file.
     dataset.sql = source
-      .sql((name) => relationName(project.models.get(name)!))
+      .sql((name) => project.dialect.relation(relationOf(project.models.get(name)!)))
       .replace(/^\n/, '')
       .replace(/^ {6}/gm, '');
     try {
@@ -231,8 +233,8 @@ function whyUnavailable(
   for (const name of models) {
     const model = project.models.get(name);
     if (!model || !model.enabled) return `this project has no model named '${name}'`;
-    if (model.materialized === 'ephemeral')
-      return `'${name}' is ephemeral: there is no relation to read`;
+    if (!buildsRelation(model))
+      return `'${name}' is ${model.materialized}: there is no relation to read`;
     if (!conn) return `no database yet: run 'duckflow build' first`;
     if (!catalog.has(catalogKey(model.schema, model.alias)))
       return `'${name}' is not built yet: run 'duckflow build' first`;

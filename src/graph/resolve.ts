@@ -1,8 +1,8 @@
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { ModelNode, Project, ProjectNode } from '../project/types.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import type { ModelNode, Project, ProjectNode } from '../core/nodes.ts';
 import type { Renderer } from '../templating/renderer.ts';
-import type { TestNode } from '../testing/types.ts';
-import type { UnitTestNode } from '../testing/unit/types.ts';
+import type { TestNode } from '../core/nodes.ts';
+import type { UnitTestNode } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 

@@ -1,34 +1,40 @@
-import type { CompiledSql } from '../compile/compiler.ts';
-
-/** A database error located in the analyst's source file. */
-export class NodeSqlError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'NodeSqlError';
-  }
-}
+import type { Adapter } from '../adapters/types.ts';
+import type { CompiledSql } from '../core/compiled.ts';
+import { NodeSqlError } from '../core/errors.ts';
 
 /**
- * Re-point a database error at the source template. `wrapLines` is how many lines the
- * materialization put in front of the compiled SQL in the statement that failed.
+ * Re-point a database error at the source template: the line the database names in
+ * `statement`, less the lines the materialization wrapped around the compiled SQL.
  */
 export function locateSqlError(
+  adapter: Pick<Adapter, 'explainError'>,
   error: unknown,
   compiled: CompiledSql,
-  wrapLines: number,
+  statement: string,
 ): NodeSqlError {
-  const raw = error instanceof Error ? error.message : String(error);
-  const match = /\nLINE (\d+):/.exec(raw);
-  const summary = raw.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim();
-  if (!match) return new NodeSqlError(`${compiled.sourcePath}: ${summary}`, compiled.sourcePath);
-  const at = compiled.locate(Number(match[1]) - wrapLines);
+  const { summary, line } = adapter.explainError(error, statement);
+  if (line === undefined)
+    return new NodeSqlError(`${compiled.sourcePath}: ${summary}`, compiled.sourcePath);
+  const start = statement.indexOf(compiled.sql);
+  const wrapLines = start < 0 ? 0 : statement.slice(0, start).split('\n').length - 1;
+  const at = compiled.locate(line - wrapLines);
   return new NodeSqlError(
     `${at.path}:${at.line}: ${summary}\n  ${at.line} | ${at.text.trimEnd()}`,
     at.path,
     at.line,
   );
+}
+
+/** Run a statement holding a model's SQL; a failure points at the model's source line. */
+export async function runCompiled(
+  adapter: Adapter,
+  conn: { run(sql: string): Promise<number | undefined> },
+  compiled: CompiledSql,
+  statement: string,
+): Promise<number | undefined> {
+  try {
+    return await conn.run(statement);
+  } catch (e) {
+    throw locateSqlError(adapter, e, compiled, statement);
+  }
 }

@@ -1,16 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
-import { ProjectError, UsageError } from '../errors.ts';
+import { ProjectError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { projectSchema } from './schemas.ts';
-import type { TargetConfig } from './types.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import type { TargetConfig } from '../core/nodes.ts';
 
 export interface ProjectFile {
   name: string;
   target?: string;
-  targets?: Record<string, Partial<TargetConfig> & { type: 'duckdb' }>;
+  targets?: Record<
+    string,
+    { type: string; schema?: string; threads?: number } & Record<string, unknown>
+  >;
   'model-paths'?: string[];
   'seed-paths'?: string[];
   'macro-paths'?: string[];
@@ -49,7 +53,7 @@ export function resolveTarget(
   config: ProjectFile,
   options: LoadOptions,
 ): TargetConfig {
-  const targets = config.targets ?? { dev: { type: 'duckdb' as const } };
+  const targets = config.targets ?? { dev: { type: 'duckdb' } };
   const name = options.target ?? config.target ?? 'dev';
   const raw = targets[name];
   if (!raw) {
@@ -57,17 +61,12 @@ export function resolveTarget(
     if (options.target) throw new UsageError(message);
     throw new ProjectError(message, positionOf(file, ['target']));
   }
-  const path = raw.path ?? join('target', `${config.name}.duckdb`);
-  return {
-    name,
-    type: raw.type,
-    path: path === ':memory:' || isAbsolute(path) ? path : resolve(dir, path),
-    schema: raw.schema ?? 'main',
-    threads: options.threads ?? raw.threads ?? 4,
-    memory_limit: raw.memory_limit,
-    temp_directory: raw.temp_directory,
-    settings: raw.settings ?? {},
-  };
+  const { type, schema, threads, ...own } = raw;
+  return adapterPlugin(type).resolveTarget(
+    own,
+    { name, type, schema: schema ?? 'main', threads: options.threads ?? threads ?? 4 },
+    { dir, projectName: config.name },
+  );
 }
 
 export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {

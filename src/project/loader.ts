@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { ProjectError, ProjectErrors } from '../errors.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from './config.ts';
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
-import { ParseCache } from './parseCache.ts';
+import { ParseCache } from '../util/parseCache.ts';
 import { readProperties, type Described } from './properties.ts';
 import type {
   Materialization,
@@ -15,9 +15,10 @@ import type {
   SeedFormat,
   SeedNode,
   SourceNode,
-} from './types.ts';
+} from '../core/nodes.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import type { FileFormat, Relation } from '../core/relation.ts';
 import { Renderer } from '../templating/renderer.ts';
-import { quoteIdent, sqlLiteral } from '../util/sql.ts';
 
 export type { LoadOptions } from './config.ts';
 
@@ -133,6 +134,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     config.seeds,
     seedPaths,
     target.schema,
+    target.type,
     vars,
     macros,
     uniqueByName(properties.seeds, 'seed', errors),
@@ -172,6 +174,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     onRunStart: config['on-run-start'] ?? [],
     onRunEnd: config['on-run-end'] ?? [],
     parseCache,
+    dialect: adapterPlugin(target.type).dialect,
   };
 }
 
@@ -238,6 +241,7 @@ function loadSeeds(
   tree: Record<string, unknown> | undefined,
   seedPaths: string[],
   defaultSchema: string,
+  targetType: string,
   vars: Record<string, unknown>,
   macros: { path: string; text: string }[],
   described: Map<string, Described>,
@@ -272,7 +276,7 @@ function loadSeeds(
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
       renderer ??= new Renderer({
         vars,
-        target: { name: '', schema: defaultSchema, type: 'duckdb' },
+        target: { name: '', schema: defaultSchema, type: targetType },
         macros,
       });
       const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
@@ -326,13 +330,6 @@ function loadSeeds(
   return seeds;
 }
 
-const READERS: Record<string, string> = {
-  csv: 'read_csv',
-  json: 'read_json',
-  ndjson: 'read_json',
-  parquet: 'read_parquet',
-};
-
 function loadSources(
   dir: string,
   projectName: string,
@@ -348,19 +345,19 @@ function loadSources(
       );
       continue;
     }
-    let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
+    let relation: Relation = { kind: 'table', schema: s.schema, identifier: s.identifier };
     if (s.externalLocation) {
-      const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
-      const options = Object.entries(s.options)
-        .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
-        .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
       const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
-      const location =
-        remote || isAbsolute(s.externalLocation)
-          ? s.externalLocation
-          : resolve(dir, s.externalLocation);
-      relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
+      relation = {
+        kind: 'files',
+        format: (s.format ?? seedFormatOf(s.externalLocation) ?? 'csv') as FileFormat,
+        location:
+          remote || isAbsolute(s.externalLocation)
+            ? s.externalLocation
+            : resolve(dir, s.externalLocation),
+        options: s.options,
+      };
     }
     sources.set(key, {
       id: `source.${projectName}.${key}`,

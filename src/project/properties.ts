@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProjectError } from '../errors.ts';
-import type { ParseCache } from './parseCache.ts';
+import { ProjectError } from '../core/errors.ts';
+import type { ParseCache } from '../util/parseCache.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import type { ColumnSpec, TestDeclaration, UnitTestSpec } from './types.ts';
+import type { ColumnSpec, TestDeclaration, UnitTestSpec } from '../core/nodes.ts';
 
 interface RawColumn {
   name: string;

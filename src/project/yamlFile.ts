@@ -9,7 +9,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { ProjectError, ProjectErrors, type Position } from '../errors.ts';
+import { ProjectError, ProjectErrors, type Position } from '../core/errors.ts';
 import { closest } from '../util/closest.ts';
 import { projectSchema, propertiesSchema } from './schemas.ts';
 
@@ -72,7 +72,7 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
   return { file: file.path, line, column: col };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
 ajv.addSchema([projectSchema, propertiesSchema]);
 const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
 
@@ -173,6 +173,17 @@ function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
         `${where}: missing required key '${params.missingProperty}'`,
         positionOf(file, path, true),
       );
+    case 'discriminator': {
+      const tag = String(params.tag);
+      const allowed = (
+        (e.parentSchema as { oneOf?: { properties: Record<string, { const: string }> }[] }).oneOf ??
+        []
+      ).map((b) => b.properties[tag]?.const);
+      return new ProjectError(
+        `${keyPath([...path, tag])} must be one of: ${allowed.join(', ')}`,
+        positionOf(file, [...path, tag]),
+      );
+    }
     case 'const':
       return new ProjectError(
         `${where} must be ${JSON.stringify(params.allowedValue)}`,

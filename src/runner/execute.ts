@@ -1,23 +1,23 @@
 import { resolve } from 'node:path';
-import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
+import { databaseBusySeconds } from '../adapters/busyClock.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest, writeJson } from '../artifacts/manifest.ts';
 import { buildRunResults } from '../artifacts/runResults.ts';
-import { Compiler, relationName, type CompiledSql } from '../compile/compiler.ts';
+import { Compiler, relationOf } from '../compile/compiler.ts';
+import { NodeSqlError } from '../core/errors.ts';
+import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
 import { select } from '../graph/selector.ts';
-import { materializeIncremental, type OnSchemaChange } from '../materializations/incremental.ts';
-import { NodeSqlError } from '../materializations/sqlError.ts';
-import { materializeTable } from '../materializations/table.ts';
+import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
-import { materializeView } from '../materializations/view.ts';
 import type { LoadOptions } from '../project/loader.ts';
-import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import type { ModelNode, Project, SeedNode } from '../core/nodes.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
-import type { TestNode } from '../testing/types.ts';
-import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
-import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
+import type { TestNode } from '../core/nodes.ts';
+import { UnitTestRunner } from '../testing/unit/runner.ts';
+import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
 
@@ -62,7 +62,7 @@ export function runSet(
   const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
-    kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
+    kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
   const chosen = graph.nodes().filter((n) => {
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
@@ -131,12 +131,10 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
 
 async function existingRelations(adapter: Adapter): Promise<Set<string>> {
   return adapter.withConnection(async (conn) => {
-    const { rows } = await conn.query(
-      `select table_schema, table_name from information_schema.tables`,
-    );
+    const { rows } = await conn.query(adapter.dialect.catalogQuery());
     return new Set(
-      rows.map(
-        (r) => `${adapter.quote(String(r.table_schema))}.${adapter.quote(String(r.table_name))}`,
+      rows.map((r) =>
+        relationKey({ schema: String(r.table_schema), identifier: String(r.table_name) }),
       ),
     );
   });
@@ -159,9 +157,8 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
 
   // Unit tests read only their fixtures: a run of nothing else never opens the target database.
   const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
-  const adapter = await DuckDBAdapter.open(
-    unitOnly ? scratchTarget(project.target) : project.target,
-  );
+  const plugin = adapterPlugin(project.target.type);
+  const adapter = await plugin.open(unitOnly ? plugin.scratch(project.target) : project.target);
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
   const onAbort = () => adapter.interruptAll();
   options.signal?.addEventListener('abort', onAbort);
@@ -174,7 +171,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           (m) =>
             m.materialized === 'incremental' &&
             !options.fullRefresh &&
-            existing.has(relationName(m)),
+            existing.has(relationKey(relationOf(m))),
         )
         .map((m) => m.id),
     );
@@ -293,9 +290,11 @@ async function createSchemas(
     if (n.kind === 'model' || n.kind === 'seed') schemas.add(n.schema);
     if (n.kind === 'test' && n.config.store_failures) schemas.add(n.config.schema);
   }
-  // Serially, before anything runs: concurrent CREATE SCHEMA statements conflict in DuckDB.
+  // Serially, before anything runs: concurrent CREATE SCHEMA statements conflict in some
+  // databases (DuckDB), and a handful of statements gains nothing from concurrency.
   await adapter.withConnection(async (conn) => {
-    for (const s of schemas) await conn.run(`create schema if not exists ${adapter.quote(s)}`);
+    for (const s of schemas)
+      await conn.run(`create schema if not exists ${adapter.dialect.quote(s)}`);
   });
 }
 
@@ -371,40 +370,28 @@ async function materialize(
   ctx: NodeContext,
 ): Promise<MaterializeResult> {
   const { adapter, compiler } = ctx;
-  const compiled: CompiledSql =
-    node.kind === 'seed'
-      ? {
-          sql: await adapter.seedSelect(node),
-          sourcePath: node.path,
-          locate: (line) => ({ path: node.path, line, text: '' }),
-        }
-      : compiler.compileModel(node);
-  return adapter.withConnection(async (conn) => {
-    const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
-    if (node.kind === 'seed') {
-      const r = await materializeTable(mctx);
-      return { ...r, message: `seed ${r.message.replace(/^table /, '')}` };
-    }
-    switch (node.materialized) {
-      case 'view':
-        return materializeView(mctx);
-      case 'table':
-        return materializeTable(mctx);
-      case 'incremental': {
-        const uniqueKey = node.config.unique_key;
-        return materializeIncremental({
-          ...mctx,
-          exists: ctx.existing.has(relationName(node)),
-          fullRefresh: ctx.fullRefresh,
-          uniqueKey: uniqueKey === undefined ? [] : [uniqueKey].flat().map(String),
-          onSchemaChange: (node.config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore',
-        });
-      }
-      default:
-        throw new Error(`ephemeral models are inlined into their dependents, not built`);
-    }
-  });
+  const relation = relationOf(node);
+  const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
+  const self = adapter.dialect.relation(relation);
+  const hooks = (key: 'pre_hook' | 'post_hook') =>
+    asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
+  return adapter.withConnection((conn) =>
+    strategy.build({
+      adapter,
+      conn,
+      node,
+      relation,
+      compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
+      exists: ctx.existing.has(relationKey(relation)),
+      fullRefresh: ctx.fullRefresh,
+      hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
+    }),
+  );
 }
+
+/** Hooks are one SQL string or a list of them. */
+export const asHooks = (value: unknown): string[] =>
+  value === undefined ? [] : [value].flat().map(String);
 
 async function runTestNode(
   test: TestNode,

@@ -1,7 +1,8 @@
 import nunjucks from 'nunjucks';
-import { ProjectError } from '../errors.ts';
-import { ParseCache } from '../project/parseCache.ts';
-import type { MacroFile } from '../project/types.ts';
+import { ProjectError } from '../core/errors.ts';
+import type { ParseStore } from '../core/nodes.ts';
+import { ParseCache } from '../util/parseCache.ts';
+import type { MacroFile } from '../core/nodes.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
 export interface RenderScope {
@@ -21,7 +22,7 @@ export interface RenderOptions {
   target: { name: string; schema: string; type: string };
   macros: MacroFile[];
   /** Keeps compiled template code between runs. */
-  cache?: ParseCache;
+  cache?: ParseStore;
 }
 
 /** nunjucks' template compiler: not in its type definitions, but public (precompile uses it). */
@@ -76,7 +77,7 @@ export class Renderer {
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
 
-  private readonly cache: ParseCache;
+  private readonly cache: ParseStore;
 
   constructor(options: RenderOptions) {
     this.cache = options.cache ?? ParseCache.none();

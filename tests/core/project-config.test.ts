@@ -1,6 +1,7 @@
+import type { DuckDBTarget } from '../../src/adapters/duckdb/target.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { list } from '../../src/api.ts';
-import { ProjectErrors, UsageError } from '../../src/errors.ts';
+import { ProjectErrors, UsageError } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures, runCli } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -52,7 +53,7 @@ describe('project.yml validation', () => {
     expect(errors).toHaveLength(2);
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, path, schema, threads,/,
+        /^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, schema, threads, path,/,
       ),
     );
     expect(errors).toContainEqual(
@@ -242,7 +243,7 @@ describe('targets and vars', () => {
   it('--target picks another target; an unknown one is a usage error (exit 2) with a suggestion', async () => {
     const p = project(files);
     const report = await p.build({ target: 'ci' });
-    expect(report.session.project.target.path).toBe(p.path('ci.duckdb'));
+    expect((report.session.project.target as DuckDBTarget).path).toBe(p.path('ci.duckdb'));
     expect(await errorOf(() => p.list({ target: 'cj' }))).toEqual(
       new UsageError("target 'cj' is not defined in targets (did you mean 'ci'?)"),
     );

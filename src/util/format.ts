@@ -1,4 +1,4 @@
-import type { QueryResult } from '../adapters/types.ts';
+import type { QueryResult } from '../core/results.ts';
 
 const text = (v: unknown) =>
   v === null || v === undefined ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);

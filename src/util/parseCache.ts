@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DUCKFLOW_VERSION } from '../version.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
 
 const FORMAT = 1;
 

@@ -1,21 +1,20 @@
-import type { ParseCache } from './parseCache.ts';
+import type { Dialect } from './dialect.ts';
+import type { Relation } from './relation.ts';
 
 /** The shapes the rest of duckflow sees once a project is loaded. */
 
-export type Materialization = 'view' | 'table' | 'ephemeral' | 'incremental';
+/** A materialization's name: validated against the registry in src/materializations/ at load. */
+export type Materialization = string;
 export type NodeKind = 'model' | 'seed' | 'source' | 'test';
 export type SeedFormat = 'csv' | 'json' | 'ndjson' | 'parquet' | 'json_records';
 
+/** What every target has; each adapter adds its own keys (a file path, a host and port, ...). */
 export interface TargetConfig {
   name: string;
-  type: 'duckdb';
-  /** Absolute path of the database file, or ':memory:'. */
-  path: string;
+  /** The adapter's name in the registry (src/adapters/registry.ts). */
+  type: string;
   schema: string;
   threads: number;
-  memory_limit?: string;
-  temp_directory?: string;
-  settings: Record<string, string | number | boolean>;
 }
 
 export interface ColumnSpec {
@@ -90,8 +89,8 @@ export interface SourceNode extends NodeCommon {
   kind: 'source';
   sourceName: string;
   tableName: string;
-  /** SQL that reads the source: a quoted relation or a DuckDB reader call. */
-  relation: string;
+  /** A table in the database, or files the adapter reads in place. */
+  relation: Relation;
   loadedAtField?: string;
 }
 
@@ -115,6 +114,12 @@ export interface UnitTestSpec {
   config?: Record<string, unknown>;
   file: string;
   line?: number;
+}
+
+/** Results of parsing files, kept between runs by content hash (util/parseCache.ts). */
+export interface ParseStore {
+  get<T>(kind: string, content: string, compute: () => T): T;
+  save(): void;
 }
 
 export interface Project {
@@ -141,5 +146,91 @@ export interface Project {
   onRunStart: string[];
   onRunEnd: string[];
   /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
-  parseCache: ParseCache;
+  parseCache: ParseStore;
+  /** The target adapter's SQL dialect: how relations, literals and DDL are written. */
+  dialect: Dialect;
+}
+
+export type Severity = 'error' | 'warn';
+
+/** An executable data test: a query returning failing rows. */
+export interface TestNode {
+  id: string;
+  kind: 'test';
+  name: string;
+  /** File the test was declared in (YAML for generic tests, .sql for singular ones). */
+  path: string;
+  line?: number;
+  description: string;
+  tags: string[];
+  config: TestConfig;
+  dependsOn: string[];
+  checksum: string;
+  testType: 'generic' | 'singular';
+  /** The node a generic test is declared on; for singular tests, its first ref. */
+  attachedTo?: string;
+  column?: string;
+  /** Generic tests: the test's name (`not_null`), arguments and declaration. */
+  declaration?: TestDeclaration;
+  /** Singular tests: the SQL file's text. */
+  rawSql?: string;
+  /** The compiled SELECT of failing rows. */
+  sql: string;
+  /** Project-relative path the compiled SQL is written to under target/compiled. */
+  compiledPath: string;
+}
+
+export interface TestConfig {
+  severity: Severity;
+  where?: string;
+  error_if: string;
+  warn_if: string;
+  limit?: number;
+  store_failures: boolean;
+  schema: string;
+  enabled: boolean;
+  tags: string[];
+  [key: string]: unknown;
+}
+/** What a given's rows stand in for. */
+export type UnitInput =
+  | { kind: 'ref'; name: string }
+  | { kind: 'source'; source: string; table: string }
+  | { kind: 'this' };
+
+/** Rows as a unit test writes them: YAML dicts, CSV text, a SELECT, or a fixture file. */
+export interface RowsSpec {
+  format?: string;
+  rows?: unknown;
+  fixture?: string;
+}
+
+export interface GivenInput extends RowsSpec {
+  target: UnitInput;
+}
+
+/** A unit test in the graph: a child of the model it tests, selectable like any test. */
+export interface UnitTestNode {
+  id: string;
+  kind: 'unit_test';
+  name: string;
+  /** The YAML file declaring it. */
+  path: string;
+  line?: number;
+  description: string;
+  tags: string[];
+  config: Record<string, unknown>;
+  dependsOn: string[];
+  checksum: string;
+  testType: 'unit';
+  /** Id of the model under test. */
+  attachedTo: string;
+  model: string;
+  given: GivenInput[];
+  expect: RowsSpec;
+  overrides: {
+    vars: Record<string, unknown>;
+    envVars: Record<string, string>;
+    macros: Record<string, unknown>;
+  };
 }

@@ -1,4 +1,11 @@
-import type { Json } from '../adapters/types.ts';
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface QueryResult {
+  columns: string[];
+  types: string[];
+  /** Values as JSON-safe text/numbers: big integers and timestamps keep full precision as strings. */
+  rows: Record<string, Json>[];
+}
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 

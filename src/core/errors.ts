@@ -39,3 +39,15 @@ export class UsageError extends Error {
 export function formatPosition(p: Position): string {
   return [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
 }
+
+/** A database error located in the analyst's source file. */
+export class NodeSqlError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'NodeSqlError';
+  }
+}
