@@ -95,6 +95,10 @@ PROPS
   cat >"$SERVER/etc/catalog/memory.properties" <<PROPS
 connector.name=memory
 PROPS
+  # Generated TPC-H data: tables of known contents and sizes for the client's tests.
+  cat >"$SERVER/etc/catalog/tpch.properties" <<PROPS
+connector.name=tpch
+PROPS
 }
 
 start() {
