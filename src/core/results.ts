@@ -12,7 +12,8 @@ export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'wa
 export interface NodeResult {
   id: string;
   name: string;
-  kind: 'model' | 'seed' | 'test' | 'unit_test';
+  /** `operation`: a project hook (on-run-start, on-run-end), as dbt names them. */
+  kind: 'model' | 'seed' | 'test' | 'unit_test' | 'operation';
   status: NodeStatus;
   message: string;
   /** What the node is: a materialization for models/seeds, the test's type for tests. */

@@ -10,7 +10,7 @@ import { view } from './view.ts';
  * manifest's schema take their allowed values from here.
  */
 export const MATERIALIZATIONS: Record<string, Materialization> = Object.fromEntries(
-  [view, table, incremental, ephemeral, seed].map((m) => [m.name, m]),
+  [view, table, ephemeral, incremental, seed].map((m) => [m.name, m]),
 );
 
 /** Names `materialized:` accepts on a model. */

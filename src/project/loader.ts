@@ -5,7 +5,8 @@ import { ProjectError, ProjectErrors } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from './config.ts';
 import { findFiles, foldersBelow } from './files.ts';
-import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
+import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
+import { asTags, folderConfig } from './folderConfig.ts';
 import { ParseCache } from '../util/parseCache.ts';
 import { readProperties, type Described } from './properties.ts';
 import type {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_CONFIG_KEYS } from './configSchema.ts';
 import { ProjectError } from '../core/errors.ts';
 import type { ParseCache } from '../util/parseCache.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
@@ -76,20 +77,6 @@ export interface Properties {
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
 }
-
-/** Config keys that dbt lets users write beside a test's arguments. */
-const TEST_CONFIG_KEYS = [
-  'severity',
-  'where',
-  'error_if',
-  'warn_if',
-  'limit',
-  'store_failures',
-  'enabled',
-  'tags',
-  'schema',
-  'meta',
-];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
@@ -200,8 +187,7 @@ function parseTests(
     } = (body ?? {}) as Record<string, unknown>;
     const args: Record<string, unknown> = { ...((explicitArgs as object) ?? {}) };
     const config: Record<string, unknown> = { ...((explicitConfig as object) ?? {}) };
-    for (const [k, v] of Object.entries(rest))
-      (TEST_CONFIG_KEYS.includes(k) ? config : args)[k] = v;
+    for (const [k, v] of Object.entries(rest)) (TEST_CONFIG_KEYS.has(k) ? config : args)[k] = v;
     return {
       test,
       args,

@@ -18,10 +18,14 @@ import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../core/nodes.ts';
 import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
+import { runProjectHooks } from './hooks.ts';
 import { schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
+
+const ON_RUN_START_FAILED = 'on-run-start failed';
+const SKIP_REASONS = ['run was interrupted', ON_RUN_START_FAILED];
 
 export interface RunOptions extends LoadOptions {
   select?: string[];
@@ -147,16 +151,18 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const ids = runSet(session, command, options);
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
+  // Unit tests read only their fixtures: a run of nothing else never opens the target database,
+  // and runs no project hooks (they act on the target).
+  const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
+  const total = ids.length + (unitOnly ? 0 : project.onRunStart.length + project.onRunEnd.length);
   emit({
     type: 'run_started',
     command,
     invocationId: session.invocationId,
     target: project.target.name,
-    total: ids.length,
+    total,
   });
 
-  // Unit tests read only their fixtures: a run of nothing else never opens the target database.
-  const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
   const plugin = adapterPlugin(project.target.type);
   const adapter = await plugin.open(unitOnly ? plugin.scratch(project.target) : project.target);
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
@@ -186,51 +192,62 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       ids.map((id) => graph.get(id)),
     );
 
-    const total = ids.length;
     const record = (r: NodeResult) => {
       results.push(r);
       emit({ type: 'node_finished', index: results.length, total, result: r });
     };
-    await schedule({
-      waitsFor: waitGraph(session, ids),
-      concurrency: project.target.threads,
-      signal: options.signal,
-      run: async (id) => {
-        const result = await runNode(graph.get(id), {
-          adapter,
-          compiler,
-          project,
-          session,
-          fullRefresh: !!options.fullRefresh,
-          existing,
-          unitTests,
-        });
-        record(result);
-        return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
-      },
-      onSkip: (id, because) => {
-        const node = graph.get(id);
-        const now = new Date().toISOString();
-        const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
-        // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
-        const status =
-          graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
-        record({
-          id,
-          name: node.name,
-          kind:
-            node.kind === 'test' || node.kind === 'unit_test'
-              ? node.kind
-              : (node.kind as 'model' | 'seed'),
-          status,
-          message: `skipped: ${reason}`,
-          detail: detailOf(node),
-          startedAt: now,
-          completedAt: now,
-          seconds: 0,
-        });
-      },
-    });
+    const skip = (id: string, because: string) => {
+      const node = graph.get(id);
+      const now = new Date().toISOString();
+      const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
+      // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
+      const status = graph.has(because) || SKIP_REASONS.includes(because) ? 'skipped' : 'error';
+      record({
+        id,
+        name: node.name,
+        kind:
+          node.kind === 'test' || node.kind === 'unit_test'
+            ? node.kind
+            : (node.kind as 'model' | 'seed'),
+        status,
+        message: `skipped: ${reason}`,
+        detail: detailOf(node),
+        startedAt: now,
+        completedAt: now,
+        seconds: 0,
+      });
+    };
+    const hookContext = { adapter, compiler, projectName: project.name };
+    const startHooks = unitOnly
+      ? []
+      : await runProjectHooks('on-run-start', project.onRunStart, hookContext);
+    startHooks.forEach(record);
+    if (startHooks.some((r) => isFailure(r.status))) {
+      for (const id of ids) skip(id, ON_RUN_START_FAILED);
+    } else {
+      await schedule({
+        waitsFor: waitGraph(session, ids),
+        concurrency: project.target.threads,
+        signal: options.signal,
+        run: async (id) => {
+          const result = await runNode(graph.get(id), {
+            adapter,
+            compiler,
+            project,
+            session,
+            fullRefresh: !!options.fullRefresh,
+            existing,
+            unitTests,
+          });
+          record(result);
+          return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
+        },
+        onSkip: skip,
+      });
+    }
+    // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
+    if (!unitOnly && !options.signal?.aborted)
+      (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(record);
     compiler.writeCompiled();
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

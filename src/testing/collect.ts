@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Compiler } from '../compile/compiler.ts';
 import { ProjectError, ProjectErrors } from '../core/errors.ts';
-import { asTags, folderConfig, TEST_CONFIG_KEYS } from '../project/folderConfig.ts';
+import { TEST_CONFIG_KEYS } from '../project/configSchema.ts';
+import { asTags, folderConfig } from '../project/folderConfig.ts';
 import { checksum } from '../project/loader.ts';
 import type { Project, ProjectNode, TestDeclaration } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';

@@ -6,6 +6,7 @@ import type { SeedNode } from '../../core/nodes.ts';
 import type { TableRelation } from '../../core/relation.ts';
 import type { Json, QueryResult } from '../../core/results.ts';
 import { BusyClock, processClock } from '../busyClock.ts';
+import { relationTypeOf } from '../informationSchema.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { duckdbDialect } from './dialect.ts';
 import { seedSelect } from './readers.ts';
@@ -104,12 +105,8 @@ export class DuckDBAdapter implements Adapter {
     await this.clock.time(() => this.instance.closeSync());
   }
 
-  async relationType(conn: Connection, r: TableRelation): Promise<RelationType | undefined> {
-    const { rows } = await conn.query(
-      `select table_type from information_schema.tables where table_schema = ${literal(r.schema)} and table_name = ${literal(r.identifier)}`,
-    );
-    if (rows.length === 0) return undefined;
-    return rows[0].table_type === 'VIEW' ? 'view' : 'table';
+  relationType(conn: Connection, r: TableRelation): Promise<RelationType | undefined> {
+    return relationTypeOf(conn, this.dialect, r);
   }
 
   async columns(conn: Connection, r: TableRelation): Promise<Column[]> {
