@@ -6,6 +6,7 @@ import { didYouMean } from '../util/closest.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { projectSchema } from './schemas.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
+import { Renderer } from '../templating/renderer.ts';
 import type { TargetConfig } from '../core/nodes.ts';
 
 export interface ProjectFile {
@@ -62,12 +63,31 @@ export function resolveTarget(
     throw new ProjectError(message, positionOf(file, ['target']));
   }
   const { type, schema, threads, ...own } = raw;
+  // Target values may read the environment, as dbt's profiles do: `password: "{{ env_var('PGPASSWORD') }}"`.
+  const renderer = new Renderer({ vars: {}, target: { name, schema: '', type }, macros: [] });
+  const rendered = Object.fromEntries(
+    Object.entries(own).map(([key, value]) => {
+      if (typeof value !== 'string' || !value.includes('{')) return [key, value];
+      try {
+        return [key, renderer.render(value, { path: 'project.yml', ref: noRef, source: noRef })];
+      } catch (e) {
+        throw new ProjectError(
+          `targets.${name}.${key}: ${(e as Error).message.replace(/^.*template error: /, '')}`,
+          positionOf(file, ['targets', name, key]),
+        );
+      }
+    }),
+  );
   return adapterPlugin(type).resolveTarget(
-    own,
+    rendered,
     { name, type, schema: schema ?? 'main', threads: options.threads ?? threads ?? 4 },
     { dir, projectName: config.name },
   );
 }
+
+const noRef = (): string => {
+  throw new Error('ref() and source() mean nothing in a target');
+};
 
 export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {
   if (vars === undefined) return {};

@@ -15,6 +15,7 @@ export async function runProjectHooks(
   ctx: { adapter: Adapter; compiler: Compiler; projectName: string },
 ): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
+  if (statements.length === 0) return results;
   await ctx.adapter.withConnection(async (conn) => {
     for (const [i, hook] of statements.entries()) {
       const name = `${ctx.projectName}-${which}-${i}`;

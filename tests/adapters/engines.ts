@@ -1,3 +1,4 @@
+import { inject } from 'vitest';
 import { ADAPTERS } from '../../src/adapters/registry.ts';
 
 /**
@@ -13,6 +14,24 @@ const ENGINES: Record<string, Engine> = {
   duckdb: {
     type: 'duckdb',
     target: (schema) => ({ type: 'duckdb', path: 'target/db.duckdb', schema, threads: 2 }),
+  },
+  postgres: {
+    type: 'postgres',
+    target: (schema) => {
+      const server = inject('postgres');
+      // The password reaches project.yml the way a user's should: through env_var().
+      process.env.DUCKFLOW_TEST_PG_PASSWORD = server.password;
+      return {
+        type: 'postgres',
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: "{{ env_var('DUCKFLOW_TEST_PG_PASSWORD') }}",
+        database: server.database,
+        schema,
+        threads: 2,
+      };
+    },
   },
 };
 

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Column } from '../types.ts';
+import { DuckDBAdapter } from './adapter.ts';
+import { duckdbDialect } from './dialect.ts';
+
+/**
+ * Rows that DuckDB reads (a seed's file, a unit test's fixture) handed to another database: an
+ * in-memory DuckDB writes them as CSV, which the receiver loads in bulk (PostgreSQL's COPY).
+ */
+export class FileRows {
+  readonly dialect = duckdbDialect;
+  private duckdb: Promise<DuckDBAdapter> | undefined;
+
+  /** Run `select` in DuckDB; `receive` gets its columns (DuckDB types) and the CSV file. */
+  async export<T>(
+    select: string,
+    receive: (columns: Column[], file: string) => Promise<T>,
+  ): Promise<T> {
+    this.duckdb ??= DuckDBAdapter.open({
+      name: 'files',
+      type: 'duckdb',
+      path: ':memory:',
+      schema: 'main',
+      threads: 1,
+      settings: {},
+      dir: tmpdir(),
+    });
+    const db = await this.duckdb;
+    const dir = mkdtempSync(join(tmpdir(), 'duckflow-rows-'));
+    const file = join(dir, 'rows.csv');
+    try {
+      const columns = await db.withConnection(async (conn) => {
+        const described = await db.describe(conn, select);
+        await conn.run(
+          `copy (${select}) to ${this.dialect.literal(file)} (format csv, header false, nullstr '\\N')`,
+        );
+        return described;
+      });
+      return await receive(columns, file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.duckdb) await (await this.duckdb).close();
+    this.duckdb = undefined;
+  }
+}
