@@ -15,7 +15,7 @@ with logged_in_events as (
         referrer_url,
         referrer_host,
         product_id,
-        user_agent,
+        user_agent
     from {{ ref('stg_events') }}
     where customer_id is not null
 
@@ -26,8 +26,8 @@ events_with_gaps as (
     select
         *,
         row_number() over customer_timeline as customer_event_number,
-        epoch_us(event_ts) - epoch_us(lag(event_ts) over customer_timeline)
-            as microseconds_since_previous_event,
+        {{ epoch_us('event_ts') }} - {{ epoch_us('lag(event_ts) over customer_timeline') }}
+            as microseconds_since_previous_event
     from logged_in_events
     window customer_timeline as (partition by customer_id order by event_ts, event_id)
 
@@ -39,7 +39,7 @@ events_with_session_starts as (
         *,
         microseconds_since_previous_event is null
             or microseconds_since_previous_event > {{ var('session_gap_minutes', 30) }} * 60 * 1000000
-            as is_session_start,
+            as is_session_start
     from events_with_gaps
 
 ),
@@ -51,7 +51,7 @@ events_with_sessions as (
         sum(is_session_start::integer) over customer_timeline as session_number,
         max(case when is_session_start then event_ts end) over customer_timeline as session_start,
         max(case when is_session_start then customer_event_number end) over customer_timeline
-            as session_first_event_number,
+            as session_first_event_number
     from events_with_session_starts
     window customer_timeline as (
         partition by customer_id
@@ -62,7 +62,7 @@ events_with_sessions as (
 )
 
 select
-    md5(customer_id::varchar || '|' || strftime(session_start, '%Y-%m-%dT%H:%M:%S.%f')) as session_id,
+    md5(customer_id::varchar || '|' || {{ iso_timestamp_us('session_start') }}) as session_id,
     event_id,
     customer_id,
     session_number,
@@ -77,5 +77,5 @@ select
     referrer_url,
     referrer_host,
     product_id,
-    user_agent,
+    user_agent
 from events_with_sessions

@@ -5,7 +5,7 @@
 
 with raw_record_counts as (
 
-    select count(*) as raw_record_count,
+    select count(*) as raw_record_count
     from {{ ref('raw_events') }}
 
 ),
@@ -14,14 +14,14 @@ staged_counts as (
 
     select
         count(*) as staged_event_count,
-        coalesce(sum(source_record_count), 0) as staged_record_count,
+        coalesce(sum(source_record_count), 0) as staged_record_count
     from {{ ref('stg_events') }}
 
 ),
 
 rejected_counts as (
 
-    select count(*) as rejected_record_count,
+    select count(*) as rejected_record_count
     from {{ ref('stg_events_rejected') }}
 
 )
@@ -31,7 +31,7 @@ select
     staged_counts.staged_event_count,
     staged_counts.staged_record_count,
     staged_counts.staged_record_count - staged_counts.staged_event_count as collapsed_duplicate_record_count,
-    rejected_counts.rejected_record_count,
+    rejected_counts.rejected_record_count
 from raw_record_counts
 cross join staged_counts
 cross join rejected_counts

@@ -37,6 +37,12 @@ export interface Adapter {
   describe(conn: Connection, select: string): Promise<Column[]>;
   /** Create `into` holding a seed file's rows, read by DuckDB's readers; returns the row count. */
   loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number>;
+  /** Columns, in this database's types, of rows DuckDB's readers produce (`select` is DuckDB SQL). */
+  describeRows(conn: Connection, select: string): Promise<Column[]>;
+  /** Create the temporary table `name` holding the rows of `select`, run by DuckDB's readers. */
+  loadRows(conn: Connection, name: string, select: string): Promise<void>;
+  /** A type of this database as DuckDB's readers name it. */
+  readerType(type: string): string;
   version(): Promise<string>;
   /** A database error's first line, and the line of `statement` it points at, if it says. */
   explainError(error: unknown, statement: string): { summary: string; line?: number };

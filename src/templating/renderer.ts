@@ -51,6 +51,7 @@ const BUILTINS = [
   'target',
   'return',
   'log',
+  'adapter',
 ];
 
 /** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
@@ -118,6 +119,20 @@ export class Renderer {
     this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
     this.env.addGlobal('target', options.target);
     this.env.addGlobal('log', () => '');
+    // dbt's adapter.dispatch: `{{ adapter.dispatch('name')(args) }}` calls `<target type>__name`
+    // when the project defines it, else `default__name`, so one model serves every database.
+    this.env.addGlobal('adapter', {
+      dispatch: (name: string) => {
+        const found = [`${options.target.type}__${name}`, `default__${name}`].find((m) =>
+          this.hasMacro(m),
+        );
+        if (!found)
+          throw new Error(
+            `adapter.dispatch('${name}'): no macro ${options.target.type}__${name} or default__${name}`,
+          );
+        return this.env.getGlobal(found);
+      },
+    });
     Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
       get: () => this.scope?.self ?? '',
       enumerable: true,

@@ -203,7 +203,13 @@ function compileGeneric(
     sql = builtin({
       model,
       column: decl.column ?? (decl.args.column_name as string | undefined),
-      args: decl.args,
+      // Arguments are templates, as in dbt: an expression can call a dispatched macro.
+      args: Object.fromEntries(
+        Object.entries(decl.args).map(([k, v]) => [
+          k,
+          typeof v === 'string' && v.includes('{{') ? compiler.renderTemplate(v, decl.file).sql : v,
+        ]),
+      ),
       relationArg,
       dialect: project.dialect,
     });

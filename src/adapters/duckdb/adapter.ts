@@ -121,6 +121,18 @@ export class DuckDBAdapter implements Adapter {
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   }
 
+  describeRows(conn: Connection, select: string): Promise<Column[]> {
+    return this.describe(conn, select);
+  }
+
+  async loadRows(conn: Connection, name: string, select: string): Promise<void> {
+    await conn.run(this.dialect.createTempTableAs(name, select));
+  }
+
+  readerType(type: string): string {
+    return type;
+  }
+
   async loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number> {
     await conn.run(this.dialect.createTableAs(into, seedSelect(seed, this.dialect)));
     // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.

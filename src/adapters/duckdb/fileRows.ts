@@ -13,11 +13,7 @@ export class FileRows {
   readonly dialect = duckdbDialect;
   private duckdb: Promise<DuckDBAdapter> | undefined;
 
-  /** Run `select` in DuckDB; `receive` gets its columns (DuckDB types) and the CSV file. */
-  async export<T>(
-    select: string,
-    receive: (columns: Column[], file: string) => Promise<T>,
-  ): Promise<T> {
+  private database(): Promise<DuckDBAdapter> {
     this.duckdb ??= DuckDBAdapter.open({
       name: 'files',
       type: 'duckdb',
@@ -27,7 +23,21 @@ export class FileRows {
       settings: {},
       dir: tmpdir(),
     });
-    const db = await this.duckdb;
+    return this.duckdb;
+  }
+
+  /** The columns (DuckDB types) of a SELECT run by DuckDB. */
+  async describe(select: string): Promise<Column[]> {
+    const db = await this.database();
+    return db.withConnection((conn) => db.describe(conn, select));
+  }
+
+  /** Run `select` in DuckDB; `receive` gets its columns (DuckDB types) and the CSV file. */
+  async export<T>(
+    select: string,
+    receive: (columns: Column[], file: string) => Promise<T>,
+  ): Promise<T> {
+    const db = await this.database();
     const dir = mkdtempSync(join(tmpdir(), 'duckflow-rows-'));
     const file = join(dir, 'rows.csv');
     try {

@@ -13,7 +13,7 @@ import { relationTypeOf } from '../informationSchema.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { postgresDialect } from './dialect.ts';
 import type { PostgresTarget } from './target.ts';
-import { postgresType } from './types.ts';
+import { duckdbType, postgresType } from './types.ts';
 
 // Dates and times come back as the server's text, as DuckDB's JSON rows give them: a JS Date
 // would drop microseconds and shift by the client's time zone.
@@ -179,13 +179,41 @@ export class PostgresAdapter implements Adapter {
   }
 
   /** DuckDB reads the file (its readers, one place for all formats); the rows arrive by COPY. */
-  async loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number> {
+  loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number> {
     this.files ??= new FileRows();
-    return this.files.export(seedSelect(seed, this.files.dialect), async (columns, file) => {
+    return this.receive(
+      conn,
+      seedSelect(seed, this.files.dialect),
+      this.dialect.relation(into),
+      'table',
+    );
+  }
+
+  async describeRows(_conn: Connection, select: string): Promise<Column[]> {
+    this.files ??= new FileRows();
+    return (await this.files.describe(select)).map((c) => ({ ...c, type: postgresType(c.type) }));
+  }
+
+  async loadRows(conn: Connection, name: string, select: string): Promise<void> {
+    await this.receive(conn, select, this.dialect.quote(name), 'temporary table');
+  }
+
+  readerType(type: string): string {
+    return duckdbType(type);
+  }
+
+  /** Rows of a DuckDB SELECT into a new table here, created with their types, filled by COPY. */
+  private receive(
+    conn: Connection,
+    select: string,
+    target: string,
+    kind: 'table' | 'temporary table',
+  ): Promise<number> {
+    this.files ??= new FileRows();
+    return this.files.export(select, async (columns, file) => {
       const quoted = columns.map((c) => this.dialect.quote(c.name));
-      const target = this.dialect.relation(into);
       await conn.run(
-        `create table ${target} (${columns.map((c, i) => `${quoted[i]} ${postgresType(c.type)}`).join(', ')})`,
+        `create ${kind} ${target} (${columns.map((c, i) => `${quoted[i]} ${postgresType(c.type)}`).join(', ')})`,
       );
       return (conn as PgConn).copyCsv(target, quoted, file);
     });

@@ -31,3 +31,25 @@ export function postgresType(duckdbType: string): string {
   if (decimal) return `numeric(${decimal[1]}, ${decimal[2]})`;
   return SIMPLE[type] ?? 'text';
 }
+
+/** The other way: a PostgreSQL type (as format_type writes it) as DuckDB's readers name it. */
+const READER: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(SIMPLE).map(([duck, pg]) => [pg, duck])),
+  text: 'VARCHAR',
+  'character varying': 'VARCHAR',
+  'timestamp without time zone': 'TIMESTAMP',
+  'timestamp with time zone': 'TIMESTAMP WITH TIME ZONE',
+  'time without time zone': 'TIME',
+  smallint: 'SMALLINT',
+  integer: 'INTEGER',
+  bigint: 'BIGINT',
+  real: 'FLOAT',
+  numeric: 'DECIMAL(38, 10)',
+};
+
+export function duckdbType(postgres: string): string {
+  const type = postgres.toLowerCase().trim();
+  const decimal = /^(?:numeric|decimal)\((\d+),\s*(\d+)\)$/.exec(type);
+  if (decimal) return `DECIMAL(${decimal[1]}, ${decimal[2]})`;
+  return READER[type] ?? READER[type.replace(/\(.*\)$/, '')] ?? postgres;
+}

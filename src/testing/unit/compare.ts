@@ -23,14 +23,17 @@ export interface Comparison {
 }
 
 async function count(conn: Connection, sql: string): Promise<number> {
-  return Number((await conn.query(`select count(*) as n from (\n${sql}\n)`)).rows[0].n);
+  return Number((await conn.query(`select count(*) as n from (\n${sql}\n) as r`)).rows[0].n);
 }
 
 async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
   const total = await count(conn, sql);
   if (total === 0) return { total, rows: [], types: [] };
+  // Every column, by position: the rows shown are the same whatever order the database keeps.
+  const width = (await conn.query(`select * from (\n${sql}\n) as r limit 0`)).columns.length;
+  const order = Array.from({ length: width }, (_, i) => i + 1).join(', ');
   const { rows, types } = await conn.query(
-    `select * from (\n${sql}\n) order by all limit ${SHOWN_ROWS}`,
+    `select * from (\n${sql}\n) as r order by ${order} limit ${SHOWN_ROWS}`,
   );
   return { total, rows, types };
 }

@@ -129,28 +129,34 @@ export async function loadGiven(
   reader: RowsReader,
   declared: Column[],
 ): Promise<void> {
-  const target = quoteIdent(table);
   const declaredByName = new Map(declared.map((c) => [key(c.name), c]));
   if (reader.empty) {
     if (declared.length === 0)
       throw new Error(
         'has no rows and its columns have no declared data_type, so its columns are unknown: give at least one row',
       );
+    const columns = declared.map((c) => `${adapter.dialect.quote(c.name)} ${c.type}`);
     await conn.run(
-      `create or replace temp table ${target} (${declared.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
+      `create temporary table ${adapter.dialect.quote(table)} (${columns.join(', ')})`,
     );
     return;
   }
-  const inferred = await adapter.describe(conn, reader.select());
+  const inferred = await adapter.describeRows(conn, reader.select());
   const names = new Set(inferred.map((c) => key(c.name)));
+  // The reader runs in DuckDB: declared types are given to it in DuckDB's names.
   const types = Object.fromEntries(
-    inferred.map((c) => [c.name, declaredByName.get(key(c.name))?.type ?? c.type]),
+    inferred.map((c) => {
+      const declaredType = declaredByName.get(key(c.name))?.type;
+      return [c.name, declaredType ? adapter.readerType(declaredType) : adapter.readerType(c.type)];
+    }),
   );
   const absent = declared
     .filter((c) => !names.has(key(c.name)))
-    .map((c) => `, cast(null as ${c.type}) as ${quoteIdent(c.name)}`);
-  await conn.run(
-    `create or replace temp table ${target} as\nselect *${absent.join('')} from (\n${reader.select(types)}\n)`,
+    .map((c) => `, cast(null as ${adapter.readerType(c.type)}) as ${quoteIdent(c.name)}`);
+  await adapter.loadRows(
+    conn,
+    table,
+    `select *${absent.join('')} from (\n${reader.select(types)}\n)`,
   );
 }
 
@@ -168,7 +174,7 @@ export async function loadExpected(
   model: string,
 ): Promise<{ expected: string; actual: string }[]> {
   if (reader.empty) return [];
-  const wanted = await adapter.describe(conn, reader.select());
+  const wanted = await adapter.describeRows(conn, reader.select());
   const outputByName = new Map(output.map((c) => [key(c.name), c]));
   const unknown = wanted.filter((c) => !outputByName.has(key(c.name))).map((c) => c.name);
   if (unknown.length) {
@@ -177,8 +183,8 @@ export async function loadExpected(
     );
   }
   const types = Object.fromEntries(
-    wanted.map((c) => [c.name, outputByName.get(key(c.name))!.type]),
+    wanted.map((c) => [c.name, adapter.readerType(outputByName.get(key(c.name))!.type)]),
   );
-  await conn.run(`create or replace temp table ${quoteIdent(table)} as\n${reader.select(types)}`);
+  await adapter.loadRows(conn, table, reader.select(types));
   return wanted.map((c) => ({ expected: c.name, actual: outputByName.get(key(c.name))!.name }));
 }
