@@ -18,9 +18,10 @@ export function seedSelect(seed: SeedNode): string {
     : '';
   switch (seed.format) {
     case 'csv': {
-      // dbt's default: a ragged row must not make the sniffer fall back to one wide column.
-      const delimiter = seed.delimiter ?? (/\.tsv(\.gz)?$/i.test(seed.file) ? '\t' : ',');
-      const options = [`header = ${seed.header}`, `delim = ${sqlLiteral(delimiter)}`];
+      // With store_rejects the sniffer tolerates a ragged row (it is rejected, with its line)
+      // instead of falling back to reading the file as one wide column.
+      const options = [`header = ${seed.header}`];
+      if (seed.delimiter !== undefined) options.push(`delim = ${sqlLiteral(seed.delimiter)}`);
       if (seed.quote !== undefined) options.push(`quote = ${sqlLiteral(seed.quote)}`);
       // Declared types are given to the reader itself, so '007' is never read as 7 first.
       if (types.length)

@@ -139,6 +139,19 @@ describe('CSV seeds', () => {
       `${p.path('seeds/people.csv')}:11: Expected Number of Columns: 2 Found: 3: 10,n10,extra`,
     );
   });
+
+  it('[csv-semicolon-ragged-row] a ;-delimited CSV with a ragged row, no delimiter declared: the row fails with file:line, the sniffer still finds ;', async () => {
+    const csv = 'id;name\n' + lines(50, (i) => (i === 10 ? `${i};n${i};extra` : `${i};n${i}`));
+    const p = project({ 'project.yml': 'name: x\n', 'seeds/people.csv': csv });
+    expect(seedError(await p.seed(), 'people')).toContain(
+      `${p.path('seeds/people.csv')}:11: Expected Number of Columns: 2 Found: 3: 10;n10;extra`,
+    );
+    p.write({ 'seeds/people.csv': csv.replace(';extra', '') });
+    expect((await p.seed()).success).toBe(true);
+    expect(await p.query('select id::int as id, name from people where id = 10')).toEqual([
+      { id: 10, name: 'n10' },
+    ]);
+  });
 });
 
 describe('json_records keeps every line', () => {
