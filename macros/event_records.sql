@@ -10,6 +10,7 @@
     select
         record_number,
         raw,
+        read_error,
         is_valid_json,
         record.id::varchar as id_text,
         record.type as type_text,
@@ -26,6 +27,7 @@
         select
             record_number,
             raw,
+            read_error,
             is_valid_json,
             json_transform(
                 case when is_valid_json then raw end,
@@ -54,6 +56,7 @@
     select
         record_number,
         raw,
+        read_error,
         is_valid_json,
         {{ _jsonb_text('record', "'id'") }} as id_text,
         record ->> 'type' as type_text,
@@ -70,6 +73,7 @@
         select
             record_number,
             raw,
+            read_error,
             is_valid_json,
             case when is_valid_json then raw::jsonb end as record
         from {{ records }}

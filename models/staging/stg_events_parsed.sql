@@ -9,8 +9,13 @@ with raw_records as (
     select
         record_number,
         raw,
-        {{ is_valid_json('raw') }} as is_valid_json
+        read_error,
+        -- a line the reader could not read is not parsed: its text may be cut or altered
+        read_error is null and {{ is_valid_json('raw') }} as is_valid_json
     from {{ ref('raw_events') }}
+    -- blank lines are not records (stg_events_reconciliation counts them); ltrim, not trim:
+    -- it stops at the first non-space character instead of walking every line to its end
+    where read_error is not null or raw is null or ltrim(raw) <> ''
 
 ),
 
@@ -56,6 +61,7 @@ validated_records as (
     select
         *,
         case
+            when read_error is not null then read_error
             when raw is null then 'empty_record'
             when not is_valid_json and trim(raw) = '' then 'empty_record'
             when not is_valid_json then 'invalid_json'

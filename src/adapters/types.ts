@@ -3,6 +3,7 @@ import type { Dialect, RelationType } from '../core/dialect.ts';
 import type { SeedNode, TargetConfig } from '../core/nodes.ts';
 import type { TableRelation } from '../core/relation.ts';
 import type { QueryResult } from '../core/results.ts';
+import type { GzipChecks } from './duckdb/seeds/gzipChecks.ts';
 
 export interface Connection {
   /** Execute one statement (or several separated by ';'); returns rows changed when reported. */
@@ -36,7 +37,12 @@ export interface Adapter {
   /** The columns a SELECT returns, with the database's type names. */
   describe(conn: Connection, select: string): Promise<Column[]>;
   /** Create `into` holding a seed file's rows, read by DuckDB's readers; returns the row count. */
-  loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number>;
+  loadSeed(
+    conn: Connection,
+    seed: SeedNode,
+    into: TableRelation,
+    gzipChecks: GzipChecks,
+  ): Promise<number>;
   /** Columns, in this database's types, of rows DuckDB's readers produce (`select` is DuckDB SQL). */
   describeRows(conn: Connection, select: string): Promise<Column[]>;
   /** Create the temporary table `name` holding the rows of `select`, run by DuckDB's readers. */

@@ -1,3 +1,4 @@
+import type { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import type { Adapter, Connection } from '../adapters/types.ts';
 import type { CompiledSql } from '../core/compiled.ts';
 import type { ModelNode, SeedNode } from '../core/nodes.ts';
@@ -13,6 +14,8 @@ export interface MaterializeContext {
   /** Whether the relation existed when the run started. */
   exists: boolean;
   fullRefresh: boolean;
+  /** Which gzip seed files were verified already (kept in the project's target folder). */
+  gzipChecks: GzipChecks;
   /** The node's rendered `pre_hook` and `post_hook` statements, run inside its transaction. */
   hooks: { pre: string[]; post: string[] };
 }

@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { databaseBusySeconds } from '../adapters/busyClock.ts';
+import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest, writeJson } from '../artifacts/manifest.ts';
@@ -182,6 +183,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         .map((m) => m.id),
     );
     const compiler = new Compiler(project, session.renderer, incremental);
+    const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
       if (n.kind === 'test') compiler.record(n.compiledPath, n.sql);
@@ -238,6 +240,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
             fullRefresh: !!options.fullRefresh,
             existing,
             unitTests,
+            gzipChecks,
           });
           record(result);
           return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
@@ -323,6 +326,7 @@ interface NodeContext {
   fullRefresh: boolean;
   existing: Set<string>;
   unitTests: UnitTestRunner;
+  gzipChecks: GzipChecks;
 }
 
 function detailOf(node: GraphNode): string {
@@ -402,6 +406,7 @@ async function materialize(
       exists: ctx.existing.has(relationKey(relation)),
       fullRefresh: ctx.fullRefresh,
       hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
+      gzipChecks: ctx.gzipChecks,
     }),
   );
 }

@@ -9,7 +9,8 @@ import { BusyClock, processClock } from '../busyClock.ts';
 import { relationTypeOf } from '../informationSchema.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { duckdbDialect } from './dialect.ts';
-import { seedSelect } from './readers.ts';
+import { readSeed } from './seeds/load.ts';
+import type { GzipChecks } from './seeds/gzipChecks.ts';
 import type { DuckDBTarget } from './target.ts';
 
 class DuckDBConn implements Connection {
@@ -133,11 +134,13 @@ export class DuckDBAdapter implements Adapter {
     return type;
   }
 
-  async loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number> {
-    await conn.run(this.dialect.createTableAs(into, seedSelect(seed, this.dialect)));
-    // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.
-    const counted = await conn.query(`select count(*) as n from ${this.dialect.relation(into)}`);
-    return Number(counted.rows[0].n);
+  loadSeed(
+    conn: Connection,
+    seed: SeedNode,
+    into: TableRelation,
+    gzipChecks: GzipChecks,
+  ): Promise<number> {
+    return readSeed(seed, into, { conn, gzipChecks });
   }
 
   explainError(error: unknown): { summary: string; line?: number } {

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SeedNode } from '../../core/nodes.ts';
 import type { Column } from '../types.ts';
 import { DuckDBAdapter } from './adapter.ts';
 import { duckdbDialect } from './dialect.ts';
+import type { GzipChecks } from './seeds/gzipChecks.ts';
+import { readSeed } from './seeds/load.ts';
 
 /**
  * Rows that DuckDB reads (a seed's file, a unit test's fixture) handed to another database: an
@@ -12,6 +15,7 @@ import { duckdbDialect } from './dialect.ts';
 export class FileRows {
   readonly dialect = duckdbDialect;
   private duckdb: Promise<DuckDBAdapter> | undefined;
+  private seeds = 0;
 
   private database(): Promise<DuckDBAdapter> {
     this.duckdb ??= DuckDBAdapter.open({
@@ -51,6 +55,22 @@ export class FileRows {
       return await receive(columns, file);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** A seed's file read by DuckDB (seeds/load.ts: every rule about its rows), then handed on. */
+  async exportSeed<T>(
+    seed: SeedNode,
+    gzipChecks: GzipChecks,
+    receive: (columns: Column[], file: string) => Promise<T>,
+  ): Promise<T> {
+    const db = await this.database();
+    const read = { kind: 'table' as const, schema: 'main', identifier: `seed_${++this.seeds}` };
+    await db.withConnection((conn) => readSeed(seed, read, { conn, gzipChecks }));
+    try {
+      return await this.export(`select * from ${this.dialect.relation(read)}`, receive);
+    } finally {
+      await db.withConnection((conn) => conn.run(this.dialect.drop('table', read)));
     }
   }
 

@@ -8,7 +8,7 @@ import type { TableRelation } from '../../core/relation.ts';
 import type { Json, QueryResult } from '../../core/results.ts';
 import { BusyClock, processClock } from '../busyClock.ts';
 import { FileRows } from '../duckdb/fileRows.ts';
-import { seedSelect } from '../duckdb/readers.ts';
+import type { GzipChecks } from '../duckdb/seeds/gzipChecks.ts';
 import { relationTypeOf } from '../informationSchema.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { postgresDialect } from './dialect.ts';
@@ -179,13 +179,15 @@ export class PostgresAdapter implements Adapter {
   }
 
   /** DuckDB reads the file (its readers, one place for all formats); the rows arrive by COPY. */
-  loadSeed(conn: Connection, seed: SeedNode, into: TableRelation): Promise<number> {
+  loadSeed(
+    conn: Connection,
+    seed: SeedNode,
+    into: TableRelation,
+    gzipChecks: GzipChecks,
+  ): Promise<number> {
     this.files ??= new FileRows();
-    return this.receive(
-      conn,
-      seedSelect(seed, this.files.dialect),
-      this.dialect.relation(into),
-      'table',
+    return this.files.exportSeed(seed, gzipChecks, (columns, file) =>
+      this.create(conn, columns, file, this.dialect.relation(into), 'table'),
     );
   }
 
@@ -195,28 +197,29 @@ export class PostgresAdapter implements Adapter {
   }
 
   async loadRows(conn: Connection, name: string, select: string): Promise<void> {
-    await this.receive(conn, select, this.dialect.quote(name), 'temporary table');
+    this.files ??= new FileRows();
+    await this.files.export(select, (columns, file) =>
+      this.create(conn, columns, file, this.dialect.quote(name), 'temporary table'),
+    );
   }
 
   readerType(type: string): string {
     return duckdbType(type);
   }
 
-  /** Rows of a DuckDB SELECT into a new table here, created with their types, filled by COPY. */
-  private receive(
+  /** Rows DuckDB produced, in a new table here created with their types, filled by COPY. */
+  private async create(
     conn: Connection,
-    select: string,
+    columns: Column[],
+    file: string,
     target: string,
     kind: 'table' | 'temporary table',
   ): Promise<number> {
-    this.files ??= new FileRows();
-    return this.files.export(select, async (columns, file) => {
-      const quoted = columns.map((c) => this.dialect.quote(c.name));
-      await conn.run(
-        `create ${kind} ${target} (${columns.map((c, i) => `${quoted[i]} ${postgresType(c.type)}`).join(', ')})`,
-      );
-      return (conn as PgConn).copyCsv(target, quoted, file);
-    });
+    const quoted = columns.map((c) => this.dialect.quote(c.name));
+    await conn.run(
+      `create ${kind} ${target} (${columns.map((c, i) => `${quoted[i]} ${postgresType(c.type)}`).join(', ')})`,
+    );
+    return (conn as PgConn).copyCsv(target, quoted, file);
   }
 
   async version(): Promise<string> {

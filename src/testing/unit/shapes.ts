@@ -1,8 +1,7 @@
 import type { Adapter, Connection } from '../../adapters/types.ts';
 import type { ModelNode, Project, ProjectNode } from '../../core/nodes.ts';
 import type { Renderer } from '../../templating/renderer.ts';
-import { duckdbDialect } from '../../adapters/duckdb/dialect.ts';
-import { seedSelect } from '../../adapters/duckdb/readers.ts';
+import { seedSelect } from '../../adapters/duckdb/seeds/select.ts';
 import type { Column } from './fixtures.ts';
 import { renderWith } from './render.ts';
 
@@ -56,8 +55,7 @@ export class Shapes {
 
   private async derive(conn: Connection, node: ProjectNode): Promise<Column[]> {
     try {
-      if (node.kind === 'seed')
-        return await this.adapter.describeRows(conn, seedSelect(node, duckdbDialect));
+      if (node.kind === 'seed') return await this.adapter.describeRows(conn, seedSelect(node));
       if (node.kind === 'model') return await this.describeModel(conn, node);
     } catch {
       // A shape that cannot be derived (a seed file not generated yet, an upstream of unknown
