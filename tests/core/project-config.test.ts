@@ -16,22 +16,22 @@ async function loadErrors(files: Record<string, string>): Promise<string[]> {
 describe('project.yml validation', () => {
   it('names file:line:column, the key path and the allowed values of an enum', async () => {
     const errors = await loadErrors({
-      'project.yml': ['name: x', 'targets:', '  dev:', '    type: postgres', ''].join('\n'),
+      'project.yml': ['name: x', 'targets:', '  dev:', '    type: oracle', ''].join('\n'),
     });
     // `postgres` starts at line 4, column 11.
-    expect(errors).toEqual(['project.yml:4:11: targets.dev.type must be one of: duckdb']);
+    expect(errors).toEqual(['project.yml:4:11: targets.dev.type must be one of: duckdb, postgres']);
   });
 
   it('points at the value wherever it stands: block or flow style, any indentation', async () => {
     // `pg` starts at line 3, column 9.
     expect(await loadErrors({ 'project.yml': 'targets:\n dev:\n  type: pg\nname: x\n' })).toEqual([
-      'project.yml:3:9: targets.dev.type must be one of: duckdb',
+      'project.yml:3:9: targets.dev.type must be one of: duckdb, postgres',
     ]);
     const errors = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev: {type: sqlite}\n',
     });
     // `sqlite` starts at line 3, column 15 inside the flow map.
-    expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb']);
+    expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb, postgres']);
     const block = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: many\n',
     });
@@ -131,10 +131,12 @@ describe('project.yml validation', () => {
   });
 
   it('exits 2 on an invalid project through the CLI, printing the positioned error', async () => {
-    const p = project({ 'project.yml': 'name: x\ntargets:\n  dev:\n    type: postgres\n' });
+    const p = project({ 'project.yml': 'name: x\ntargets:\n  dev:\n    type: oracle\n' });
     const r = await p.cli(['ls']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('project.yml:4:11: targets.dev.type must be one of: duckdb');
+    expect(r.stderr).toContain(
+      'project.yml:4:11: targets.dev.type must be one of: duckdb, postgres',
+    );
     const missing = await runCli(['ls', '--project-dir', p.path('nowhere')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no project.yml found');
