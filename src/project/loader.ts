@@ -44,6 +44,9 @@ function seedName(path: string): string {
 
 const isYaml = (n: string) => /\.ya?ml$/i.test(n);
 
+/** Renders a config value that may hold `{{ var(...) }}`; `path` is the file it comes from. */
+type RenderText = (text: string, path: string) => string;
+
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
@@ -83,6 +86,18 @@ export function loadProject(options: LoadOptions = {}): Project {
     path,
     text: readFileSync(join(dir, path), 'utf8'),
   }));
+
+  // Seed paths and source locations may use var(), so an analyst can point the project at
+  // fresh files without editing it; rendered with a renderer made only when one needs it.
+  let renderer: Renderer | undefined;
+  const renderText: RenderText = (text, path) => {
+    renderer ??= new Renderer({
+      vars,
+      target: { name: target.name, schema: target.schema, type: target.type },
+      macros,
+    });
+    return renderer.render(text, { path, ref: () => '', source: () => '' }).trim();
+  };
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
@@ -133,12 +148,11 @@ export function loadProject(options: LoadOptions = {}): Project {
     config.seeds,
     seedPaths,
     target.schema,
-    vars,
-    macros,
+    renderText,
     uniqueByName(properties.seeds, 'seed', errors),
     errors,
   );
-  const sources = loadSources(dir, config.name, properties.sources, errors);
+  const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
@@ -238,8 +252,7 @@ function loadSeeds(
   tree: Record<string, unknown> | undefined,
   seedPaths: string[],
   defaultSchema: string,
-  vars: Record<string, unknown>,
-  macros: { path: string; text: string }[],
+  renderText: RenderText,
   described: Map<string, Described>,
   errors: ProjectError[],
 ): Map<string, SeedNode> {
@@ -259,7 +272,6 @@ function loadSeeds(
   for (const d of described.values())
     if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
 
-  let renderer: Renderer | undefined;
   for (const [name, path] of pathsByName) {
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
@@ -270,16 +282,9 @@ function loadSeeds(
     let file = path ? join(dir, path) : '';
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
-      renderer ??= new Renderer({
-        vars,
-        target: { name: '', schema: defaultSchema, type: 'duckdb' },
-        macros,
-      });
       const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
       try {
-        const rendered = renderer
-          .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
-          .trim();
+        const rendered = renderText(cfg.path, where.file);
         file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
       } catch (e) {
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
@@ -337,6 +342,7 @@ function loadSources(
   dir: string,
   projectName: string,
   described: ReturnType<typeof readProperties>['sources'],
+  renderText: RenderText,
   errors: ProjectError[],
 ): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
@@ -350,16 +356,25 @@ function loadSources(
     }
     let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
     if (s.externalLocation) {
-      const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
+      let externalLocation: string;
+      try {
+        externalLocation = renderText(s.externalLocation, s.file);
+      } catch (e) {
+        errors.push(
+          e instanceof ProjectError
+            ? e
+            : new ProjectError(String(e), { file: s.file, line: s.line }),
+        );
+        continue;
+      }
+      const format = s.format ?? seedFormatOf(externalLocation) ?? 'csv';
       const options = Object.entries(s.options)
         .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
         .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
-      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
+      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(externalLocation);
       const location =
-        remote || isAbsolute(s.externalLocation)
-          ? s.externalLocation
-          : resolve(dir, s.externalLocation);
+        remote || isAbsolute(externalLocation) ? externalLocation : resolve(dir, externalLocation);
       relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
     }
     sources.set(key, {
