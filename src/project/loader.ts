@@ -12,6 +12,7 @@ import type {
   Materialization,
   ModelNode,
   Project,
+  QuerySpec,
   SeedFormat,
   SeedNode,
   SourceNode,
@@ -71,7 +72,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<
+  let properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] } as ReturnType<
     typeof readProperties
   >;
   collect(() => {
@@ -181,6 +182,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
+    queries: uniqueQueries(properties.queries, errors),
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
@@ -244,6 +246,25 @@ function uniqueByName(
     else byName.set(e.name, e);
   }
   return byName;
+}
+
+function uniqueQueries(queries: QuerySpec[], errors: ProjectError[]): QuerySpec[] {
+  const seen = new Map<string, QuerySpec>();
+  for (const q of queries) {
+    const previous = seen.get(q.name);
+    if (previous)
+      errors.push(
+        new ProjectError(
+          `query '${q.name}' is declared twice: also in ${previous.file}:${previous.line}`,
+          {
+            file: q.file,
+            line: q.line,
+          },
+        ),
+      );
+    else seen.set(q.name, q);
+  }
+  return [...seen.values()];
 }
 
 function loadSeeds(

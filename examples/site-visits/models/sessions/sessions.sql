@@ -17,7 +17,7 @@ with page_views_in_sessions as (
 select
     site_url,
     visitor_id,
-    session_number,
+    session_number::bigint as session_number,
     min(viewed_at) as session_start,
     max(viewed_at) as session_end,
     count(*) as page_views,
