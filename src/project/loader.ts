@@ -12,7 +12,6 @@ import type {
   Materialization,
   ModelNode,
   Project,
-  QuerySpec,
   SeedFormat,
   SeedNode,
   SourceNode,
@@ -166,6 +165,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     rawSql: readFileSync(join(dir, path), 'utf8'),
   }));
 
+  const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -182,7 +182,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
-    queries: uniqueQueries(properties.queries, errors),
+    queries,
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
@@ -228,12 +228,12 @@ function fileChecksum(file: string): string {
     : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
-function uniqueByName(
-  entries: Described[],
+function uniqueByName<T extends { name: string; file: string; line?: number }>(
+  entries: T[],
   kind: string,
   errors: ProjectError[],
-): Map<string, Described> {
-  const byName = new Map<string, Described>();
+): Map<string, T> {
+  const byName = new Map<string, T>();
   for (const e of entries) {
     const previous = byName.get(e.name);
     if (previous)
@@ -246,25 +246,6 @@ function uniqueByName(
     else byName.set(e.name, e);
   }
   return byName;
-}
-
-function uniqueQueries(queries: QuerySpec[], errors: ProjectError[]): QuerySpec[] {
-  const seen = new Map<string, QuerySpec>();
-  for (const q of queries) {
-    const previous = seen.get(q.name);
-    if (previous)
-      errors.push(
-        new ProjectError(
-          `query '${q.name}' is declared twice: also in ${previous.file}:${previous.line}`,
-          {
-            file: q.file,
-            line: q.line,
-          },
-        ),
-      );
-    else seen.set(q.name, q);
-  }
-  return [...seen.values()];
 }
 
 function loadSeeds(
