@@ -4,6 +4,8 @@
  * one between requests. Here a rebuild with a different session gap runs in another process
  * while requests keep coming; every answer is the old figure or the new one.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, serve, type ApiServer } from '../../src/api.ts';
 import { copySiteVisits, type ExampleCopy } from '../examples/site-visits-copy.ts';
@@ -59,5 +61,15 @@ describe('requests during a build', () => {
     expect(after.snapshot).not.toBe(before.snapshot);
     expect(seen.length).toBeGreaterThan(5);
     for (const s of seen) expect([before, after]).toContainEqual(s);
+  });
+
+  it('a failed build publishes nothing: the API keeps serving the last good one', async () => {
+    const before = await sessionsOnS5();
+    const sql = join(example.dir, 'models', 'answers', 'num_sessions.sql');
+    writeFileSync(sql, 'select site_url, count(*) as num_sessions from no_such_table group by 1');
+    const result = await runCli(['build', '--project-dir', example.dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('published snapshot');
+    expect(await sessionsOnS5()).toEqual(before);
   });
 });
