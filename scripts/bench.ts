@@ -4,7 +4,7 @@
  * a 1,000-model project, and writes BENCHMARKS.md and BENCHMARKS.json. Method and options:
  * BENCHMARKS.md (rendered by scripts/bench/report.ts).
  *
- *   npm run bench -- [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
+ *   npm run bench -- [--only webshop,compile,site-visits] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
  *                    [--keep] [--fresh] [--render-only] [--engines]
  *
@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format } from 'prettier';
 import { parse as parseYaml } from 'yaml';
 import { ensureExport, parseSize, sizeLabel } from './bench/exports.ts';
 import { writeManyModelsProject } from './bench/manyModels.ts';
@@ -27,6 +28,7 @@ import {
   type MachineFacts,
 } from './bench/measure.ts';
 import { writeBenchProject, type BenchPostgres } from './bench/project.ts';
+import { benchSiteVisits } from './bench/siteVisits.ts';
 import { startPostgres } from './postgres.ts';
 import {
   median,
@@ -42,6 +44,7 @@ import {
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string', default: 'webshop,compile,site-visits' },
     sizes: { type: 'string', default: '1M,10M' },
     runs: { type: 'string', default: '3' },
     'memory-limit': { type: 'string', default: '8GB' },
@@ -61,6 +64,12 @@ if (values.help) {
   process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
   process.exit(0);
 }
+
+const PARTS = ['webshop', 'compile', 'site-visits'];
+const only = new Set(values.only!.split(',').map((p) => p.trim()));
+for (const part of only)
+  if (!PARTS.includes(part))
+    throw new Error(`--only: unknown part '${part}' (expected some of ${PARTS.join(', ')})`);
 
 const sizes = values
   .sizes!.split(',')
@@ -96,9 +105,10 @@ function render(): void {
   writeFileSync(join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, notes));
 }
 
-function save(): void {
+async function save(): Promise<void> {
   results.updatedAt = new Date().toISOString();
-  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  // In prettier's layout, so `npm test` (prettier --check) passes on the file as written.
+  writeFileSync(jsonPath, await format(JSON.stringify(results, null, 2), { parser: 'json' }));
   render();
 }
 
@@ -296,21 +306,29 @@ if (values['render-only']) {
 
 const machine = machineFacts();
 log(
-  `bench: sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
+  `bench: ${[...only].join(', ')}; sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
-const postgres = values.engines ? await startPostgres() : undefined;
+const postgres = values.engines && only.has('webshop') ? await startPostgres() : undefined;
 try {
-  for (const events of sizes) {
-    const record = await benchSize(events, machine);
-    if (postgres) record.engines = await benchPostgres(events, record, postgres.server);
-    results.sizes[sizeLabel(events)] = record;
-    save();
-  }
+  if (only.has('webshop'))
+    for (const events of sizes) {
+      const record = await benchSize(events, machine);
+      if (postgres) record.engines = await benchPostgres(events, record, postgres.server);
+      results.sizes[sizeLabel(events)] = record;
+      await save();
+    }
 } finally {
   await postgres?.stop();
 }
-if (compileRepeats > 0) {
+if (only.has('compile') && compileRepeats > 0) {
   results.compile = benchCompile();
-  save();
+  await save();
+}
+if (only.has('site-visits')) {
+  results.siteVisits = {
+    command: results.command,
+    ...(await benchSiteVisits(cacheDir, runs, log)),
+  };
+  await save();
 }
 log('wrote BENCHMARKS.md and BENCHMARKS.json');

@@ -10,7 +10,7 @@ import type { FloorReport } from './floors.ts';
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAXRSS = fileURLToPath(new URL('./maxrss.cjs', import.meta.url));
 const FLOORS = fileURLToPath(new URL('./floors.ts', import.meta.url));
-const CLI = join(REPO, 'bin', 'duckflow.js');
+export const CLI = join(REPO, 'bin', 'duckflow.js');
 
 interface ChildUsage {
   maxRssBytes: number;

@@ -1,5 +1,6 @@
 /** BENCHMARKS.json's shape, its summaries, and BENCHMARKS.md rendered from it. */
 import type { BuildRun, FloorRun, MachineFacts } from './measure.ts';
+import { PANDAS_SECONDS, siteVisitsSection, type SiteVisitsRecord } from './siteVisits.ts';
 
 export interface RunRecord {
   run: number;
@@ -71,6 +72,7 @@ export interface BenchResults {
   command: string;
   sizes: Record<string, SizeRecord>;
   compile?: CompileRecord;
+  siteVisits?: SiteVisitsRecord;
 }
 
 export function median(values: number[]): number {
@@ -171,6 +173,15 @@ export function goals(results: BenchResults): Goal[] {
       status: Math.max(compile, ls) < 1 ? 'met' : 'missed',
     });
   }
+  const sv = results.siteVisits;
+  out.push({
+    goal: 'site visits, cold start: load 145,967 rows, build, first answer over HTTP',
+    target: `< ${PANDAS_SECONDS} s (the pandas solution)`,
+    measured: sv
+      ? `${fmt(sv.coldStartMedianSeconds)} s (median of ${sv.runs.length}); named query ${int(sv.throughput.requestsPerSecond)} requests/s, p99 ${sv.throughput.latencyP99Ms} ms`
+      : 'not run (`npm run bench -- --only site-visits`)',
+    status: sv ? (sv.coldStartMedianSeconds < PANDAS_SECONDS ? 'met' : 'missed') : 'not measured',
+  });
   out.push(
     fifty
       ? {
@@ -298,6 +309,7 @@ export function renderMarkdown(results: BenchResults, notes: string): string {
     }
     L.push('');
   }
+  if (results.siteVisits) L.push(siteVisitsSection(results.siteVisits));
   L.push(METHOD);
   if (notes.trim()) L.push('## Findings', '', notes.trim(), '');
   return `${L.join('\n')
@@ -346,7 +358,10 @@ For each size, \`npm run bench\`:
    so the ratio says how much the project's work costs on top of the unavoidable part.
 4. **Summary.** Median and range (min – max) over the runs; every run's figures are in
    \`BENCHMARKS.json\`. The run directories (databases, spill files) are deleted after each run.
-5. **Compile.** \`scripts/bench/manyModels.ts\` writes a 1,000-model project into
+5. **Site visits.** \`scripts/bench/siteVisits.ts\`: cold start of \`examples/site-visits\` (fresh
+   copy, \`duckflow build\`, \`duckflow serve\`, first answer of a named query; \`--runs\` times)
+   and \`autocannon\` against that named query, 10 connections for 10 s.
+6. **Compile.** \`scripts/bench/manyModels.ts\` writes a 1,000-model project into
    \`.bench-cache/many-models-1000/\`; \`duckflow ls\` and \`duckflow compile\` are timed from spawn
    to exit, cold (after deleting \`target/partial_parse.json\`) and warm, 5 times each.
 
@@ -367,10 +382,12 @@ not affect).
 npm ci
 npm run bench                                   # 1M and 10M events, 3 runs each, then the compile benchmark
 npm run bench -- --sizes 50M --runs 1           # the 50M run (generating the export takes a few minutes)
+npm run bench -- --only site-visits             # the site-visits cold start and API load test alone (about 30 s)
 \`\`\`
 
 | option | default | meaning |
 |---|---|---|
+| \`--only\` | all | comma-separated parts to run: \`webshop\` (the sizes), \`compile\`, \`site-visits\` |
 | \`--sizes\` | \`1M,10M\` | comma-separated export sizes (\`k\`/\`M\` suffixes); \`--sizes=\` for the compile benchmark alone |
 | \`--runs\` | \`3\` | builds (each with its floors) per size |
 | \`--memory-limit\` | \`8GB\` | DuckDB \`memory_limit\` for the builds and the floors |

@@ -124,6 +124,33 @@ export interface ParseStore {
   save(): void;
 }
 
+export type QueryParamType = 'varchar' | 'bigint' | 'double' | 'boolean' | 'date';
+
+/** A parameter of a named query: validated, then bound to `$name` in the query's SQL. */
+export interface QueryParam {
+  name: string;
+  type: QueryParamType;
+  description?: string;
+  required?: boolean;
+  default?: string | number | boolean;
+  pattern?: string;
+  enum?: (string | number)[];
+  max_length?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** A named query from YAML `queries:`, served by `duckflow serve` at /api/queries/<name>. */
+export interface QuerySpec {
+  name: string;
+  description: string;
+  /** SQL over ref()/source(), with `$param` placeholders. */
+  sql: string;
+  params: QueryParam[];
+  file: string;
+  line?: number;
+}
+
 export interface Project {
   name: string;
   /** Absolute project directory. */
@@ -141,6 +168,7 @@ export interface Project {
   sources: Map<string, SourceNode>;
   macros: MacroFile[];
   unitTests: UnitTestSpec[];
+  queries: QuerySpec[];
   /** Singular data tests: SQL files under test paths. */
   singularTests: { name: string; path: string; rawSql: string }[];
   /** Folder config for data tests, from project.yml. */

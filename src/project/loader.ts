@@ -47,6 +47,9 @@ function seedName(path: string): string {
 
 const isYaml = (n: string) => /\.ya?ml$/i.test(n);
 
+/** Renders a config value that may hold `{{ var(...) }}`; `path` is the file it comes from. */
+type RenderText = (text: string, path: string) => string;
+
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
@@ -71,7 +74,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<
+  let properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] } as ReturnType<
     typeof readProperties
   >;
   collect(() => {
@@ -86,6 +89,18 @@ export function loadProject(options: LoadOptions = {}): Project {
     path,
     text: readFileSync(join(dir, path), 'utf8'),
   }));
+
+  // Seed paths and source locations may use var(), so an analyst can point the project at
+  // fresh files without editing it; rendered with a renderer made only when one needs it.
+  let renderer: Renderer | undefined;
+  const renderText: RenderText = (text, path) => {
+    renderer ??= new Renderer({
+      vars,
+      target: { name: target.name, schema: target.schema, type: target.type },
+      macros,
+    });
+    return renderer.render(text, { path, ref: () => '', source: () => '' }).trim();
+  };
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
@@ -136,13 +151,12 @@ export function loadProject(options: LoadOptions = {}): Project {
     config.seeds,
     seedPaths,
     target.schema,
-    target.type,
     vars,
-    macros,
+    renderText,
     uniqueByName(properties.seeds, 'seed', errors),
     errors,
   );
-  const sources = loadSources(dir, config.name, properties.sources, errors);
+  const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
@@ -155,6 +169,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     rawSql: readFileSync(join(dir, path), 'utf8'),
   }));
 
+  const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -171,6 +186,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
+    queries,
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
@@ -217,12 +233,12 @@ function fileChecksum(file: string): string {
     : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
-function uniqueByName(
-  entries: Described[],
+function uniqueByName<T extends { name: string; file: string; line?: number }>(
+  entries: T[],
   kind: string,
   errors: ProjectError[],
-): Map<string, Described> {
-  const byName = new Map<string, Described>();
+): Map<string, T> {
+  const byName = new Map<string, T>();
   for (const e of entries) {
     const previous = byName.get(e.name);
     if (previous)
@@ -243,9 +259,8 @@ function loadSeeds(
   tree: Record<string, unknown> | undefined,
   seedPaths: string[],
   defaultSchema: string,
-  targetType: string,
   vars: Record<string, unknown>,
-  macros: { path: string; text: string }[],
+  renderText: RenderText,
   described: Map<string, Described>,
   errors: ProjectError[],
 ): Map<string, SeedNode> {
@@ -265,7 +280,6 @@ function loadSeeds(
   for (const d of described.values())
     if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
 
-  let renderer: Renderer | undefined;
   for (const [name, path] of pathsByName) {
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
@@ -278,16 +292,9 @@ function loadSeeds(
     const where = yaml ? { file: yaml.file, line: yaml.line } : { file: path };
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
-      renderer ??= new Renderer({
-        vars,
-        target: { name: '', schema: defaultSchema, type: targetType },
-        macros,
-      });
       fileOrigin = pathOrigin(cfg.path, vars);
       try {
-        const rendered = renderer
-          .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
-          .trim();
+        const rendered = renderText(cfg.path, where.file);
         file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
       } catch (e) {
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
@@ -352,6 +359,7 @@ function loadSources(
   dir: string,
   projectName: string,
   described: ReturnType<typeof readProperties>['sources'],
+  renderText: RenderText,
   errors: ProjectError[],
 ): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
@@ -365,15 +373,26 @@ function loadSources(
     }
     let relation: Relation = { kind: 'table', schema: s.schema, identifier: s.identifier };
     if (s.externalLocation) {
+      let externalLocation: string;
+      try {
+        externalLocation = renderText(s.externalLocation, s.file);
+      } catch (e) {
+        errors.push(
+          e instanceof ProjectError
+            ? e
+            : new ProjectError(String(e), { file: s.file, line: s.line }),
+        );
+        continue;
+      }
       // A relative location is relative to the project, not to wherever duckflow was started.
-      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
+      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(externalLocation);
       relation = {
         kind: 'files',
-        format: (s.format ?? seedFormatOf(s.externalLocation) ?? 'csv') as FileFormat,
+        format: (s.format ?? seedFormatOf(externalLocation) ?? 'csv') as FileFormat,
         location:
-          remote || isAbsolute(s.externalLocation)
-            ? s.externalLocation
-            : resolve(dir, s.externalLocation),
+          remote || isAbsolute(externalLocation)
+            ? externalLocation
+            : resolve(dir, externalLocation),
         options: s.options,
       };
     }

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { databaseBusySeconds } from '../adapters/busyClock.ts';
 import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
@@ -13,7 +13,8 @@ import { select } from '../graph/selector.ts';
 import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
 import type { LoadOptions } from '../project/loader.ts';
-import type { ModelNode, Project, SeedNode } from '../core/nodes.ts';
+import type { ModelNode, Project, SeedNode, TargetConfig } from '../core/nodes.ts';
+import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../artifacts/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../core/nodes.ts';
@@ -252,6 +253,20 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     if (!unitOnly && !options.signal?.aborted)
       (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(record);
     compiler.writeCompiled();
+    const published = await publishIfComplete(
+      command,
+      unitOnly,
+      session,
+      adapter,
+      results,
+      options,
+    );
+    if (published)
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `published snapshot ${relative(project.dir, join(snapshotsDir(project.targetPath), published.file))} for 'duckflow serve'`,
+      });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await unitTests.close();
@@ -298,6 +313,30 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     dbSeconds,
     session,
   };
+}
+
+/**
+ * A command that wrote to the database and fully succeeded publishes a snapshot for
+ * `duckflow serve` (serve/snapshot.ts), while it still holds the database.
+ */
+async function publishIfComplete(
+  command: RunCommand,
+  unitOnly: boolean,
+  { project, invocationId }: Session,
+  adapter: Adapter,
+  results: NodeResult[],
+  options: RunOptions,
+): Promise<SnapshotPointer | undefined> {
+  // Snapshots are copies of a database file: only a target that has one (DuckDB) keeps them.
+  const target = project.target as TargetConfig & { path?: string; snapshots?: number };
+  const keep = target.snapshots ?? 0;
+  if (command === 'test' || unitOnly || keep === 0 || !target.path || target.path === ':memory:')
+    return undefined;
+  if (results.length === 0 || results.some((r) => isFailure(r.status)) || options.signal?.aborted)
+    return undefined;
+  return adapter.withConnection((conn) =>
+    publishSnapshot(conn, target.path!, project.targetPath, invocationId, keep),
+  );
 }
 
 async function createSchemas(

@@ -52,6 +52,7 @@ const BUILTINS = [
   'return',
   'log',
   'adapter',
+  'exceptions',
 ];
 
 /** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
@@ -131,6 +132,12 @@ export class Renderer {
             `adapter.dispatch('${name}'): no macro ${options.target.type}__${name} or default__${name}`,
           );
         return this.env.getGlobal(found);
+      },
+    });
+    // dbt's way for a macro to refuse its arguments: the render fails with the message.
+    this.env.addGlobal('exceptions', {
+      raise_compiler_error: (message: unknown) => {
+        throw new Error(String(message));
       },
     });
     Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 
-const FORMAT = 1;
+// 2: parsed property files carry named queries.
+const FORMAT = 2;
 
 /**
  * dbt-style partial parsing: results of parsing a file (validated YAML properties, compiled

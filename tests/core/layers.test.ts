@@ -19,6 +19,7 @@ const LAYERS = [
   'artifacts',
   'runner',
   'docs',
+  'serve',
   'api.ts',
   'cli',
 ];

@@ -25,6 +25,7 @@ export class FileRows {
       schema: 'main',
       threads: 1,
       settings: {},
+      snapshots: 0,
       dir: tmpdir(),
     });
     return this.duckdb;

@@ -9,6 +9,8 @@ export const duckdbTargetSchema = Type.Object({
   path: Type.Optional(Type.String()),
   memory_limit: Type.Optional(Type.String()),
   temp_directory: Type.Optional(Type.String()),
+  /** Snapshots of the database file that successful builds keep for `duckflow serve` (0 = none). */
+  snapshots: Type.Optional(Type.Integer({ minimum: 0 })),
   settings: Type.Optional(
     Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
   ),
@@ -21,6 +23,7 @@ export interface DuckDBTarget extends TargetConfig {
   memory_limit?: string;
   temp_directory?: string;
   settings: Record<string, string | number | boolean>;
+  snapshots: number;
   /** The project directory, to show the database's path relative to it. */
   dir: string;
 }
@@ -38,6 +41,7 @@ export function resolveDuckDBTarget(
     memory_limit: raw.memory_limit,
     temp_directory: raw.temp_directory,
     settings: raw.settings ?? {},
+    snapshots: raw.snapshots ?? 2,
     dir,
   };
 }
