@@ -6,11 +6,11 @@
  *
  *   npm run bench -- [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
- *                    [--keep] [--fresh] [--render-only]
+ *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md]
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { ensureExport, parseSize, sizeLabel } from './bench/exports.ts';
@@ -24,6 +24,7 @@ import {
   type MachineFacts,
 } from './bench/measure.ts';
 import { writeBenchProject } from './bench/project.ts';
+import { parsePeer } from './bench/peer/step.ts';
 import {
   median,
   range,
@@ -49,6 +50,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     'render-only': { type: 'boolean', default: false },
+    peer: { type: 'string' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -77,7 +80,9 @@ function positive(name: string, text: string): number {
   return n;
 }
 
-const jsonPath = join(REPO, 'BENCHMARKS.json');
+const markdownPath = resolve(REPO, values.out!);
+const jsonPath = markdownPath.replace(/(\.md)?$/i, '.json');
+const peer = parsePeer(values.peer);
 const results: BenchResults =
   !values.fresh && existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
@@ -88,11 +93,12 @@ if (!values['render-only'])
 function render(): void {
   const notesPath = join(REPO, 'scripts', 'bench', 'NOTES.md');
   const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
-  writeFileSync(join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, notes));
+  writeFileSync(markdownPath, renderMarkdown(results, notes));
 }
 
 function save(): void {
   results.updatedAt = new Date().toISOString();
+  mkdirSync(dirname(jsonPath), { recursive: true });
   writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
   render();
 }
@@ -150,6 +156,12 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
         floors,
         ratio,
         eventsPerSecond: events / build.wallSeconds,
+        peer: await peer?.run({
+          eventsPath: exp.path,
+          runDir,
+          target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+          log,
+        }),
       });
     } finally {
       if (!values.keep) rmSync(runDir, { recursive: true, force: true });
@@ -244,6 +256,9 @@ if (values['render-only']) {
 }
 
 const machine = machineFacts();
+// The CLI bundle is rebuilt here if src/ changed, not inside a measured build.
+timeCli(['--version'], REPO);
+peer?.prepare(cacheDir, log);
 log(
   `bench: sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
@@ -255,4 +270,4 @@ if (compileRepeats > 0) {
   results.compile = benchCompile();
   save();
 }
-log('wrote BENCHMARKS.md and BENCHMARKS.json');
+log(`wrote ${markdownPath} and ${jsonPath}`);
