@@ -160,6 +160,7 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
           eventsPath: exp.path,
           runDir,
           target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+          compareRows: run === 1,
           log,
         }),
       });
@@ -251,7 +252,7 @@ function benchCompile(): CompileRecord {
 if (values['render-only']) {
   if (!existsSync(jsonPath)) throw new Error('--render-only: there is no BENCHMARKS.json yet');
   render();
-  log('rewrote BENCHMARKS.md from BENCHMARKS.json');
+  log(`rewrote ${markdownPath} from ${jsonPath}`);
   process.exit(0);
 }
 

@@ -52,15 +52,14 @@ export interface PortedProject {
 /** Config keys of a model dbt understands the same way; the rest do nothing in a build. */
 const MODEL_CONFIG_PASSED = [
   'materialized',
-  'schema',
-  'alias',
   'unique_key',
   'incremental_strategy',
   'on_schema_change',
   'pre_hook',
   'post_hook',
 ];
-const MODEL_CONFIG_IGNORED = new Set(['tags', 'enabled', 'meta', 'docs']);
+/** schema and alias: the relation duckflow resolved them to is set instead. */
+const MODEL_CONFIG_IGNORED = new Set(['tags', 'enabled', 'meta', 'docs', 'schema', 'alias']);
 
 export async function portToDbt(options: PortOptions): Promise<PortedProject> {
   const { session } = compile({ projectDir: options.projectDir, vars: options.vars });

@@ -11,6 +11,7 @@ export interface PeerStep {
     eventsPath: string;
     runDir: string;
     target: BenchTarget;
+    compareRows: boolean;
     log: (line: string) => void;
   }): Promise<PeerRun>;
 }
