@@ -511,8 +511,9 @@ For each size, \`npm run bench\`:
      \`relationships\` as dbt's own generic tests with the same arguments; duckflow's other
      generic tests as dbt generic tests generated from duckflow's own builders (Jinja
      placeholders for model, column and arguments, kept only when, filled in, they give exactly
-     duckflow's SQL); singular tests, and generic tests with arguments a placeholder cannot
-     stand for (lists), as dbt singular tests from their compiled SQL. Unit tests are left out.
+     duckflow's SQL); singular tests, generic tests the project defines in its own macros, and
+     generic tests with arguments a placeholder cannot stand for (lists), as dbt singular tests
+     from their compiled SQL. Unit tests are left out.
      A model config key with no dbt translation stops the run with its name.
    - **duckflow** then **dbt** build it into fresh database files: \`duckflow build --full-refresh
      --exclude test_type:unit\` (the port has no unit tests) and \`dbt build\` (cold: a fresh

@@ -3,8 +3,9 @@
  * compiled SQL with relation names turned back into `ref()`, every seed as a model running the
  * SELECT duckflow itself loads it with (asked of the adapter, so the two stay in step), and the
  * data tests from the manifest: dbt's built-in generic tests as themselves, duckflow's other
- * generic tests as dbt generic tests generated from duckflow's own builders, singular tests as
- * singular tests. Unit tests are left out (counted in the result).
+ * generic tests as dbt generic tests generated from duckflow's own builders, the rest (singular
+ * tests, the project's own generic tests) as singular tests from their compiled SQL. Unit tests
+ * are left out (counted in the result).
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
