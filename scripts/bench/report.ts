@@ -312,6 +312,7 @@ function runsTable(s: SizeRecord): string {
   return `Runs (flagged: more than ${LOAD_FLAG_CORES} cores' worth of CPU used by other processes during a measurement):\n\n${lines.join('\n')}\n`;
 }
 
+const rows = (n: number) => `${int(n)} row${n === 1 ? '' : 's'}`;
 const yesNo = (ok: boolean) => (ok ? 'yes' : '**no**');
 
 /** Rows are compared in some runs only (the first of each size): say which. */
@@ -376,7 +377,7 @@ export function peerSection(sizes: SizeRecord[]): string {
       if (!p) continue;
       for (const c of p.relations.filter((x) => !x.identical))
         L.push(
-          `- ${s.label} run ${r.run}: \`${c.name}\` differs: ${c.sameColumns ? `${int(c.onlyInDuckflow)} rows only in duckflow's table, ${int(c.onlyInPeer)} only in ${p.peer}'s` : 'the columns differ'} (${int(c.duckflowRows)} / ${int(c.peerRows)} rows)`,
+          `- ${s.label} run ${r.run}: \`${c.name}\` differs: ${c.sameColumns ? `${rows(c.onlyInDuckflow)} only in duckflow's table, ${int(c.onlyInPeer)} only in ${p.peer}'s` : 'the columns differ'} (${int(c.duckflowRows)} / ${int(c.peerRows)} rows)`,
         );
       for (const d of p.testDifferences) L.push(`- ${s.label} run ${r.run}: test ${d}`);
     }
