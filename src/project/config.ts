@@ -33,14 +33,20 @@ export interface LoadOptions {
   threads?: number;
 }
 
-export function readProjectFile(dir: string): { file: YamlFile; config: ProjectFile } {
+export function readProjectFile(dir: string): {
+  file: YamlFile;
+  config: ProjectFile;
+  /** The file's text, which every parse result of the project depends on. */
+  text: string;
+} {
   const path = join(dir, 'project.yml');
   if (!existsSync(path))
     throw new ProjectError(
       `no project.yml found in ${dir} (use --project-dir to point at a project)`,
     );
-  const file = parseYaml('project.yml', readFileSync(path, 'utf8'));
-  return { file, config: validateYaml<ProjectFile>(file, projectSchema) };
+  const text = readFileSync(path, 'utf8');
+  const file = parseYaml('project.yml', text);
+  return { file, config: validateYaml<ProjectFile>(file, projectSchema), text };
 }
 
 export function resolveTarget(

@@ -47,7 +47,7 @@ const isYaml = (n: string) => /\.ya?ml$/i.test(n);
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config } = readProjectFile(dir);
+  const { file, config, text: projectYml } = readProjectFile(dir);
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -55,7 +55,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
   const targetPath = resolve(dir, config['target-path'] ?? 'target');
-  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
+  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {

@@ -1,6 +1,5 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.ts';
-import { ParseCache } from '../project/parseCache.ts';
 import type { MacroFile } from '../project/types.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
@@ -20,24 +19,7 @@ export interface RenderOptions {
   vars: Record<string, unknown>;
   target: { name: string; schema: string; type: string };
   macros: MacroFile[];
-  /** Keeps compiled template code between runs. */
-  cache?: ParseCache;
 }
-
-/** nunjucks' template compiler: not in its type definitions, but public (precompile uses it). */
-const templateCompiler = (
-  nunjucks as unknown as {
-    compiler: {
-      compile(
-        src: string,
-        asyncFilters: string[],
-        extensions: unknown[],
-        name: string,
-        opts: object,
-      ): string;
-    };
-  }
-).compiler;
 
 const BUILTINS = [
   'ref',
@@ -76,10 +58,7 @@ export class Renderer {
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
 
-  private readonly cache: ParseCache;
-
   constructor(options: RenderOptions) {
-    this.cache = options.cache ?? ParseCache.none();
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
     // holding only a message: see templateError().
     this.env = new nunjucks.Environment(null, {
@@ -180,21 +159,13 @@ export class Renderer {
     const key = `${scope.path}\0${text}`;
     let template = this.templates.get(key);
     if (!template) {
-      let code: string;
+      // Compiled from source every run: compiled template code is never cached on disk, since
+      // loading it would run whatever a changed target/partial_parse.json says.
       try {
-        code = this.cache.get('template', key, () =>
-          templateCompiler.compile(text, [], [], scope.path, {}),
-        );
+        template = new nunjucks.Template(text, this.env, scope.path, true);
       } catch (e) {
         throw templateError(e, scope.path, 'parse');
       }
-      // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
-      template = new nunjucks.Template(
-        { type: 'code', obj: new Function(code)() } as unknown as string,
-        this.env,
-        scope.path,
-        true,
-      );
       this.templates.set(key, template);
     }
     const compiled = template;

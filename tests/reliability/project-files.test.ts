@@ -1,0 +1,103 @@
+/**
+ * Reliability cases for project files, templates, error mapping and the parse cache (issue 9):
+ * each test is one case of docs/reliability.md's "Project files and templates" section.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import * as api from '../../src/api.ts';
+import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
+
+afterAll(removeFixtures);
+
+const CACHE = 'target/partial_parse.json';
+
+/** Two models, one described in YAML: enough for the parse cache to hold a properties entry. */
+const shop = () =>
+  project({
+    'project.yml': 'name: shop\n',
+    'models/orders.sql': 'select 1 as id, 10 as amount\n',
+    'models/totals.sql': "select id, amount * 2 as doubled\nfrom {{ ref('orders') }}\n",
+    'models/schema.yml':
+      'models:\n  - name: totals\n    description: doubled amounts\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+  });
+
+const descriptionOf = (p: Fixture, name: string) =>
+  api
+    .list({ projectDir: p.dir })
+    .nodes.find((n) => n.name === name && n.kind === 'model')
+    ?.description.toString();
+
+type CacheFile = { entries: Record<string, unknown> } & Record<string, unknown>;
+
+/** The cache a first `ls` wrote, to be tampered with the way an attacker with write access would. */
+function writtenCache(p: Fixture): CacheFile {
+  api.list({ projectDir: p.dir });
+  return JSON.parse(p.read(CACHE)) as CacheFile;
+}
+
+describe('the parse cache (target/partial_parse.json) is data, never code', () => {
+  it('[parse-cache-code-not-run] a cache entry holding JavaScript is never run by `ls`', async () => {
+    const p = shop();
+    const cache = writtenCache(p);
+    // Compiled template code, as earlier versions cached it under this very key, that would print
+    // a marker and turn the model into other SQL if it were evaluated.
+    const path = 'models/totals.sql';
+    const text = p.read(path);
+    const key = `template:${createHash('sha1').update(`${path}\0${text}`).digest('base64')}`;
+    cache.entries[key] =
+      'process.stdout.write("CACHED-CODE-RAN\\n"); return { root: function (env, context, frame, runtime, cb) { cb(null, "select 666 as id"); } };';
+    p.write({ [CACHE]: JSON.stringify(cache) });
+
+    const listed = await p.cli(['ls']);
+    expect(listed.stdout).not.toContain('CACHED-CODE-RAN');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.split('\n')).toContain('totals');
+    const compiled = await p.cli(['compile']);
+    expect(compiled.stdout + compiled.stderr).not.toContain('CACHED-CODE-RAN');
+    expect(p.read('target/compiled/models/totals.sql')).toBe(
+      'select id, amount * 2 as doubled\nfrom "main"."orders"\n',
+    );
+    // The rejected cache was replaced by a valid one: no entry but parsed properties.
+    const rewritten = JSON.parse(p.read(CACHE)) as CacheFile;
+    expect(Object.keys(rewritten.entries).every((k) => k.startsWith('properties:'))).toBe(true);
+  });
+
+  it('[parse-cache-malformed] a cache that is not JSON, truncated or of the wrong shape is ignored, with no crash', () => {
+    const p = shop();
+    const cache = writtenCache(p);
+    const [key] = Object.keys(cache.entries);
+    const variants: Record<string, string> = {
+      'not JSON': 'this is not { json',
+      truncated: JSON.stringify(cache).slice(0, 40),
+      'entry of the wrong shape': JSON.stringify({ ...cache, entries: { [key!]: { models: 5 } } }),
+      'model entry missing its fields': JSON.stringify({
+        ...cache,
+        entries: {
+          [key!]: { models: [{ name: 'totals' }], seeds: [], sources: [], unitTests: [] },
+        },
+      }),
+      'top level an array': '[1, 2, 3]',
+      'unknown entry kind': JSON.stringify({ ...cache, entries: { 'eval:abc': 'code' } }),
+    };
+    for (const [what, content] of Object.entries(variants)) {
+      p.write({ [CACHE]: content });
+      expect(descriptionOf(p, 'totals'), what).toBe('doubled amounts');
+      expect(p.list(), what).toEqual(['orders', 'totals', 'not_null_totals_id']);
+    }
+  });
+
+  it('[parse-cache-other-project] a well-formed cache written under another project.yml is not used', () => {
+    const p = shop();
+    const cache = writtenCache(p);
+    const [key] = Object.keys(cache.entries);
+    const entry = cache.entries[key!] as { models: { description: string }[] };
+    entry.models[0]!.description = 'changed in the cache';
+    p.write({ [CACHE]: JSON.stringify(cache) });
+    // The cache is read while project.yml is unchanged: it holds data, so it can change a
+    // description, which shows the check below is what keeps it out.
+    expect(descriptionOf(p, 'totals')).toBe('changed in the cache');
+
+    p.write({ [CACHE]: JSON.stringify(cache), 'project.yml': 'name: shop\nvars:\n  x: 1\n' });
+    expect(descriptionOf(p, 'totals')).toBe('doubled amounts');
+  });
+});
