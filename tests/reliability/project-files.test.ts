@@ -101,3 +101,59 @@ describe('the parse cache (target/partial_parse.json) is data, never code', () =
     expect(descriptionOf(p, 'totals')).toBe('doubled amounts');
   });
 });
+
+/** The classic "billion laughs": nine levels, each nine aliases of the level above. */
+function aliasBomb(indent: string): string {
+  const levels = 'abcdefghi'.split('');
+  return levels
+    .map((name, i) =>
+      i === 0
+        ? `${indent}a: &a [${Array(9).fill('"lol"').join(', ')}]`
+        : `${indent}${name}: &${name} [${Array(9)
+            .fill(`*${levels[i - 1]}`)
+            .join(', ')}]`,
+    )
+    .join('\n');
+}
+
+describe('YAML aliases', () => {
+  it('[yaml-alias-bomb] a "billion laughs" alias bomb is a project error (exit 2) at the alias, in a properties file and in project.yml', async () => {
+    const p = project({
+      'project.yml': 'name: shop\n',
+      'models/orders.sql': 'select 1 as id\n',
+      // Lines 1-3 lead in: level a is on line 4, and the first alias of level e, in level f, on line 9.
+      'models/schema.yml': `models:\n  - name: orders\n    meta:\n${aliasBomb('      ')}\n`,
+    });
+    const inProperties = await p.cli(['ls']);
+    expect(inProperties.code).toBe(2);
+    expect(inProperties.stderr).toContain(
+      'models/schema.yml:9:14: invalid YAML: alias *e expands to more than 10,000 nodes',
+    );
+
+    p.write({
+      'project.yml': `name: shop\nvars:\n${aliasBomb('  ')}\n`,
+      'models/schema.yml': 'models:\n  - name: orders\n',
+    });
+    const inProject = await p.cli(['ls']);
+    expect(inProject.code).toBe(2);
+    expect(inProject.stderr).toContain('project.yml:8:10: invalid YAML: alias *e expands');
+  });
+
+  it('[yaml-anchor-reuse] one anchor reused by 150 models loads (more than the yaml default of 100 uses)', () => {
+    const models = Array.from({ length: 150 }, (_, i) => `m${i}`);
+    const files: Record<string, string> = { 'project.yml': 'name: shop\n' };
+    for (const m of models) files[`models/${m}.sql`] = 'select 1 as id\n';
+    files['models/schema.yml'] = [
+      'models:',
+      ...models.map((m, i) =>
+        i === 0
+          ? `  - name: ${m}\n    columns: &cols\n      - name: id\n        data_tests: [not_null]`
+          : `  - name: ${m}\n    columns: *cols`,
+      ),
+    ].join('\n');
+    const p = project(files);
+    const tests = p.list({ resourceTypes: ['test'] });
+    expect(tests).toHaveLength(150);
+    expect(tests).toContain('not_null_m149_id');
+  });
+});
