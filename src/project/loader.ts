@@ -7,6 +7,7 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { readProperties, type Described } from './properties.ts';
 import type {
   Materialization,
@@ -79,13 +80,21 @@ export function loadProject(options: LoadOptions = {}): Project {
     );
   });
 
-  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({
-    path,
-    text: readFileSync(join(dir, path), 'utf8'),
-  }));
+  /** A project file's text, or undefined with the error collected (e.g. invalid UTF-8). */
+  const read = (path: string): string | undefined => {
+    let text: string | undefined;
+    collect(() => (text = readProjectText(dir, path)));
+    return text;
+  };
+
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).flatMap((path) => {
+    const text = read(path);
+    return text === undefined ? [] : [{ path, text }];
+  });
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
+  const unreadable = new Set<string>();
   for (const path of findFiles(dir, modelPaths, (n) => n.endsWith('.sql'))) {
     const name = basename(path, '.sql');
     const existing = models.get(name);
@@ -98,7 +107,11 @@ export function loadProject(options: LoadOptions = {}): Project {
       );
       continue;
     }
-    const rawSql = readFileSync(join(dir, path), 'utf8');
+    const rawSql = read(path);
+    if (rawSql === undefined) {
+      unreadable.add(name);
+      continue;
+    }
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
@@ -117,7 +130,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     });
   }
   for (const described of modelYaml.values()) {
-    if (!models.has(described.name)) {
+    if (!models.has(described.name) && !unreadable.has(described.name)) {
       errors.push(
         new ProjectError(
           `model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`,
@@ -145,11 +158,10 @@ export function loadProject(options: LoadOptions = {}): Project {
     dir,
     testPaths,
     (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n),
-  ).map((path) => ({
-    name: basename(path, '.sql'),
-    path,
-    rawSql: readFileSync(join(dir, path), 'utf8'),
-  }));
+  ).flatMap((path) => {
+    const rawSql = read(path);
+    return rawSql === undefined ? [] : [{ name: basename(path, '.sql'), path, rawSql }];
+  });
 
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {

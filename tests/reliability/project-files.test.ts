@@ -157,3 +157,51 @@ describe('YAML aliases', () => {
     expect(tests).toContain('not_null_m149_id');
   });
 });
+
+describe('project files must be UTF-8', () => {
+  it('[invalid-utf8] a Latin-1 byte in a model, a properties file or project.yml is an error at its file:line:column, not replaced silently', async () => {
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const p = project({
+      'project.yml': 'name: shop\n',
+      // "café" in Latin-1: é is the single byte 0xE9, on line 3, column 13.
+      'models/orders.sql': latin1("select 1 as id,\n  -- a comment\n  'caf\u00e9' as name\n"),
+      'models/schema.yml': latin1('models:\n  - name: orders\n    description: na\u00efve\n'),
+      'macros/m.sql': '{% macro m() %}1{% endmacro %}\n',
+    });
+    // Both files are reported in one pass, each at its first bad byte.
+    const first = await p.cli(['ls']);
+    expect(first.code).toBe(2);
+    expect(first.stderr).toContain(
+      'models/schema.yml:3:20: not valid UTF-8: byte 0xEF at byte offset 44',
+    );
+    expect(first.stderr).toContain(
+      'models/orders.sql:3:7: not valid UTF-8: byte 0xE9 at byte offset 37',
+    );
+    // Only the real problem is reported: not also "described here but has no .sql file".
+    p.write({ 'models/schema.yml': 'models:\n  - name: orders\n    description: na\u00efve\n' });
+    const second = await p.cli(['ls']);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain('models/orders.sql:3:7: not valid UTF-8');
+    expect(second.stderr).not.toContain('no .sql file');
+
+    // A UTF-8 file that really holds U+FFFD is valid: the error is at the first invalid byte.
+    p.write({
+      'models/orders.sql': Buffer.concat([
+        Buffer.from("select '\uFFFD' as a,\n  'x"),
+        Buffer.from([0xff]),
+        Buffer.from("' as b\n"),
+      ]),
+    });
+    expect((await p.cli(['ls'])).stderr).toContain(
+      'models/orders.sql:2:5: not valid UTF-8: byte 0xFF',
+    );
+
+    p.write({
+      'models/orders.sql': 'select 1 as id\n',
+      'project.yml': latin1('name: caf\u00e9\n'),
+    });
+    const third = await p.cli(['ls']);
+    expect(third.code).toBe(2);
+    expect(third.stderr).toContain('project.yml:1:10: not valid UTF-8: byte 0xE9');
+  });
+});
