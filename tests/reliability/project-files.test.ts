@@ -205,3 +205,51 @@ describe('project files must be UTF-8', () => {
     expect(third.stderr).toContain('project.yml:1:10: not valid UTF-8: byte 0xE9');
   });
 });
+
+describe('templates', () => {
+  it('[template-undefined-name] an undefined name or unknown macro is an error at the model line; definedness idioms still work', async () => {
+    const p = project({
+      'project.yml': 'name: shop\nvars:\n  region: eu\n',
+      'macros/m.sql':
+        "{% macro cents(col) %}({{ col }} * 100){% endmacro %}\n{% macro label(x, suffix='') %}\n  '{{ x }}{{ suffix }}{{ missing_inside }}'\n{% endmacro %}\n",
+      'models/orders.sql': 'select 1 as id\n',
+      'models/typo.sql': 'select\n  id,\n  {{ undefined_thing }} as x\nfrom {{ ref("orders") }}\n',
+      'models/unknown_macro.sql': 'select\n  {{ centz("id") }} as c\nfrom {{ ref("orders") }}\n',
+      'models/in_macro.sql': 'select\n\n  {{ label("a") }} as l\n',
+    });
+    const listed = await p.cli(['ls']);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain(
+      "models/typo.sql:3:3: template error: 'undefined_thing' is undefined or none; if it may be missing, test it with 'is defined'",
+    );
+    expect(listed.stderr).toContain(
+      "models/unknown_macro.sql:2:11: template error: 'centz' is undefined: no macro or function of that name (did you mean 'cents'?)",
+    );
+    // Inside a macro: the model's line that called it, and the macro's own line.
+    expect(listed.stderr).toContain(
+      "models/in_macro.sql:3:11: template error: 'missing_inside' is undefined or none; if it may be missing, test it with 'is defined' or give it a '| default(…)' (in macro 'label', macros/m.sql:3:23)",
+    );
+
+    // What dbt projects write to test whether something is defined keeps working.
+    p.write({
+      'macros/m.sql': "{% macro label(x, suffix='') %}'{{ x }}{{ suffix }}'{% endmacro %}\n",
+      'models/typo.sql': [
+        'select',
+        '  {% if undefined_thing is defined %}{{ undefined_thing }}{% else %}0{% endif %} as a,',
+        "  {{ undefined_thing | default('1') }} as b,",
+        "  {{ var('region') }} as region,",
+        "  {{ var('missing', 'x') }} as c,",
+        '  {% if maybe %}2{% else %}3{% endif %} as d,',
+        "  {{ label('l') }} as e",
+        "from {{ ref('orders') }}",
+        '',
+      ].join('\n'),
+      'models/unknown_macro.sql': 'select 1 as id\n',
+      'models/in_macro.sql': 'select 1 as id\n',
+    });
+    const { compiled } = api.compile({ projectDir: p.dir });
+    expect(compiled.find((c) => c.node.name === 'typo')?.sql).toBe(
+      `select\n  0 as a,\n  1 as b,\n  eu as region,\n  x as c,\n  3 as d,\n  'l' as e\nfrom "main"."orders"`,
+    );
+  });
+});
