@@ -253,3 +253,54 @@ describe('templates', () => {
     );
   });
 });
+
+describe('database errors in long models and long lines', () => {
+  it('[sql-error-10k-lines] an error near the end of a 10,000-line model points at its line', async () => {
+    // Numbered literal lines, a templated line every 10th, an {% if %} block that renders
+    // nothing every 100th (so compiled and source lines drift apart), the error on line 9,990.
+    const lines = ['select', '  1 as c0,'];
+    for (let k = 1; lines.length < 9989; k++) {
+      if (k % 100 === 0)
+        lines.push("  {% if var('wide', false) %}", `  ${k} as w${k},`, '  {% endif %}');
+      else if (k % 10 === 0) lines.push(`  {{ ${k} }} as c${k},`);
+      else lines.push(`  ${k} as c${k},`);
+    }
+    lines.push('  missing_column as boom', "from {{ ref('orders') }}", '');
+    expect(lines.indexOf('  missing_column as boom') + 1).toBe(9990);
+    const p = project({
+      'project.yml': 'name: shop\n',
+      'models/orders.sql': 'select 1 as id\n',
+      'models/wide.sql': lines.join('\n'),
+    });
+    const report = await p.build({ select: ['+wide'] });
+    const result = report.results.find((r) => r.name === 'wide')!;
+    expect(result.status).toBe('error');
+    expect(result.message.split('\n')[0]).toMatch(
+      /^models\/wide\.sql:9990: Binder Error: Referenced column "missing_column" not found/,
+    );
+    expect(result.message).toContain('\n  9990 |   missing_column as boom');
+    expect(result).toMatchObject({ file: 'models/wide.sql', line: 9990 });
+  });
+
+  it('[sql-error-long-line] a 5 MB line with a SQL error prints the error and 200 characters around it, not the line', async () => {
+    const long = 'x'.repeat(5_000_000);
+    const p = project({
+      'project.yml': 'name: shop\n',
+      'models/orders.sql': 'select 1 as id\n',
+      'models/long.sql': `select\n  '${long}' as a, nope as b\nfrom {{ ref('orders') }}\n`,
+      // DuckDB repeats a long identifier in its message: that is capped too.
+      'models/long_name.sql': `select\n  ${'y'.repeat(1_000_000)} as c\nfrom {{ ref('orders') }}\n`,
+    });
+    const built = await p.cli(['build']);
+    expect(built.code).toBe(1);
+    expect(built.stdout).not.toContain('Regular expression too large');
+    expect(built.stdout.length).toBeLessThan(5000);
+    expect(built.stdout).toContain('models/long.sql:2: Binder Error: Referenced column "nope"');
+    const out = built.stdout.split('\n');
+    const at = out.findIndex((l) => l.includes('models/long.sql:2:'));
+    const snippet = out.slice(at).find((l) => l.includes('2 | '))!;
+    expect(snippet).toContain("xxx' as a, nope as b");
+    expect(snippet.length).toBeLessThan(260);
+    expect(built.stdout).toMatch(/models\/long_name\.sql:2: Binder Error: Referenced column "y+…/);
+  });
+});
