@@ -27,6 +27,13 @@ const descriptionOf = (p: Fixture, name: string) =>
     .nodes.find((n) => n.name === name && n.kind === 'model')
     ?.description.toString();
 
+/** `duckflow ls` on a broken project: exits 2, and what it printed on stderr. */
+async function lsFails(p: Fixture): Promise<string> {
+  const result = await p.cli(['ls']);
+  expect(result.code, result.stderr).toBe(2);
+  return result.stderr;
+}
+
 type CacheFile = { entries: Record<string, unknown> } & Record<string, unknown>;
 
 /** The cache a first `ls` wrote, to be tampered with the way an attacker with write access would. */
@@ -124,9 +131,8 @@ describe('YAML aliases', () => {
       // Lines 1-3 lead in: level a is on line 4, and the first alias of level e, in level f, on line 9.
       'models/schema.yml': `models:\n  - name: orders\n    meta:\n${aliasBomb('      ')}\n`,
     });
-    const inProperties = await p.cli(['ls']);
-    expect(inProperties.code).toBe(2);
-    expect(inProperties.stderr).toContain(
+    const inProperties = await lsFails(p);
+    expect(inProperties).toContain(
       'models/schema.yml:9:14: invalid YAML: alias *e expands to more than 10,000 nodes',
     );
 
@@ -134,9 +140,8 @@ describe('YAML aliases', () => {
       'project.yml': `name: shop\nvars:\n${aliasBomb('  ')}\n`,
       'models/schema.yml': 'models:\n  - name: orders\n',
     });
-    const inProject = await p.cli(['ls']);
-    expect(inProject.code).toBe(2);
-    expect(inProject.stderr).toContain('project.yml:8:10: invalid YAML: alias *e expands');
+    const inProject = await lsFails(p);
+    expect(inProject).toContain('project.yml:8:10: invalid YAML: alias *e expands');
   });
 
   it('[yaml-anchor-reuse] one anchor reused by 150 models loads (more than the yaml default of 100 uses)', () => {
@@ -169,20 +174,14 @@ describe('project files must be UTF-8', () => {
       'macros/m.sql': '{% macro m() %}1{% endmacro %}\n',
     });
     // Both files are reported in one pass, each at its first bad byte.
-    const first = await p.cli(['ls']);
-    expect(first.code).toBe(2);
-    expect(first.stderr).toContain(
-      'models/schema.yml:3:20: not valid UTF-8: byte 0xEF at byte offset 44',
-    );
-    expect(first.stderr).toContain(
-      'models/orders.sql:3:7: not valid UTF-8: byte 0xE9 at byte offset 37',
-    );
+    const first = await lsFails(p);
+    expect(first).toContain('models/schema.yml:3:20: not valid UTF-8: byte 0xEF at byte offset 44');
+    expect(first).toContain('models/orders.sql:3:7: not valid UTF-8: byte 0xE9 at byte offset 37');
     // Only the real problem is reported: not also "described here but has no .sql file".
     p.write({ 'models/schema.yml': 'models:\n  - name: orders\n    description: na\u00efve\n' });
-    const second = await p.cli(['ls']);
-    expect(second.code).toBe(2);
-    expect(second.stderr).toContain('models/orders.sql:3:7: not valid UTF-8');
-    expect(second.stderr).not.toContain('no .sql file');
+    const second = await lsFails(p);
+    expect(second).toContain('models/orders.sql:3:7: not valid UTF-8');
+    expect(second).not.toContain('no .sql file');
 
     // A UTF-8 file that really holds U+FFFD is valid: the error is at the first invalid byte.
     p.write({
@@ -192,17 +191,14 @@ describe('project files must be UTF-8', () => {
         Buffer.from("' as b\n"),
       ]),
     });
-    expect((await p.cli(['ls'])).stderr).toContain(
-      'models/orders.sql:2:5: not valid UTF-8: byte 0xFF',
-    );
+    expect(await lsFails(p)).toContain('models/orders.sql:2:5: not valid UTF-8: byte 0xFF');
 
     p.write({
       'models/orders.sql': 'select 1 as id\n',
       'project.yml': latin1('name: caf\u00e9\n'),
     });
-    const third = await p.cli(['ls']);
-    expect(third.code).toBe(2);
-    expect(third.stderr).toContain('project.yml:1:10: not valid UTF-8: byte 0xE9');
+    const third = await lsFails(p);
+    expect(third).toContain('project.yml:1:10: not valid UTF-8: byte 0xE9');
   });
 });
 
@@ -217,16 +213,15 @@ describe('templates', () => {
       'models/unknown_macro.sql': 'select\n  {{ centz("id") }} as c\nfrom {{ ref("orders") }}\n',
       'models/in_macro.sql': 'select\n\n  {{ label("a") }} as l\n',
     });
-    const listed = await p.cli(['ls']);
-    expect(listed.code).toBe(2);
-    expect(listed.stderr).toContain(
+    const listed = await lsFails(p);
+    expect(listed).toContain(
       "models/typo.sql:3:3: template error: 'undefined_thing' is undefined or none; if it may be missing, test it with 'is defined'",
     );
-    expect(listed.stderr).toContain(
+    expect(listed).toContain(
       "models/unknown_macro.sql:2:11: template error: 'centz' is undefined: no macro or function of that name (did you mean 'cents'?)",
     );
     // Inside a macro: the model's line that called it, and the macro's own line.
-    expect(listed.stderr).toContain(
+    expect(listed).toContain(
       "models/in_macro.sql:3:11: template error: 'missing_inside' is undefined or none; if it may be missing, test it with 'is defined' or give it a '| default(…)' (in macro 'label', macros/m.sql:3:23)",
     );
 
@@ -302,5 +297,58 @@ describe('database errors in long models and long lines', () => {
     expect(snippet).toContain("xxx' as a, nope as b");
     expect(snippet.length).toBeLessThan(260);
     expect(built.stdout).toMatch(/models\/long_name\.sql:2: Binder Error: Referenced column "y+…/);
+  });
+});
+
+describe('unit tests', () => {
+  it("[unit-test-model-sql-error] a model's own SQL error found by its unit tests is reported once, at the model's line; skips are folded", async () => {
+    const unitTest = (name: string, id: number) =>
+      `  - name: ${name}\n    model: totals\n    given:\n      - input: ref('orders')\n        rows: [{id: ${id}, amount: 10}]\n    expect:\n      rows: [{id: ${id}, doubled: 20}]\n`;
+    const p = project({
+      'project.yml': 'name: shop\n',
+      'models/orders.sql': 'select 1 as id, 10 as amount\n',
+      'models/totals.sql':
+        "select\n  id,\n  amount_typo * 2 as doubled\nfrom {{ ref('orders') }}\n",
+      'models/after.sql': "select * from {{ ref('totals') }}\n",
+      'models/schema.yml': `models:\n  - name: totals\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\nunit_tests:\n${unitTest('first', 1)}${unitTest('second', 2)}${unitTest('third', 3)}`,
+    });
+    const built = await p.cli(['build']);
+    expect(built.code).toBe(1);
+    const out = built.stdout;
+    // Once, as the model's error at its line, with no hint about givens.
+    expect(out.split('Referenced column "amount_typo"')).toHaveLength(2);
+    expect(out).toMatch(
+      /ERROR unit_test (first|second|third) \(unit\) models\/totals\.sql:3: model 'totals' fails on its own SQL, whatever a unit test gives it: Binder Error: Referenced column "amount_typo" not found/,
+    );
+    expect(out).toContain('3 |   amount_typo * 2 as doubled');
+    expect(out).not.toContain('hint:');
+    // What is downstream of the failed unit test is skipped in one line.
+    expect(out).toMatch(
+      /\[\d+-\d+\/8\] SKIP {2}4 nodes skipped: upstream (first|second|third) failed: model totals, model after, test not_null_totals_id, test unique_totals_id/,
+    );
+    const results = JSON.parse(p.read('target/run_results.json')) as {
+      results: { unique_id: string; status: string; message: string }[];
+    };
+    const units = results.results.filter((r) => r.unique_id.startsWith('unit_test.'));
+    expect(units.map((r) => r.status).sort()).toEqual(['error', 'skipped', 'skipped']);
+    for (const r of units.filter((u) => u.status === 'skipped'))
+      expect(r.message).toMatch(
+        /^skipped: model totals's SQL fails \(reported by unit test \w+\)$/,
+      );
+
+    // When the model is fine over its upstream's known columns, the givens are at fault: the
+    // hint about givens stays. A source with no declared columns cannot tell, so it stays too.
+    p.write({
+      'models/totals.sql':
+        "select\n  id,\n  amount * 2 as doubled\nfrom {{ source('raw', 'orders') }}\n",
+      'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: orders\n',
+      'models/schema.yml': `unit_tests:\n  - name: lacks_amount\n    model: totals\n    given:\n      - input: source('raw', 'orders')\n        rows: [{id: 1}]\n    expect:\n      rows: [{id: 1, doubled: 20}]\n`,
+    });
+    const tested = await p.cli(['test', '--select', 'totals']);
+    expect(tested.code).toBe(1);
+    expect(tested.stdout).toContain(
+      "unit test 'lacks_amount' of model 'totals': models/totals.sql:3:",
+    );
+    expect(tested.stdout).toContain('hint: a given has the columns its rows name');
   });
 });
