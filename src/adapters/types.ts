@@ -50,8 +50,14 @@ export interface Adapter {
   /** A type of this database as DuckDB's readers name it. */
   readerType(type: string): string;
   version(): Promise<string>;
-  /** A database error's first line, and the line of `statement` it points at, if it says. */
-  explainError(error: unknown, statement: string): { summary: string; line?: number };
+  /**
+   * A database error's message, the line of `statement` it points at and the text there (up to
+   * 40 characters), when the database says.
+   */
+  explainError(
+    error: unknown,
+    statement: string,
+  ): { summary: string; line?: number; near?: string };
 }
 
 /** What a target of this type says in project.yml besides name, type, schema and threads. */

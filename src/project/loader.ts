@@ -9,6 +9,7 @@ import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
 import { asTags, folderConfig } from './folderConfig.ts';
 import { ParseCache } from '../util/parseCache.ts';
 import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
+import { readProjectText } from './readText.ts';
 import { readProperties, type Described } from './properties.ts';
 import type {
   Materialization,
@@ -53,7 +54,7 @@ type RenderText = (text: string, path: string) => string;
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config } = readProjectFile(dir);
+  const { file, config, text: projectYml } = readProjectFile(dir);
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -61,7 +62,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
   const targetPath = resolve(dir, config['target-path'] ?? 'target');
-  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
+  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {
@@ -85,10 +86,17 @@ export function loadProject(options: LoadOptions = {}): Project {
     );
   });
 
-  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({
-    path,
-    text: readFileSync(join(dir, path), 'utf8'),
-  }));
+  /** A project file's text, or undefined with the error collected (e.g. invalid UTF-8). */
+  const read = (path: string): string | undefined => {
+    let text: string | undefined;
+    collect(() => (text = readProjectText(dir, path)));
+    return text;
+  };
+
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).flatMap((path) => {
+    const text = read(path);
+    return text === undefined ? [] : [{ path, text }];
+  });
 
   // Seed paths and source locations may use var(), so an analyst can point the project at
   // fresh files without editing it; rendered with a renderer made only when one needs it.
@@ -104,6 +112,7 @@ export function loadProject(options: LoadOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
+  const unreadable = new Set<string>();
   for (const path of findFiles(dir, modelPaths, (n) => n.endsWith('.sql'))) {
     const name = basename(path, '.sql');
     const existing = models.get(name);
@@ -116,7 +125,11 @@ export function loadProject(options: LoadOptions = {}): Project {
       );
       continue;
     }
-    const rawSql = readFileSync(join(dir, path), 'utf8');
+    const rawSql = read(path);
+    if (rawSql === undefined) {
+      unreadable.add(name);
+      continue;
+    }
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
@@ -135,7 +148,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     });
   }
   for (const described of modelYaml.values()) {
-    if (!models.has(described.name)) {
+    if (!models.has(described.name) && !unreadable.has(described.name)) {
       errors.push(
         new ProjectError(
           `model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`,
@@ -163,11 +176,10 @@ export function loadProject(options: LoadOptions = {}): Project {
     dir,
     testPaths,
     (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n),
-  ).map((path) => ({
-    name: basename(path, '.sql'),
-    path,
-    rawSql: readFileSync(join(dir, path), 'utf8'),
-  }));
+  ).flatMap((path) => {
+    const rawSql = read(path);
+    return rawSql === undefined ? [] : [{ name: basename(path, '.sql'), path, rawSql }];
+  });
 
   const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);

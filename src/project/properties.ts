@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { TEST_CONFIG_KEYS } from './configSchema.ts';
 import { ProjectError } from '../core/errors.ts';
 import type { ParseCache } from '../util/parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
 import type { ColumnSpec, QuerySpec, TestDeclaration, UnitTestSpec } from '../core/nodes.ts';
@@ -84,7 +83,7 @@ export interface Properties {
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
   for (const path of paths) {
-    const text = readFileSync(join(projectDir, path), 'utf8');
+    const text = readProjectText(projectDir, path);
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);

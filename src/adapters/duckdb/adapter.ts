@@ -143,11 +143,23 @@ export class DuckDBAdapter implements Adapter {
     return readSeed(seed, into, { conn, gzipChecks });
   }
 
-  explainError(error: unknown): { summary: string; line?: number } {
+  explainError(error: unknown): { summary: string; line?: number; near?: string } {
     const raw = error instanceof Error ? error.message : String(error);
     const match = /\nLINE (\d+):/.exec(raw);
     const summary = raw.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim();
-    return { summary, line: match ? Number(match[1]) : undefined };
+    if (!match) return { summary };
+    // DuckDB's excerpt: `LINE n: <text>` over a caret line; the text from the caret on.
+    const [snippetLine, caretLine] = raw.slice(match.index + 1).split('\n');
+    const prefix = /^LINE \d+: /.exec(snippetLine ?? '');
+    const caret = caretLine?.indexOf('^') ?? -1;
+    const near =
+      prefix && caret >= prefix[0].length
+        ? snippetLine!
+            .slice(caret)
+            .replace(/\.\.\.$/, '')
+            .slice(0, 40) || undefined
+        : undefined;
+    return { summary, line: Number(match[1]), near };
   }
 
   async version(): Promise<string> {

@@ -228,11 +228,17 @@ export class PostgresAdapter implements Adapter {
     );
   }
 
-  explainError(error: unknown, statement: string): { summary: string; line?: number } {
+  explainError(
+    error: unknown,
+    statement: string,
+  ): { summary: string; line?: number; near?: string } {
     const e = error as Error & { position?: string };
     const summary = (e.message ?? String(error)).split('\n')[0];
     if (!e.position) return { summary };
-    return { summary, line: statement.slice(0, Number(e.position) - 1).split('\n').length };
+    // The server's position is a 1-based character offset into the statement.
+    const offset = Number(e.position) - 1;
+    const near = statement.slice(offset).split('\n')[0].slice(0, 40) || undefined;
+    return { summary, line: statement.slice(0, offset).split('\n').length, near };
   }
 
   toString(): string {
