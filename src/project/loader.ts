@@ -7,8 +7,9 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
-import { readProperties, type Described } from './properties.ts';
+import { emptyProperties, readProperties, type Described } from './properties.ts';
 import type {
+  DashboardNode,
   Materialization,
   ModelNode,
   Project,
@@ -68,9 +69,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<
-    typeof readProperties
-  >;
+  let properties = emptyProperties();
   collect(() => {
     properties = readProperties(
       dir,
@@ -139,6 +138,18 @@ export function loadProject(options: LoadOptions = {}): Project {
     errors,
   );
   const sources = loadSources(dir, config.name, properties.sources, errors);
+  const dashboards = new Map<string, DashboardNode>();
+  for (const d of properties.dashboards) {
+    const previous = dashboards.get(d.name);
+    if (previous)
+      errors.push(
+        new ProjectError(
+          `dashboard '${d.name}' is declared twice: also in ${previous.path}:${previous.line}`,
+          { file: d.path, line: d.line },
+        ),
+      );
+    else dashboards.set(d.name, { ...d, id: `dashboard.${config.name}.${d.name}` });
+  }
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
@@ -167,6 +178,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
+    dashboards,
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],

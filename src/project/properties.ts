@@ -4,7 +4,8 @@ import { ProjectError } from '../errors.ts';
 import type { ParseCache } from './parseCache.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import type { ColumnSpec, TestDeclaration, UnitTestSpec } from './types.ts';
+import { readDashboard, type RawDashboard } from '../dashboards/spec.ts';
+import type { ColumnSpec, DashboardNode, TestDeclaration, UnitTestSpec } from './types.ts';
 
 interface RawColumn {
   name: string;
@@ -45,6 +46,7 @@ interface PropertiesFile {
   seeds?: RawEntry[];
   sources?: RawSource[];
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
+  dashboards?: RawDashboard[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -75,6 +77,7 @@ export interface Properties {
   seeds: Described[];
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
+  dashboards: Omit<DashboardNode, 'id'>[];
 }
 
 /** Config keys that dbt lets users write beside a test's arguments. */
@@ -92,7 +95,7 @@ const TEST_CONFIG_KEYS = [
 ];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  const result: Properties = emptyProperties();
   for (const path of paths) {
     const text = readFileSync(join(projectDir, path), 'utf8');
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
@@ -100,12 +103,13 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     result.seeds.push(...one.seeds);
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
+    result.dashboards.push(...one.dashboards);
   }
   return result;
 }
 
 function readPropertiesFile(path: string, text: string): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  const result: Properties = emptyProperties();
   const file = parseYaml(path, text);
   const props = validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
@@ -136,8 +140,19 @@ function readPropertiesFile(path: string, text: string): Properties {
       line: positionOf(file, ['unit_tests', i]).line,
     }),
   );
+  props.dashboards?.forEach((d, i) =>
+    result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
+  );
   return result;
 }
+
+export const emptyProperties = (): Properties => ({
+  models: [],
+  seeds: [],
+  sources: [],
+  unitTests: [],
+  dashboards: [],
+});
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
   const columns: Record<string, ColumnSpec> = {};

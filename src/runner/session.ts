@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Compiler } from '../compile/compiler.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
+import { resolveDashboards } from '../dashboards/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import type { Project } from '../project/types.ts';
 import { Renderer } from '../templating/renderer.ts';
@@ -27,6 +28,7 @@ export function openSession(options: LoadOptions = {}): Session {
   });
   parseModels(project, renderer);
   resolveDependencies(project);
+  resolveDashboards(project, renderer);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);
