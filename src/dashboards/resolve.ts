@@ -41,7 +41,7 @@ export function resolveDashboards(project: Project, renderer: Renderer): void {
   for (const dashboard of project.dashboards.values()) {
     const deps = new Set<string>();
     for (const tile of dashboard.tiles) {
-      const at = { file: dashboard.path, line: tile.line };
+      const at = { ...tile.at, file: dashboard.path };
       const where = `dashboard '${dashboard.name}', tile '${tile.name}'`;
       let inputs;
       try {

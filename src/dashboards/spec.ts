@@ -88,7 +88,7 @@ function readTile(file: YamlFile, raw: RawTile, at: (string | number)[]): TileSp
     labels: raw.labels ?? false,
     detail: raw.detail,
     width: raw.width ?? 'half',
-    line: position.line,
+    at: positionOf(file, [...at, raw.model === undefined ? 'sql' : 'model']),
   };
 }
 

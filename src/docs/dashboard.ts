@@ -11,7 +11,7 @@ import { didYouMean } from '../util/closest.ts';
 import { quoteIdent } from '../util/sql.ts';
 import { catalogKey, type Catalog } from './catalog.ts';
 
-export interface TileData extends Omit<TileSpec, 'line' | 'model' | 'sql'> {
+export interface TileData extends Omit<TileSpec, 'at' | 'model' | 'sql'> {
   /** Models and seeds the tile reads, for the links under it. */
   models: string[];
   /** The SQL that was run, shown under the tile. */
@@ -130,7 +130,7 @@ async function exportTile(
   dashboard: DashboardNode,
   tile: TileSpec,
 ): Promise<TileData> {
-  const { line: _line, model, sql: template, ...spec } = tile;
+  const { at: _at, model, sql: template, ...spec } = tile;
   const reads = [...new Set(tileInputs(tile, dashboard, ctx.compiler.renderer).refs)];
   const data: TileData = { ...spec, models: reads, sql: null, result_columns: [], rows: [] };
   data.unavailable = whyUnavailable(ctx, reads);

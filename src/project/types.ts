@@ -198,7 +198,8 @@ export interface TileSpec {
   /** KPI line under the value, `{column}` replaced by that column of the row. */
   detail?: string;
   width: 'half' | 'full';
-  line?: number;
+  /** Where the tile's `model:` or `sql:` stands, for errors about what it reads. */
+  at: { line?: number; column?: number };
 }
 
 /**
