@@ -52,7 +52,15 @@ export function resolveDashboards(project: Project, renderer: Renderer): void {
       }
       for (const ref of inputs.refs) {
         const node = byName.get(ref);
+        const model = project.models.get(ref);
         if (node) deps.add(node.id);
+        else if (model?.enabled && model.materialized === 'ephemeral')
+          errors.push(
+            new ProjectError(
+              `${where}: ref('${ref}') is an ephemeral model, which has no relation to read; materialize it as a view or table`,
+              at,
+            ),
+          );
         else
           errors.push(
             new ProjectError(

@@ -202,6 +202,20 @@ describe('dashboards in YAML', () => {
     ]);
   });
 
+  it('says a ref to an ephemeral model has no relation to read', async () => {
+    const e = await errorOf(() =>
+      project({
+        ...base,
+        'models/inline.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as one\n",
+        'models/dashboards.yml':
+          'dashboards:\n  - name: d\n    title: D\n    tiles:\n      - {name: t, type: table, title: T, caption: C., model: inline}\n',
+      }).list(),
+    );
+    expect((e as ProjectErrors).errors.map((x) => x.message)).toEqual([
+      "models/dashboards.yml:5:62: dashboard 'd', tile 't': ref('inline') is an ephemeral model, which has no relation to read; materialize it as a view or table",
+    ]);
+  });
+
   it('rejects a tile with both or neither of model and sql, two tiles of one name, and a dashboard declared twice', async () => {
     const tile = (name: string, extra: string) =>
       `      - {name: ${name}, type: table, title: T, caption: C.${extra}}`;
