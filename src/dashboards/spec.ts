@@ -8,23 +8,16 @@ import type { DashboardNode, FieldSpec, TileSpec, TileType } from '../project/ty
 
 type RawField = string | FieldSpec;
 
-export interface RawTile {
-  name: string;
-  type: TileType;
-  title: string;
-  caption: string;
-  model?: string;
-  sql?: string;
+/** A tile as written: fields may be bare column names, `y` one field or a list, keys optional. */
+export interface RawTile
+  extends
+    Pick<TileSpec, 'name' | 'type' | 'title' | 'caption' | 'model' | 'sql' | 'bin' | 'detail'>,
+    Partial<Pick<TileSpec, 'orientation' | 'labels' | 'width'>> {
   x?: RawField;
   y?: RawField | RawField[];
   series?: RawField;
   columns?: RawField[];
   tooltip?: RawField[];
-  bin?: { width: number; max?: number };
-  orientation?: 'vertical' | 'horizontal';
-  labels?: boolean;
-  detail?: string;
-  width?: 'half' | 'full';
 }
 
 export interface RawDashboard {

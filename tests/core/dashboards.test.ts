@@ -41,6 +41,9 @@ const DASHBOARD = `dashboards:
         bin: { width: 60 }
 `;
 
+/** The first lines of a one-dashboard file; tiles follow. */
+const HEADER = ['dashboards:', '  - name: traffic', '    title: Traffic', '    tiles:'];
+
 async function loadErrors(yml: string): Promise<string[]> {
   const e = await errorOf(() => project({ ...base, 'models/dashboards.yml': yml }).list());
   expect(e).toBeInstanceOf(ProjectErrors);
@@ -122,10 +125,7 @@ describe('dashboards in YAML', () => {
   it('reports unknown keys, tile types and formats with file:line:column and the closest key', async () => {
     const errors = await loadErrors(
       [
-        'dashboards:',
-        '  - name: traffic',
-        '    title: Traffic',
-        '    tiles:',
+        ...HEADER,
         '      - name: per_site',
         '        type: bars',
         '        title: Sessions per site',
@@ -160,10 +160,7 @@ describe('dashboards in YAML', () => {
   it('requires the encodings each tile type draws', async () => {
     const errors = await loadErrors(
       [
-        'dashboards:',
-        '  - name: traffic',
-        '    title: Traffic',
-        '    tiles:',
+        ...HEADER,
         '      - {name: a, type: line, title: A, caption: A., model: sessions_per_site, x: site}',
         '      - {name: b, type: histogram, title: B, caption: B., model: sessions_per_site, x: sessions}',
         '',
@@ -178,10 +175,7 @@ describe('dashboards in YAML', () => {
   it('names the closest model for a ref to an unknown one, in model: and in sql:', async () => {
     const errors = await loadErrors(
       [
-        'dashboards:',
-        '  - name: traffic',
-        '    title: Traffic',
-        '    tiles:',
+        ...HEADER,
         '      - name: per_site',
         '        type: table',
         '        title: Sessions per site',
