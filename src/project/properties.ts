@@ -98,7 +98,10 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
   const result: Properties = emptyProperties();
   for (const path of paths) {
     const text = readFileSync(join(projectDir, path), 'utf8');
-    const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
+    // The kind names the cached shape: an entry from before `dashboards` existed lacks them.
+    const one = cache.get('properties.v2', `${path}\0${text}`, () =>
+      readPropertiesFile(path, text),
+    );
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);
     result.sources.push(...one.sources);
