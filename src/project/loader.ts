@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ProjectError, ProjectErrors } from '../errors.ts';
 import { didYouMean } from '../util/closest.ts';
@@ -7,6 +7,7 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
+import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import type {
   DashboardNode,
@@ -280,6 +281,8 @@ function loadSeeds(
       ...(yaml?.config ?? {}),
     };
     let file = path ? join(dir, path) : '';
+    let fileOrigin: string | undefined;
+    const where = yaml ? { file: yaml.file, line: yaml.line } : { file: path };
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
       renderer ??= new Renderer({
@@ -287,7 +290,7 @@ function loadSeeds(
         target: { name: '', schema: defaultSchema, type: 'duckdb' },
         macros,
       });
-      const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
+      fileOrigin = pathOrigin(cfg.path, vars);
       try {
         const rendered = renderer
           .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
@@ -297,10 +300,23 @@ function loadSeeds(
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
         continue;
       }
-      if (!existsSync(file)) {
-        errors.push(new ProjectError(`seed '${name}': data file not found: ${file}`, where));
-        continue;
-      }
+    }
+    const problem = dataFileProblem(file);
+    if (problem) {
+      const hint =
+        problem === 'data file not found' && /[*?[]/.test(file)
+          ? " (a seed reads exactly one file: glob characters are not expanded; read many files with a source's external_location)"
+          : '';
+      const origin = fileOrigin ? ` (set by ${fileOrigin})` : '';
+      errors.push(
+        new ProjectError(
+          problem === 'data file not found'
+            ? `seed '${name}': data file not found: ${file}${origin}${hint}`
+            : `seed '${name}': ${file}${origin} ${problem}`,
+          where,
+        ),
+      );
+      continue;
     }
     const format = (cfg.format as SeedFormat) ?? seedFormatOf(file);
     if (!format) {
@@ -323,6 +339,7 @@ function loadSeeds(
       delimiter: cfg.delimiter as string | undefined,
       quote: cfg.quote as string | undefined,
       folders,
+      fileOrigin,
     });
   }
   for (const d of described.values()) {

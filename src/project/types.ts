@@ -84,6 +84,8 @@ export interface SeedNode extends NodeCommon {
   delimiter?: string;
   quote?: string;
   folders: string[];
+  /** The setting that chose `file` when it is not the seed's own file (e.g. `var 'events_path'`). */
+  fileOrigin?: string;
 }
 
 export interface SourceNode extends NodeCommon {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest, writeJson } from '../artifacts/manifest.ts';
@@ -19,6 +19,8 @@ import type { TestNode } from '../testing/types.ts';
 import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
 import { schedule } from './scheduler.ts';
+import { GzipChecks } from '../seeds/gzipChecks.ts';
+import { loadSeed } from '../seeds/load.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
@@ -179,6 +181,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         .map((m) => m.id),
     );
     const compiler = new Compiler(project, session.renderer, incremental);
+    const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
       if (n.kind === 'test') compiler.record(n.compiledPath, n.sql);
@@ -207,6 +210,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           fullRefresh: !!options.fullRefresh,
           existing,
           unitTests,
+          gzipChecks,
         });
         record(result);
         return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
@@ -307,6 +311,7 @@ interface NodeContext {
   fullRefresh: boolean;
   existing: Set<string>;
   unitTests: UnitTestRunner;
+  gzipChecks: GzipChecks;
 }
 
 function detailOf(node: GraphNode): string {
@@ -371,20 +376,13 @@ async function materialize(
   ctx: NodeContext,
 ): Promise<MaterializeResult> {
   const { adapter, compiler } = ctx;
-  const compiled: CompiledSql =
-    node.kind === 'seed'
-      ? {
-          sql: await adapter.seedSelect(node),
-          sourcePath: node.path,
-          locate: (line) => ({ path: node.path, line, text: '' }),
-        }
-      : compiler.compileModel(node);
+  if (node.kind === 'seed')
+    return adapter.withConnection((conn) =>
+      loadSeed(node, { adapter, conn, gzipChecks: ctx.gzipChecks }),
+    );
+  const compiled: CompiledSql = compiler.compileModel(node);
   return adapter.withConnection(async (conn) => {
     const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
-    if (node.kind === 'seed') {
-      const r = await materializeTable(mctx);
-      return { ...r, message: `seed ${r.message.replace(/^table /, '')}` };
-    }
     switch (node.materialized) {
       case 'view':
         return materializeView(mctx);
