@@ -191,6 +191,54 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of api.clean(loadOptions(globals()))) out(`removed ${p}`);
     });
 
+  const parsePort = (text: string) => {
+    const port = Number(text);
+    if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
+      throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${text}')`);
+    return port;
+  };
+  /** Run a server until Ctrl-C or a termination signal. */
+  const serveUntilStopped = async (
+    what: string,
+    port: number,
+    start: () => Promise<{ url: string; close(): Promise<void> }>,
+  ) => {
+    const server = await start().catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE'
+        ? new UsageError(`port ${port} is already in use: pick another with --port`)
+        : e;
+    });
+    out(`serving ${what} at ${server.url} (Ctrl-C to stop)`);
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+  };
+
+  program
+    .command('serve')
+    .description(
+      'serve a read-only JSON API over the latest built snapshot, and the docs site, until Ctrl-C',
+    )
+    .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option(
+      '--allowed-host <name...>',
+      'more Host header names to answer (the bound address, and localhost on loopback, always are)',
+    )
+    .action(async (opts: { port: string; host: string; allowedHost?: string[] }) => {
+      const port = parsePort(opts.port);
+      await serveUntilStopped('the API (/api/openapi.json) and docs', port, () =>
+        api.serve({
+          ...loadOptions(globals()),
+          port,
+          host: opts.host,
+          allowedHosts: opts.allowedHost,
+        }),
+      );
+    });
+
   const docs = program
     .command('docs')
     .description('the documentation site and dashboard in target/docs');
@@ -210,23 +258,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('serve target/docs on 127.0.0.1 until Ctrl-C')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .action(async (opts: { port: string }) => {
-      const port = Number(opts.port);
-      if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
-        throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${opts.port}')`);
-      const server = await api
-        .serveDocs({ ...loadOptions(globals()), port })
-        .catch((e: NodeJS.ErrnoException) => {
-          throw e.code === 'EADDRINUSE'
-            ? new UsageError(`port ${port} is already in use: pick another with --port`)
-            : e;
-        });
-      out(`serving docs at ${server.url} (Ctrl-C to stop)`);
-      // The command lasts as long as the server: it ends on Ctrl-C or a termination signal.
-      await new Promise<void>((stop) => {
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await server.close();
+      const port = parsePort(opts.port);
+      await serveUntilStopped('docs', port, () =>
+        api.serveDocs({ ...loadOptions(globals()), port }),
+      );
     });
 
   try {

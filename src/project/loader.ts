@@ -7,6 +7,7 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import type {
@@ -46,10 +47,13 @@ function seedName(path: string): string {
 
 const isYaml = (n: string) => /\.ya?ml$/i.test(n);
 
+/** Renders a config value that may hold `{{ var(...) }}`; `path` is the file it comes from. */
+type RenderText = (text: string, path: string) => string;
+
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config } = readProjectFile(dir);
+  const { file, config, text: projectYml } = readProjectFile(dir);
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -57,7 +61,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
   const targetPath = resolve(dir, config['target-path'] ?? 'target');
-  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
+  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {
@@ -79,13 +83,33 @@ export function loadProject(options: LoadOptions = {}): Project {
     );
   });
 
-  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({
-    path,
-    text: readFileSync(join(dir, path), 'utf8'),
-  }));
+  /** A project file's text, or undefined with the error collected (e.g. invalid UTF-8). */
+  const read = (path: string): string | undefined => {
+    let text: string | undefined;
+    collect(() => (text = readProjectText(dir, path)));
+    return text;
+  };
+
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).flatMap((path) => {
+    const text = read(path);
+    return text === undefined ? [] : [{ path, text }];
+  });
+
+  // Seed paths and source locations may use var(), so an analyst can point the project at
+  // fresh files without editing it; rendered with a renderer made only when one needs it.
+  let renderer: Renderer | undefined;
+  const renderText: RenderText = (text, path) => {
+    renderer ??= new Renderer({
+      vars,
+      target: { name: target.name, schema: target.schema, type: target.type },
+      macros,
+    });
+    return renderer.render(text, { path, ref: () => '', source: () => '' }).trim();
+  };
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
+  const unreadable = new Set<string>();
   for (const path of findFiles(dir, modelPaths, (n) => n.endsWith('.sql'))) {
     const name = basename(path, '.sql');
     const existing = models.get(name);
@@ -98,7 +122,11 @@ export function loadProject(options: LoadOptions = {}): Project {
       );
       continue;
     }
-    const rawSql = readFileSync(join(dir, path), 'utf8');
+    const rawSql = read(path);
+    if (rawSql === undefined) {
+      unreadable.add(name);
+      continue;
+    }
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
@@ -117,7 +145,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     });
   }
   for (const described of modelYaml.values()) {
-    if (!models.has(described.name)) {
+    if (!models.has(described.name) && !unreadable.has(described.name)) {
       errors.push(
         new ProjectError(
           `model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`,
@@ -134,11 +162,11 @@ export function loadProject(options: LoadOptions = {}): Project {
     seedPaths,
     target.schema,
     vars,
-    macros,
+    renderText,
     uniqueByName(properties.seeds, 'seed', errors),
     errors,
   );
-  const sources = loadSources(dir, config.name, properties.sources, errors);
+  const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
   const dashboards = new Map<string, DashboardNode>();
   for (const d of properties.dashboards) {
     const previous = dashboards.get(d.name);
@@ -157,12 +185,12 @@ export function loadProject(options: LoadOptions = {}): Project {
     dir,
     testPaths,
     (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n),
-  ).map((path) => ({
-    name: basename(path, '.sql'),
-    path,
-    rawSql: readFileSync(join(dir, path), 'utf8'),
-  }));
+  ).flatMap((path) => {
+    const rawSql = read(path);
+    return rawSql === undefined ? [] : [{ name: basename(path, '.sql'), path, rawSql }];
+  });
 
+  const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -180,6 +208,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     macros,
     unitTests: properties.unitTests,
     dashboards,
+    queries,
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
@@ -225,12 +254,12 @@ function fileChecksum(file: string): string {
     : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
-function uniqueByName(
-  entries: Described[],
+function uniqueByName<T extends { name: string; file: string; line?: number }>(
+  entries: T[],
   kind: string,
   errors: ProjectError[],
-): Map<string, Described> {
-  const byName = new Map<string, Described>();
+): Map<string, T> {
+  const byName = new Map<string, T>();
   for (const e of entries) {
     const previous = byName.get(e.name);
     if (previous)
@@ -252,7 +281,7 @@ function loadSeeds(
   seedPaths: string[],
   defaultSchema: string,
   vars: Record<string, unknown>,
-  macros: { path: string; text: string }[],
+  renderText: RenderText,
   described: Map<string, Described>,
   errors: ProjectError[],
 ): Map<string, SeedNode> {
@@ -272,7 +301,6 @@ function loadSeeds(
   for (const d of described.values())
     if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
 
-  let renderer: Renderer | undefined;
   for (const [name, path] of pathsByName) {
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
@@ -285,16 +313,9 @@ function loadSeeds(
     const where = yaml ? { file: yaml.file, line: yaml.line } : { file: path };
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
-      renderer ??= new Renderer({
-        vars,
-        target: { name: '', schema: defaultSchema, type: 'duckdb' },
-        macros,
-      });
       fileOrigin = pathOrigin(cfg.path, vars);
       try {
-        const rendered = renderer
-          .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
-          .trim();
+        const rendered = renderText(cfg.path, where.file);
         file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
       } catch (e) {
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
@@ -366,6 +387,7 @@ function loadSources(
   dir: string,
   projectName: string,
   described: ReturnType<typeof readProperties>['sources'],
+  renderText: RenderText,
   errors: ProjectError[],
 ): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
@@ -379,16 +401,25 @@ function loadSources(
     }
     let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
     if (s.externalLocation) {
-      const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
+      let externalLocation: string;
+      try {
+        externalLocation = renderText(s.externalLocation, s.file);
+      } catch (e) {
+        errors.push(
+          e instanceof ProjectError
+            ? e
+            : new ProjectError(String(e), { file: s.file, line: s.line }),
+        );
+        continue;
+      }
+      const format = s.format ?? seedFormatOf(externalLocation) ?? 'csv';
       const options = Object.entries(s.options)
         .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
         .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
-      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
+      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(externalLocation);
       const location =
-        remote || isAbsolute(s.externalLocation)
-          ? s.externalLocation
-          : resolve(dir, s.externalLocation);
+        remote || isAbsolute(externalLocation) ? externalLocation : resolve(dir, externalLocation);
       relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
     }
     sources.set(key, {

@@ -1,11 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ProjectError } from '../errors.ts';
 import type { ParseCache } from './parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
 import { readDashboard, type RawDashboard } from '../dashboards/spec.ts';
-import type { ColumnSpec, DashboardNode, TestDeclaration, UnitTestSpec } from './types.ts';
+import type {
+  ColumnSpec,
+  DashboardNode,
+  QuerySpec,
+  TestDeclaration,
+  UnitTestSpec,
+} from './types.ts';
 
 interface RawColumn {
   name: string;
@@ -46,6 +51,8 @@ interface PropertiesFile {
   seeds?: RawEntry[];
   sources?: RawSource[];
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
+  queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
+    Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
   dashboards?: RawDashboard[];
 }
 
@@ -77,6 +84,7 @@ export interface Properties {
   seeds: Described[];
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
+  queries: QuerySpec[];
   dashboards: Omit<DashboardNode, 'id'>[];
 }
 
@@ -97,15 +105,13 @@ const TEST_CONFIG_KEYS = [
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = emptyProperties();
   for (const path of paths) {
-    const text = readFileSync(join(projectDir, path), 'utf8');
-    // The kind names the cached shape: an entry from before `dashboards` existed lacks them.
-    const one = cache.get('properties.v2', `${path}\0${text}`, () =>
-      readPropertiesFile(path, text),
-    );
+    const text = readProjectText(projectDir, path);
+    const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
+    result.queries.push(...one.queries);
     result.dashboards.push(...one.dashboards);
   }
   return result;
@@ -143,6 +149,15 @@ function readPropertiesFile(path: string, text: string): Properties {
       line: positionOf(file, ['unit_tests', i]).line,
     }),
   );
+  props.queries?.forEach((q, i) =>
+    result.queries.push({
+      ...q,
+      description: q.description ?? '',
+      params: q.params ?? [],
+      file: path,
+      line: positionOf(file, ['queries', i]).line,
+    }),
+  );
   props.dashboards?.forEach((d, i) =>
     result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
   );
@@ -154,6 +169,7 @@ export const emptyProperties = (): Properties => ({
   seeds: [],
   sources: [],
   unitTests: [],
+  queries: [],
   dashboards: [],
 });
 

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest, writeJson } from '../artifacts/manifest.ts';
@@ -13,6 +13,7 @@ import type { MaterializeResult } from '../materializations/types.ts';
 import { materializeView } from '../materializations/view.ts';
 import type { LoadOptions } from '../project/loader.ts';
 import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../serve/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../testing/types.ts';
@@ -239,6 +240,20 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       },
     });
     compiler.writeCompiled();
+    const published = await publishIfComplete(
+      command,
+      unitOnly,
+      session,
+      adapter,
+      results,
+      options,
+    );
+    if (published)
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `published snapshot ${relative(project.dir, join(snapshotsDir(project.targetPath), published.file))} for 'duckflow serve'`,
+      });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await unitTests.close();
@@ -285,6 +300,28 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     dbSeconds,
     session,
   };
+}
+
+/**
+ * A command that wrote to the database and fully succeeded publishes a snapshot for
+ * `duckflow serve` (serve/snapshot.ts), while it still holds the database.
+ */
+async function publishIfComplete(
+  command: RunCommand,
+  unitOnly: boolean,
+  { project, invocationId }: Session,
+  adapter: Adapter,
+  results: NodeResult[],
+  options: RunOptions,
+): Promise<SnapshotPointer | undefined> {
+  const keep = project.target.snapshots ?? 0;
+  if (command === 'test' || unitOnly || keep === 0 || project.target.path === ':memory:')
+    return undefined;
+  if (results.length === 0 || results.some((r) => isFailure(r.status)) || options.signal?.aborted)
+    return undefined;
+  return adapter.withConnection((conn) =>
+    publishSnapshot(conn, project.target.path, project.targetPath, invocationId, keep),
+  );
 }
 
 async function createSchemas(
