@@ -196,10 +196,10 @@ describe('a declared dashboard with every tile type', () => {
       ['bar', 'total'],
     ]);
     expect(charts.lengths.categories).toEqual([
-      '0 s–5 min 0 s',
-      '5 min 0 s–10 min 0 s',
-      '10 min 0 s–15 min 0 s',
-      '15 min 0 s+',
+      '0 s–5 min',
+      '5 min–10 min',
+      '10 min–15 min',
+      '15 min+',
     ]);
     expect(charts.lengths.series[0].data).toEqual([4, 0, 1, 1]);
     expect(charts.spread.series[0].data).toEqual([

@@ -67,7 +67,8 @@
   const valueAxis = (field, extraOptions) => ({
     type: 'value',
     name: field && field.label,
-    nameTextStyle: { color: MUTED },
+    // Starting at the axis, a long name grows into the chart rather than off its edge.
+    nameTextStyle: { color: MUTED, align: field && field.axis === 'right' ? 'right' : 'left' },
     splitLine: { lineStyle: { color: '#e2e8f0' } },
     axisLabel: { color: MUTED, formatter: field ? (v) => tick(field, v) : undefined },
     // Counts have no fractional ticks.
@@ -231,9 +232,9 @@
     };
   }
 
-  /** A bin's label: `10+` for the open last bin, `0` for whole-number bins of width 1, else `a–b`. */
+  /** A bin's label: `10+` for the open last bin, `0` for whole-number bins of width 1, else `a–b` (in tick format: `0 s–5 min`). */
   function binLabel(tile, row) {
-    const x = (v) => show(tile.x, v);
+    const x = (v) => tick(tile.x, v);
     if (row.bin_end === null) return `${x(row.bin_start)}+`;
     if (tile.bin.width === 1 && Number.isInteger(row.bin_start)) return x(row.bin_start);
     return `${x(row.bin_start)}–${x(row.bin_end)}`;
