@@ -1,7 +1,9 @@
 import type { Capabilities, Dialect } from '../core/dialect.ts';
 import type { Relation, TableRelation } from '../core/relation.ts';
 
-const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+/** Double-quoted identifiers, as standard SQL (and every adapter so far) writes them. */
+export const standardQuote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+const quote = standardQuote;
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';

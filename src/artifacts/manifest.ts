@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
 import type { Dialect } from '../core/dialect.ts';
-import type { Project } from '../core/nodes.ts';
+import type { DashboardNode, Project } from '../core/nodes.ts';
 import { buildsRelation } from '../materializations/registry.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 
@@ -11,8 +11,33 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Unit tests are listed under `unit_tests` (as in dbt's manifest), not among the nodes. */
 const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_test';
 
+/** Dashboards are listed under `dashboards`, as dbt lists exposures apart from its nodes. */
+function describeDashboard(d: DashboardNode): Record<string, unknown> {
+  return {
+    unique_id: d.id,
+    kind: d.kind,
+    name: d.name,
+    title: d.title,
+    path: d.path,
+    line: d.line ?? null,
+    description: d.description,
+    owner: d.owner ?? null,
+    tags: d.tags,
+    meta: d.meta,
+    depends_on: d.dependsOn,
+    tiles: d.tiles.map((t) => ({
+      name: t.name,
+      type: t.type,
+      title: t.title,
+      caption: t.caption,
+      model: t.model ?? null,
+      sql: t.sql ?? null,
+    })),
+  };
+}
+
 function describeNode(
-  node: Exclude<GraphNode, { kind: 'unit_test' }>,
+  node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' }>,
   graph: Graph,
   dialect: Dialect,
 ): Record<string, unknown> {
@@ -78,8 +103,11 @@ export function buildManifest(
   invocationId: string,
 ): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
-  for (const n of graph.nodes())
-    if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect);
+  const dashboards: Record<string, unknown> = {};
+  for (const n of graph.nodes()) {
+    if (n.kind === 'dashboard') dashboards[n.id] = describeDashboard(n);
+    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect);
+  }
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,
     metadata: {
@@ -94,6 +122,7 @@ export function buildManifest(
       },
     },
     nodes,
+    dashboards,
     unit_tests: project.unitTests.map((u) => ({
       name: u.name,
       model: u.model,

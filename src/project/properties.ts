@@ -4,7 +4,14 @@ import type { ParseCache } from '../util/parseCache.ts';
 import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import type { ColumnSpec, QuerySpec, TestDeclaration, UnitTestSpec } from '../core/nodes.ts';
+import { readDashboard, type RawDashboard } from './dashboards.ts';
+import type {
+  ColumnSpec,
+  DashboardNode,
+  QuerySpec,
+  TestDeclaration,
+  UnitTestSpec,
+} from '../core/nodes.ts';
 
 interface RawColumn {
   name: string;
@@ -47,6 +54,7 @@ interface PropertiesFile {
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
   queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
     Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
+  dashboards?: RawDashboard[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -78,10 +86,11 @@ export interface Properties {
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
+  dashboards: Omit<DashboardNode, 'id'>[];
 }
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
+  const result: Properties = emptyProperties();
   for (const path of paths) {
     const text = readProjectText(projectDir, path);
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
@@ -90,12 +99,13 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
     result.queries.push(...one.queries);
+    result.dashboards.push(...one.dashboards);
   }
   return result;
 }
 
 function readPropertiesFile(path: string, text: string): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
+  const result: Properties = emptyProperties();
   const file = parseYaml(path, text);
   const props = validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
@@ -135,8 +145,20 @@ function readPropertiesFile(path: string, text: string): Properties {
       line: positionOf(file, ['queries', i]).line,
     }),
   );
+  props.dashboards?.forEach((d, i) =>
+    result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
+  );
   return result;
 }
+
+export const emptyProperties = (): Properties => ({
+  models: [],
+  seeds: [],
+  sources: [],
+  unitTests: [],
+  queries: [],
+  dashboards: [],
+});
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
   const columns: Record<string, ColumnSpec> = {};

@@ -14,6 +14,7 @@ const LAYERS = [
   'templating',
   'project',
   'graph',
+  'dashboards',
   'compile',
   'testing',
   'artifacts',
