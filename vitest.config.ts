@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'src/**/*.test.ts'],
     // DuckDB work is CPU-bound and machines have 2 cores: more workers only add contention.
     maxWorkers: 2,
+    // One PostgreSQL server for the whole suite (tests/adapters/postgres-server.ts).
+    globalSetup: ['tests/adapters/postgres-server.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -8,7 +8,7 @@
 select
     rejected_record_count,
     raw_record_count,
-    {{ share }} as max_rejected_share,
+    {{ share }} as max_rejected_share
 from {{ model }}
 where rejected_record_count > {{ share }} * raw_record_count
 {% endtest %}

@@ -23,23 +23,23 @@ select
     sum(is_session_start::integer) over session_so_far as session_number,
     max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
     max(case when is_session_start then event_number end) over session_so_far
-        as session_first_event_number,
+        as session_first_event_number
 from (
     select
         *,
         microseconds_since_previous_event is null
             or microseconds_since_previous_event > {{ gap_minutes }}::decimal(38, 9) * 60000000
-            as is_session_start,
+            as is_session_start
     from (
         select
             *,
             row_number() over timeline as event_number,
-            epoch_us({{ timestamp }}) - epoch_us(lag({{ timestamp }}) over timeline)
-                as microseconds_since_previous_event,
+            {{ epoch_us(timestamp) }} - {{ epoch_us('lag(' ~ timestamp ~ ') over timeline') }}
+                as microseconds_since_previous_event
         from {{ relation }}
         window timeline as (partition by {{ partition_by }} order by {{ order_by }})
-    )
-)
+    ) as numbered
+) as started
 window session_so_far as (
     partition by {{ partition_by }}
     order by {{ order_by }}

@@ -6,13 +6,13 @@
 {%- macro device_type_from_user_agent(user_agent) -%}
     case
         when {{ user_agent }} is null or trim({{ user_agent }}) = '' then 'unknown'
-        when regexp_matches({{ user_agent }}, '(?i)bot|crawler|spider|slurp') then 'bot'
-        when regexp_matches({{ user_agent }}, '(?i)ipad|tablet|kindle|silk|playbook')
+        when {{ matches_ignoring_case(user_agent, 'bot|crawler|spider|slurp') }} then 'bot'
+        when {{ matches_ignoring_case(user_agent, 'ipad|tablet|kindle|silk|playbook') }}
             or (
-                regexp_matches({{ user_agent }}, '(?i)android')
-                and not regexp_matches({{ user_agent }}, '(?i)mobile')
+                {{ matches_ignoring_case(user_agent, 'android') }}
+                and not {{ matches_ignoring_case(user_agent, 'mobile') }}
             ) then 'tablet'
-        when regexp_matches({{ user_agent }}, '(?i)mobi|iphone|ipod|android|windows phone|blackberry|opera mini') then 'mobile'
+        when {{ matches_ignoring_case(user_agent, 'mobi|iphone|ipod|android|windows phone|blackberry|opera mini') }} then 'mobile'
         else 'desktop'
     end
 {%- endmacro -%}
@@ -24,15 +24,15 @@
 {%- macro browser_from_user_agent(user_agent) -%}
     case
         when {{ user_agent }} is null or trim({{ user_agent }}) = '' then 'unknown'
-        when regexp_matches({{ user_agent }}, '(?i)bot|crawler|spider|slurp') then 'bot'
-        when regexp_matches({{ user_agent }}, '(?i)instagram|fban|fbav') then 'in_app'
-        when regexp_matches({{ user_agent }}, '(?i)edg(e|a|ios)?/') then 'edge'
-        when regexp_matches({{ user_agent }}, '(?i)opr/|opera') then 'opera'
-        when regexp_matches({{ user_agent }}, '(?i)samsungbrowser') then 'samsung_internet'
-        when regexp_matches({{ user_agent }}, '(?i)firefox/|fxios') then 'firefox'
-        when regexp_matches({{ user_agent }}, '(?i)chrome/|crios/|chromium') then 'chrome'
-        when regexp_matches({{ user_agent }}, '(?i)msie |trident/') then 'internet_explorer'
-        when regexp_matches({{ user_agent }}, '(?i)safari/') then 'safari'
+        when {{ matches_ignoring_case(user_agent, 'bot|crawler|spider|slurp') }} then 'bot'
+        when {{ matches_ignoring_case(user_agent, 'instagram|fban|fbav') }} then 'in_app'
+        when {{ matches_ignoring_case(user_agent, 'edg(e|a|ios)?/') }} then 'edge'
+        when {{ matches_ignoring_case(user_agent, 'opr/|opera') }} then 'opera'
+        when {{ matches_ignoring_case(user_agent, 'samsungbrowser') }} then 'samsung_internet'
+        when {{ matches_ignoring_case(user_agent, 'firefox/|fxios') }} then 'firefox'
+        when {{ matches_ignoring_case(user_agent, 'chrome/|crios/|chromium') }} then 'chrome'
+        when {{ matches_ignoring_case(user_agent, 'msie |trident/') }} then 'internet_explorer'
+        when {{ matches_ignoring_case(user_agent, 'safari/') }} then 'safari'
         else 'other'
     end
 {%- endmacro -%}

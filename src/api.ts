@@ -1,23 +1,24 @@
 /** duckflow's programmatic API; the CLI is a thin layer over these functions. */
 import { existsSync, rmSync } from 'node:fs';
-import { DuckDBAdapter } from './adapters/duckdb.ts';
-import type { QueryResult } from './adapters/types.ts';
+import { adapterPlugin } from './adapters/registry.ts';
 import { buildManifest, writeJson } from './artifacts/manifest.ts';
-import { Compiler, relationName } from './compile/compiler.ts';
-import { UsageError } from './errors.ts';
+import { Compiler, relationOf } from './compile/compiler.ts';
+import type { QueryResult } from './core/results.ts';
+import { buildsRelation } from './materializations/registry.ts';
+import { UsageError } from './core/errors.ts';
 import type { GraphNode } from './graph/resolve.ts';
 import { select } from './graph/selector.ts';
 import { loadProject, type LoadOptions } from './project/loader.ts';
 import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
-import { isFailure, type NodeResult } from './runner/events.ts';
+import { isFailure, type NodeResult } from './core/results.ts';
 import { schedule } from './runner/scheduler.ts';
 import { openSession, type Session } from './runner/session.ts';
 import { UnitTestRunner } from './testing/unit/runner.ts';
-import type { UnitTestNode } from './testing/unit/types.ts';
+import type { UnitTestNode } from './core/nodes.ts';
 
 export type { RunOptions, RunReport } from './runner/execute.ts';
-export type { NodeResult, RunEvent } from './runner/events.ts';
+export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
 export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
 export type { DocsServer } from './docs/server.ts';
@@ -87,7 +88,7 @@ export function compile(options: SelectOptions = {}): {
   const { session, nodes } = list(options);
   const compiler = new Compiler(session.project, session.renderer);
   const compiled = nodes.flatMap((node): { node: GraphNode; path: string; sql: string }[] => {
-    if (node.kind === 'model' && node.materialized !== 'ephemeral') {
+    if (node.kind === 'model' && buildsRelation(node)) {
       const sql = compiler.compileModel(node).sql;
       return [{ node, path: compiler.compiledPath(node.path), sql }];
     }
@@ -104,10 +105,12 @@ export function compile(options: SelectOptions = {}): {
 /** Run SQL against the target database, read-only for the caller's purposes. */
 export async function query(sql: string, options: LoadOptions = {}): Promise<QueryResult> {
   const project = loadProject(options);
-  if (project.target.path !== ':memory:' && !existsSync(project.target.path)) {
-    throw new UsageError(`no database at ${project.target.path} yet: run 'duckflow build' first`);
-  }
-  const adapter = await DuckDBAdapter.open(project.target);
+  const plugin = adapterPlugin(project.target.type);
+  const adapter = await plugin.openExisting(project.target);
+  if (!adapter)
+    throw new UsageError(
+      `no database at ${plugin.location(project.target)} yet: run 'duckflow build' first`,
+    );
   try {
     return await adapter.withConnection((conn) => conn.query(sql));
   } finally {
@@ -128,9 +131,12 @@ export async function show(
     throw new UsageError(
       `no model or seed named '${name}'${didYouMean(name, [...project.models.keys(), ...project.seeds.keys()])}`,
     );
-  if (node.kind === 'model' && node.materialized === 'ephemeral')
-    throw new UsageError(`'${name}' is ephemeral: it has no relation to show`);
-  return query(`select * from ${relationName(node)} limit ${options.limit ?? 10}`, options);
+  if (node.kind === 'model' && !buildsRelation(node))
+    throw new UsageError(`'${name}' is ${node.materialized}: it has no relation to show`);
+  return query(
+    `select * from ${project.dialect.relation(relationOf(node))} limit ${options.limit ?? 10}`,
+    options,
+  );
 }
 
 /** Remove target/ (compiled SQL, artifacts; the database too when it lives there). */

@@ -11,7 +11,7 @@ with daily_sessions as (
         customer_id,
         is_first_session,
         has_purchase,
-        duration_seconds::double as duration_seconds,
+        duration_seconds::float8 as duration_seconds
     from {{ ref('sessions') }}
 
 )
@@ -22,8 +22,8 @@ select
     count(distinct customer_id) as customers,
     count(*) filter (where is_first_session) as first_sessions,
     count(*) filter (where has_purchase) as purchasing_sessions,
-    round(count(*) filter (where has_purchase) / count(*), 4) as conversion_rate,
-    round(quantile_cont(duration_seconds, 0.5), 2) as median_duration_seconds,
+    {{ round_double('count(*) filter (where has_purchase)::float8 / count(*)', 4) }} as conversion_rate,
+    {{ round_double(percentile_cont('duration_seconds', 0.5), 2) }} as median_duration_seconds
 from daily_sessions
 group by session_date
 order by session_date

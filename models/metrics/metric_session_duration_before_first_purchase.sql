@@ -16,7 +16,7 @@ with customers as (
         has_purchased,
         first_purchase_session_number,
         seconds_in_sessions_before_first_purchase,
-        seconds_to_first_purchase_in_shop,
+        seconds_to_first_purchase_in_shop
     from {{ ref('customer_journeys') }}
 
 ),
@@ -25,7 +25,7 @@ pre_purchase_sessions as (
 
     select
         customer_sessions.customer_id,
-        customer_sessions.duration_seconds::double as duration_seconds,
+        customer_sessions.duration_seconds::float8 as duration_seconds
     from {{ ref('sessions') }} as customer_sessions
     inner join customers using (customer_id)
     where customers.has_purchased
@@ -38,8 +38,8 @@ pooled_sessions as (
     select
         count(*) as pre_purchase_session_count,
         count(distinct customer_id) as customers_with_pre_purchase_sessions,
-        round(quantile_cont(duration_seconds, 0.5), 2) as median_pre_purchase_session_duration_seconds,
-        round(avg(duration_seconds), 2) as mean_pre_purchase_session_duration_seconds,
+        {{ round_double(percentile_cont('duration_seconds', 0.5), 2) }} as median_pre_purchase_session_duration_seconds,
+        {{ round_double('avg(duration_seconds)', 2) }} as mean_pre_purchase_session_duration_seconds
     from pre_purchase_sessions
 
 ),
@@ -48,10 +48,10 @@ per_customer as (
 
     select
         count(*) as customers_counted,
-        round(quantile_cont(seconds_to_first_purchase_in_shop::double, 0.5), 2)
+        {{ round_double(percentile_cont('seconds_to_first_purchase_in_shop::float8', 0.5), 2) }}
             as median_seconds_in_shop_before_first_purchase,
-        round(quantile_cont(seconds_in_sessions_before_first_purchase::double, 0.5), 2)
-            as median_seconds_in_sessions_before_first_purchase_session,
+        {{ round_double(percentile_cont('seconds_in_sessions_before_first_purchase::float8', 0.5), 2) }}
+            as median_seconds_in_sessions_before_first_purchase_session
     from customers
     where has_purchased
 
@@ -64,6 +64,6 @@ select
     pooled_sessions.mean_pre_purchase_session_duration_seconds,
     per_customer.median_seconds_in_shop_before_first_purchase,
     per_customer.median_seconds_in_sessions_before_first_purchase_session,
-    per_customer.customers_counted,
+    per_customer.customers_counted
 from pooled_sessions
 cross join per_customer

@@ -12,8 +12,8 @@ with referred_sessions as (
         channel,
         coalesce(referrer_host, '(none)') as referrer_host,
         customer_id,
-        duration_seconds::double as duration_seconds,
-        has_purchase,
+        duration_seconds::float8 as duration_seconds,
+        has_purchase
     from {{ ref('sessions') }}
 
 ),
@@ -26,11 +26,11 @@ duration_by_referrer as (
         case when grouping(referrer_host) = 1 then '(all)' else referrer_host end as referrer_host,
         count(*) as sessions,
         count(distinct customer_id) as customers,
-        round(quantile_cont(duration_seconds, 0.5), 2) as median_duration_seconds,
-        round(quantile_cont(duration_seconds, 0.75), 2) as p75_duration_seconds,
-        round(quantile_cont(duration_seconds, 0.9), 2) as p90_duration_seconds,
-        round(avg(duration_seconds), 2) as mean_duration_seconds,
-        round(avg(has_purchase::integer), 4) as purchase_session_share,
+        {{ round_double(percentile_cont('duration_seconds', 0.5), 2) }} as median_duration_seconds,
+        {{ round_double(percentile_cont('duration_seconds', 0.75), 2) }} as p75_duration_seconds,
+        {{ round_double(percentile_cont('duration_seconds', 0.9), 2) }} as p90_duration_seconds,
+        {{ round_double('avg(duration_seconds)', 2) }} as mean_duration_seconds,
+        {{ round_double('avg(has_purchase::integer)', 4) }} as purchase_session_share
     from referred_sessions
     group by grouping sets ((channel), (channel, referrer_host))
 

@@ -10,14 +10,14 @@ with customers as (
     select
         customer_id,
         has_purchased,
-        sessions_before_first_purchase,
+        sessions_before_first_purchase
     from {{ ref('customer_journeys') }}
 
 ),
 
 purchasers as (
 
-    select sessions_before_first_purchase,
+    select sessions_before_first_purchase
     from customers
     where has_purchased
 
@@ -27,19 +27,19 @@ purchaser_distribution as (
 
     select
         count(*) as customers_counted,
-        quantile_cont(sessions_before_first_purchase, 0.5) as median_sessions_before_first_purchase,
-        round(avg(sessions_before_first_purchase), 2) as mean_sessions_before_first_purchase,
-        quantile_cont(sessions_before_first_purchase, 0.25) as p25_sessions_before_first_purchase,
-        quantile_cont(sessions_before_first_purchase, 0.75) as p75_sessions_before_first_purchase,
-        quantile_cont(sessions_before_first_purchase, 0.9) as p90_sessions_before_first_purchase,
-        count(*) filter (where sessions_before_first_purchase = 0) as customers_buying_in_first_session,
+        {{ percentile_cont('sessions_before_first_purchase', 0.5) }} as median_sessions_before_first_purchase,
+        {{ round_double('avg(sessions_before_first_purchase)', 2) }} as mean_sessions_before_first_purchase,
+        {{ percentile_cont('sessions_before_first_purchase', 0.25) }} as p25_sessions_before_first_purchase,
+        {{ percentile_cont('sessions_before_first_purchase', 0.75) }} as p75_sessions_before_first_purchase,
+        {{ percentile_cont('sessions_before_first_purchase', 0.9) }} as p90_sessions_before_first_purchase,
+        count(*) filter (where sessions_before_first_purchase = 0) as customers_buying_in_first_session
     from purchasers
 
 ),
 
 all_customers as (
 
-    select count(*) as customers_total,
+    select count(*) as customers_total
     from customers
 
 )
@@ -52,6 +52,6 @@ select
     purchaser_distribution.p25_sessions_before_first_purchase,
     purchaser_distribution.p75_sessions_before_first_purchase,
     purchaser_distribution.p90_sessions_before_first_purchase,
-    purchaser_distribution.customers_buying_in_first_session,
+    purchaser_distribution.customers_buying_in_first_session
 from purchaser_distribution
 cross join all_customers

@@ -13,12 +13,20 @@ first_purchase_sessions as (
 
     select
         customer_id,
-        session_number as first_purchase_session_number,
-        session_start as first_purchase_session_start,
-        first_purchase_ts,
-    from customer_sessions
-    where has_purchase
-    qualify row_number() over (partition by customer_id order by session_number) = 1
+        first_purchase_session_number,
+        first_purchase_session_start,
+        first_purchase_ts
+    from (
+        select
+            customer_id,
+            session_number as first_purchase_session_number,
+            session_start as first_purchase_session_start,
+            first_purchase_ts,
+            row_number() over (partition by customer_id order by session_number) as purchase_rank
+        from customer_sessions
+        where has_purchase
+    ) as purchasing_sessions
+    where purchase_rank = 1
 
 ),
 
@@ -33,13 +41,13 @@ customer_rollup as (
         sum(customer_sessions.duration_seconds)::decimal(18, 6) as seconds_in_sessions,
         sum(customer_sessions.purchase_count) as purchase_count,
         count(*) filter (where customer_sessions.has_purchase) as purchasing_session_count,
-        arg_min(customer_sessions.channel, customer_sessions.session_number) as first_session_channel,
+        {{ arg_min('customer_sessions.channel', 'customer_sessions.session_number') }} as first_session_channel,
         coalesce(
             sum(customer_sessions.duration_seconds) filter (
                 where customer_sessions.session_number < first_purchase_sessions.first_purchase_session_number
             ),
             0
-        )::decimal(18, 6) as seconds_in_sessions_before_first_purchase_session,
+        )::decimal(18, 6) as seconds_in_sessions_before_first_purchase_session
     from customer_sessions
     left join first_purchase_sessions using (customer_id)
     group by customer_sessions.customer_id
@@ -70,6 +78,6 @@ select
                 customer_rollup.seconds_in_sessions_before_first_purchase_session
                 + {{ seconds_between('first_purchase_sessions.first_purchase_session_start', 'first_purchase_sessions.first_purchase_ts') }}
             )::decimal(18, 6)
-    end as seconds_to_first_purchase_in_shop,
+    end as seconds_to_first_purchase_in_shop
 from customer_rollup
 left join first_purchase_sessions using (customer_id)

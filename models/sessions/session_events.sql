@@ -16,7 +16,7 @@ with logged_in_events as (
         referrer_url,
         referrer_host,
         product_id,
-        user_agent,
+        user_agent
     from {{ ref('stg_events') }}
     where customer_id is not null
 
@@ -35,7 +35,7 @@ events_with_sessions as (
 )
 
 select
-    md5(customer_id::varchar || '|' || strftime(session_start, '%Y-%m-%dT%H:%M:%S.%f')) as session_id,
+    md5(customer_id::varchar || '|' || {{ iso_timestamp_us('session_start') }}) as session_id,
     event_id,
     customer_id,
     session_number,
@@ -50,5 +50,5 @@ select
     referrer_url,
     referrer_host,
     product_id,
-    user_agent,
+    user_agent
 from events_with_sessions

@@ -7,7 +7,7 @@
 
 with logged_in_events as (
 
-    select count(*) as logged_in_event_count,
+    select count(*) as logged_in_event_count
     from {{ ref('stg_events') }}
     where customer_id is not null
 
@@ -25,7 +25,7 @@ session_event_counts as (
         count(*) filter (
             where is_session_start
                 and seconds_since_previous_event <= {{ var('session_gap_minutes', 30) }}::decimal(38, 9) * 60
-        ) as session_starts_within_threshold,
+        ) as session_starts_within_threshold
     from {{ ref('session_events') }}
 
 ),
@@ -37,7 +37,7 @@ session_counts as (
         coalesce(sum(event_count), 0) as events_in_sessions,
         count(*) filter (
             where seconds_since_previous_session <= {{ var('session_gap_minutes', 30) }}::decimal(38, 9) * 60
-        ) as sessions_within_threshold_of_previous,
+        ) as sessions_within_threshold_of_previous
     from {{ ref('sessions') }}
 
 ),
@@ -49,7 +49,7 @@ customer_session_numbers as (
         min(session_number) as first_session_number,
         max(session_number) as last_session_number,
         count(distinct session_number) as distinct_session_numbers,
-        count(*) as session_count,
+        count(*) as session_count
     from {{ ref('sessions') }}
     group by customer_id
 
@@ -62,7 +62,7 @@ session_number_gaps as (
             where first_session_number <> 1
                 or last_session_number <> session_count
                 or distinct_session_numbers <> session_count
-        ) as customers_with_non_contiguous_session_numbers,
+        ) as customers_with_non_contiguous_session_numbers
     from customer_session_numbers
 
 )
@@ -76,7 +76,7 @@ select
     session_event_counts.gaps_over_threshold_inside_sessions,
     session_event_counts.session_starts_within_threshold,
     session_counts.sessions_within_threshold_of_previous,
-    session_number_gaps.customers_with_non_contiguous_session_numbers,
+    session_number_gaps.customers_with_non_contiguous_session_numbers
 from logged_in_events
 cross join session_event_counts
 cross join session_counts

@@ -22,18 +22,12 @@ with session_rollup as (
         count(*) filter (where event_type = 'PLACED_ORDER') as placed_order_count,
         count(*) filter (where is_purchase) as purchase_count,
         min(event_ts) filter (where is_purchase) as first_purchase_ts,
-        arg_min(page_path, event_number_in_session) filter (
-            where event_type = 'PAGE_VIEW' and page_path is not null
-        ) as landing_page,
-        arg_max(page_path, event_number_in_session) filter (
-            where event_type = 'PAGE_VIEW' and page_path is not null
-        ) as exit_page,
-        arg_min(referrer_url, event_number_in_session) filter (where referrer_url is not null)
-            as referrer_url,
-        arg_min(referrer_host, event_number_in_session) filter (where referrer_url is not null)
+        {{ arg_min('page_path', 'event_number_in_session', "event_type = 'PAGE_VIEW'") }} as landing_page,
+        {{ arg_max('page_path', 'event_number_in_session', "event_type = 'PAGE_VIEW'") }} as exit_page,
+        {{ arg_min('referrer_url', 'event_number_in_session') }} as referrer_url,
+        {{ arg_min('referrer_host', 'event_number_in_session', 'referrer_url is not null') }}
             as referrer_host,
-        arg_min(user_agent, event_number_in_session) filter (where user_agent is not null)
-            as user_agent,
+        {{ arg_min('user_agent', 'event_number_in_session') }} as user_agent
     from {{ ref('session_events') }}
     group by session_id, customer_id, session_number
 
@@ -46,7 +40,7 @@ sessions_with_channel as (
         case
             when session_rollup.referrer_url is null then 'direct'
             else coalesce(referrer_channels.channel, 'other')
-        end as channel,
+        end as channel
     from session_rollup
     left join {{ ref('referrer_channels') }} as referrer_channels
         on session_rollup.referrer_host = referrer_channels.referrer_host
@@ -57,7 +51,7 @@ sessions_with_previous as (
 
     select
         *,
-        lag(session_end) over (partition by customer_id order by session_number) as previous_session_end,
+        lag(session_end) over (partition by customer_id order by session_number) as previous_session_end
     from sessions_with_channel
 
 )
@@ -91,5 +85,5 @@ select
     purchase_count,
     first_purchase_ts,
     session_number = 1 as is_first_session,
-    {{ seconds_between('previous_session_end', 'session_start') }} as seconds_since_previous_session,
+    {{ seconds_between('previous_session_end', 'session_start') }} as seconds_since_previous_session
 from sessions_with_previous

@@ -17,7 +17,7 @@ duplicate_ids as (
 
     select
         event_id,
-        is_conflicting,
+        is_conflicting
     from {{ ref('stg_events_duplicate_ids') }}
 
 ),
@@ -25,17 +25,7 @@ duplicate_ids as (
 single_records as (
 
     select
-        * exclude (rejection_reason),
-        1::bigint as source_record_count,
-    from stageable_records
-    anti join duplicate_ids using (event_id)
-
-),
-
-collapsed_duplicates as (
-
-    select
-        min(record_number) as record_number,
+        -- the columns of collapsed_duplicates, in its order: the union below matches by position
         event_id,
         event_type,
         event_ts,
@@ -49,18 +39,56 @@ collapsed_duplicates as (
         search_query,
         product_id,
         position,
-        count(*) as source_record_count,
+        record_number,
+        1::bigint as source_record_count
     from stageable_records
-    semi join (select event_id from duplicate_ids where not is_conflicting) as exact_duplicate_ids
-        using (event_id)
-    group by all
+    where not exists (
+        select 1 from duplicate_ids where duplicate_ids.event_id = stageable_records.event_id
+    )
+
+),
+
+collapsed_duplicates as (
+
+    select
+        event_id,
+        event_type,
+        event_ts,
+        customer_id,
+        user_agent,
+        ip,
+        page_url,
+        page_path,
+        referrer_url,
+        referrer_host,
+        search_query,
+        product_id,
+        position,
+        min(record_number) as record_number,
+        count(*) as source_record_count
+    from stageable_records
+    where event_id in (select event_id from duplicate_ids where not is_conflicting)
+    group by
+        event_id,
+        event_type,
+        event_ts,
+        customer_id,
+        user_agent,
+        ip,
+        page_url,
+        page_path,
+        referrer_url,
+        referrer_host,
+        search_query,
+        product_id,
+        position
 
 ),
 
 distinct_events as (
 
     select * from single_records
-    union all by name
+    union all
     select * from collapsed_duplicates
 
 )
@@ -80,5 +108,6 @@ select
     product_id,
     position,
     record_number,
-    source_record_count,
+    source_record_count
 from distinct_events
+

@@ -18,7 +18,7 @@ duplicated_ids as (
 
     select
         event_id,
-        count(*) as record_count,
+        count(*) as record_count
     from stageable_records
     group by event_id
     having count(*) > 1
@@ -38,9 +38,9 @@ distinct_versions as (
         referrer_url,
         search_query,
         product_id,
-        position,
+        position
     from stageable_records
-    semi join duplicated_ids using (event_id)
+    where event_id in (select event_id from duplicated_ids)
 
 )
 
@@ -48,7 +48,7 @@ select
     duplicated_ids.event_id,
     duplicated_ids.record_count,
     count(*) as version_count,
-    count(*) > 1 as is_conflicting,
+    count(*) > 1 as is_conflicting
 from duplicated_ids
 inner join distinct_versions using (event_id)
 group by duplicated_ids.event_id, duplicated_ids.record_count

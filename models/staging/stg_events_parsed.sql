@@ -1,8 +1,8 @@
 {{ config(materialized='table') }}
 
--- One row per raw record: the record's JSON parsed once (a single json_transform into a
--- struct), typed, and the reason it cannot be staged (null when it can). Duplicate ids are
--- handled downstream (stg_events_duplicate_ids).
+-- One row per raw record: the record's JSON parsed once (event_record_fields, per engine),
+-- typed, and the reason it cannot be staged (null when it can). Duplicate ids are handled
+-- downstream (stg_events_duplicate_ids).
 
 with raw_records as (
 
@@ -11,7 +11,7 @@ with raw_records as (
         raw,
         read_error,
         -- a line the reader could not read is not parsed: its text may be cut or altered
-        read_error is null and coalesce(json_valid(raw), false) as is_valid_json,
+        read_error is null and {{ is_valid_json('raw') }} as is_valid_json
     from {{ ref('raw_events') }}
     -- blank lines are not records (stg_events_reconciliation counts them); ltrim, not trim:
     -- it stops at the first non-space character instead of walking every line to its end
@@ -19,57 +19,9 @@ with raw_records as (
 
 ),
 
-parsed_records as (
-
-    select
-        record_number,
-        raw,
-        read_error,
-        is_valid_json,
-        -- ids, customer ids and positions are read as their JSON text (a string keeps its
-        -- quotes) so that a value of the wrong type (a string, a fraction) is caught below
-        -- instead of being silently cast or nulled
-        json_transform(
-            case when is_valid_json then raw end,
-            '{
-                "id": "JSON",
-                "type": "VARCHAR",
-                "event": {
-                    "user-agent": "VARCHAR",
-                    "ip": "VARCHAR",
-                    "customer-id": "JSON",
-                    "timestamp": "VARCHAR",
-                    "page": "VARCHAR",
-                    "referrer": "VARCHAR",
-                    "query": "VARCHAR",
-                    "product": "VARCHAR",
-                    "position": "JSON"
-                }
-            }'
-        ) as record,
-    from raw_records
-
-),
-
 record_fields as (
 
-    select
-        record_number,
-        raw,
-        read_error,
-        is_valid_json,
-        record.id::varchar as id_text,
-        record.type as type_text,
-        record.event."user-agent" as user_agent,
-        record.event.ip as ip,
-        record.event."customer-id"::varchar as customer_id_text,
-        record.event."timestamp" as timestamp_text,
-        record.event.page as page_url,
-        record.event.referrer as referrer_url,
-        record.event.query as search_query,
-        record.event.product as product_id,
-        record.event."position"::varchar as position_text,
-    from parsed_records
+    {{ event_record_fields('raw_records') }}
 
 ),
 
@@ -78,8 +30,8 @@ typed_fields as (
     select
         *,
         -- an integer only when the cast gives back the same text (no rounding of 2.5, no "2")
-        case when try_cast(id_text as bigint)::varchar = id_text then try_cast(id_text as bigint) end
-            as event_id,
+        case when {{ try_cast('id_text', 'bigint') }}::varchar = id_text
+            then {{ try_cast('id_text', 'bigint') }} end as event_id,
         case
             when upper(type_text) in ({{ webshop_event_types() }}) then upper(type_text)
             -- tolerate 'Page-View' / 'page view' spellings too
@@ -91,15 +43,15 @@ typed_fields as (
                 then null
             -- an explicit zone or offset: convert to UTC
             when right(timestamp_text, 1) in ('Z', 'z')
-                or contains(substr(timestamp_text, 12), '+')
-                or contains(substr(timestamp_text, 12), '-')
-                then timezone('UTC', try_cast(timestamp_text as timestamptz))
+                or strpos(substr(timestamp_text, 12), '+') > 0
+                or strpos(substr(timestamp_text, 12), '-') > 0
+                then timezone('UTC', {{ try_cast('timestamp_text', 'timestamptz') }})
             -- no zone: the timestamp is UTC already
-            else try_cast(timestamp_text as timestamp)
+            else {{ try_cast('timestamp_text', 'timestamp') }}
         end as event_ts,
-        case when try_cast(customer_id_text as bigint)::varchar = customer_id_text
-            then try_cast(customer_id_text as bigint) end as customer_id,
-        try_cast(position_text as bigint) as position,
+        case when {{ try_cast('customer_id_text', 'bigint') }}::varchar = customer_id_text
+            then {{ try_cast('customer_id_text', 'bigint') }} end as customer_id,
+        {{ try_cast('position_text', 'bigint') }} as position
     from record_fields
 
 ),
@@ -123,7 +75,7 @@ validated_records as (
             when customer_id_text is not null
                 and (customer_id is null or customer_id::varchar <> customer_id_text)
                 then 'invalid_customer_id'
-        end as rejection_reason,
+        end as rejection_reason
     from typed_fields
 
 )
@@ -139,17 +91,17 @@ select
     page_url,
     case
         when page_url is null then null
-        when contains(page_url, '://')
+        when strpos(page_url, '://') > 0
             then coalesce(
-                nullif(regexp_extract(page_url, '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)', 1), ''),
+                nullif({{ regexp_extract('page_url', '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)') }}, ''),
                 '/'
             )
-        else coalesce(nullif(regexp_extract(page_url, '^([^?#]*)', 1), ''), '/')
+        else coalesce(nullif({{ regexp_extract('page_url', '^([^?#]*)') }}, ''), '/')
     end as page_path,
     referrer_url,
     nullif(
         regexp_replace(
-            lower(regexp_extract(referrer_url, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]+)', 1)),
+            lower({{ regexp_extract('referrer_url', '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^:/?#]+)') }}),
             '^www\.',
             ''
         ),
@@ -159,5 +111,5 @@ select
     product_id,
     -- a position that is not an integer is dropped (the event itself is kept)
     case when position::varchar = position_text then position end as position,
-    rejection_reason,
+    rejection_reason
 from validated_records

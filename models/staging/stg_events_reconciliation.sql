@@ -7,7 +7,7 @@ with raw_line_counts as (
 
     select
         count(*) as line_count,
-        count(*) filter (where read_error is null and ltrim(raw) = '') as blank_line_count,
+        count(*) filter (where read_error is null and ltrim(raw) = '') as blank_line_count
     from {{ ref('raw_events') }}
 
 ),
@@ -16,14 +16,14 @@ staged_counts as (
 
     select
         count(*) as staged_event_count,
-        coalesce(sum(source_record_count), 0) as staged_record_count,
+        coalesce(sum(source_record_count), 0) as staged_record_count
     from {{ ref('stg_events') }}
 
 ),
 
 rejected_counts as (
 
-    select count(*) as rejected_record_count,
+    select count(*) as rejected_record_count
     from {{ ref('stg_events_rejected') }}
 
 )
@@ -35,7 +35,7 @@ select
     staged_counts.staged_event_count,
     staged_counts.staged_record_count,
     staged_counts.staged_record_count - staged_counts.staged_event_count as collapsed_duplicate_record_count,
-    rejected_counts.rejected_record_count,
+    rejected_counts.rejected_record_count
 from raw_line_counts
 cross join staged_counts
 cross join rejected_counts

@@ -9,7 +9,7 @@ with unstageable_records as (
     select
         record_number,
         event_id,
-        rejection_reason,
+        rejection_reason
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is not null
 
@@ -20,14 +20,14 @@ conflicting_duplicate_records as (
     select
         record_number,
         event_id,
-        'conflicting_duplicate_id' as rejection_reason,
+        'conflicting_duplicate_id' as rejection_reason
     from {{ ref('stg_events_parsed') }}
-    semi join (
-        select event_id
-        from {{ ref('stg_events_duplicate_ids') }}
-        where is_conflicting
-    ) as conflicting_ids using (event_id)
     where rejection_reason is null
+        and event_id in (
+            select event_id
+            from {{ ref('stg_events_duplicate_ids') }}
+            where is_conflicting
+        )
 
 ),
 
@@ -43,6 +43,6 @@ select
     rejected_records.record_number,
     rejected_records.event_id,
     rejected_records.rejection_reason,
-    raw_events.raw,
+    raw_events.raw
 from rejected_records
 inner join {{ ref('raw_events') }} as raw_events using (record_number)

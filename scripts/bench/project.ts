@@ -19,10 +19,20 @@ export interface BenchTarget {
 
 const LINKED = ['models', 'seeds', 'macros', 'tests', 'analyses', 'snapshots'];
 
+/** A PostgreSQL server to build in instead of a DuckDB file (`--engines`). */
+export interface BenchPostgres {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
 export function writeBenchProject(
   repo: string,
   runDir: string,
   target: BenchTarget,
+  postgres?: BenchPostgres,
 ): { projectDir: string; dbPath: string; targetPath: string } {
   const projectDir = join(runDir, 'project');
   mkdirSync(projectDir, { recursive: true });
@@ -50,6 +60,10 @@ export function writeBenchProject(
       preserve_insertion_order: target.preserveInsertionOrder,
     },
   };
+  if (postgres) {
+    // Same threads as the DuckDB build: one pooled connection per concurrent node.
+    targets.bench = { type: 'postgres', ...postgres, schema: 'bench', threads: base.threads ?? 4 };
+  }
   config.targets = targets;
   config.target = 'bench';
   config['target-path'] = targetPath;

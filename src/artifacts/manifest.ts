@@ -1,8 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
-import type { DashboardNode, Project } from '../project/types.ts';
-import { DUCKFLOW_VERSION } from '../version.ts';
+import type { Dialect } from '../core/dialect.ts';
+import type { DashboardNode, Project } from '../core/nodes.ts';
+import { buildsRelation } from '../materializations/registry.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
@@ -37,6 +39,7 @@ function describeDashboard(d: DashboardNode): Record<string, unknown> {
 function describeNode(
   node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' }>,
   graph: Graph,
+  dialect: Dialect,
 ): Record<string, unknown> {
   const common = {
     unique_id: node.id,
@@ -59,7 +62,7 @@ function describeNode(
         alias: node.alias,
         columns: node.columns,
         raw_sql: node.rawSql,
-        compiled_path: node.materialized === 'ephemeral' ? null : join('compiled', node.path),
+        compiled_path: !buildsRelation(node) ? null : join('compiled', node.path),
       };
     case 'seed':
       return {
@@ -76,7 +79,7 @@ function describeNode(
         ...common,
         source_name: node.sourceName,
         table_name: node.tableName,
-        relation: node.relation,
+        relation: dialect.relation(node.relation),
         columns: node.columns,
       };
     case 'test':
@@ -103,7 +106,7 @@ export function buildManifest(
   const dashboards: Record<string, unknown> = {};
   for (const n of graph.nodes()) {
     if (n.kind === 'dashboard') dashboards[n.id] = describeDashboard(n);
-    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
+    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect);
   }
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,

@@ -1,5 +1,5 @@
-import type { NodeResult } from '../runner/events.ts';
-import { DUCKFLOW_VERSION } from '../version.ts';
+import type { NodeResult } from '../core/results.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
 
 export const RUN_RESULTS_SCHEMA_VERSION = 1;
 

@@ -7,10 +7,10 @@ import {
   ProjectError,
   ProjectErrors,
   UsageError,
-} from '../errors.ts';
-import { DUCKFLOW_VERSION } from '../version.ts';
-import type { RunEvent } from '../runner/events.ts';
-import { formatCsv, formatTable } from './format.ts';
+} from '../core/errors.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
+import type { RunEvent } from '../core/results.ts';
+import { formatCsv, formatTable } from '../util/format.ts';
 import { jsonPrinter, textPrinter, useColor } from './printer.ts';
 
 interface GlobalOptions {

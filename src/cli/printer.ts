@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import type { NodeResult, RunEvent } from '../runner/events.ts';
-import { formatTable } from './format.ts';
+import type { NodeResult, RunEvent } from '../core/results.ts';
+import { formatTable } from '../util/format.ts';
 import { SkipFolder } from './skipFold.ts';
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2 } as const;

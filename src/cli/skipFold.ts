@@ -1,4 +1,4 @@
-import type { NodeResult, RunEvent } from '../runner/events.ts';
+import type { NodeResult, RunEvent } from '../core/results.ts';
 
 type Finished = Extract<RunEvent, { type: 'node_finished' }>;
 

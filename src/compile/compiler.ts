@@ -1,30 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import type { ModelNode, Project, SeedNode } from '../core/nodes.ts';
 import type { Renderer, RenderScope } from '../templating/renderer.ts';
 import { mapLines } from '../templating/lineMap.ts';
-import { quoteIdent } from '../util/sql.ts';
+import type { CompiledSql } from '../core/compiled.ts';
+import { table, type TableRelation } from '../core/relation.ts';
+import { buildsRelation } from '../materializations/registry.ts';
 
-/** A line of a source template: project-relative path, line number and the line's text. */
-export interface SourceLine {
-  path: string;
-  line: number;
-  text: string;
-}
-
-export interface CompiledSql {
-  /** The SELECT to run, ephemeral models injected as CTEs in front. */
-  sql: string;
-  /** Project-relative path of the template. */
-  sourcePath: string;
-  /** Where a line of `sql` comes from: this template, or the ephemeral model inlined there. */
-  locate(compiledLine: number): SourceLine;
-}
+export type { CompiledSql } from '../core/compiled.ts';
 
 const CTE_PREFIX = '__duckflow_cte__';
 
-export function relationName(node: Pick<ModelNode | SeedNode, 'schema' | 'alias'>): string {
-  return `${quoteIdent(node.schema)}.${quoteIdent(node.alias)}`;
+/** The relation a model or seed is built as. */
+export function relationOf(node: Pick<ModelNode | SeedNode, 'schema' | 'alias'>): TableRelation {
+  return table(node.schema, node.alias);
 }
 
 /** Turns templates into runnable SQL with real relation names (dbt's compile phase). */
@@ -46,14 +35,14 @@ export class Compiler {
    */
   refTarget(name: string, ephemerals?: Set<string>): string {
     const model = this.project.models.get(name);
-    if (model?.materialized === 'ephemeral') {
+    if (model && !buildsRelation(model)) {
       if (!ephemerals) return `(${this.compileModel(model).sql})`;
       ephemerals.add(name);
       return `${CTE_PREFIX}${name}`;
     }
     const node = model ?? this.project.seeds.get(name);
     if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
-    return relationName(node);
+    return this.project.dialect.relation(relationOf(node));
   }
 
   /** Render any template (a model, a test, a hook) in the project's context. */
@@ -64,7 +53,9 @@ export class Compiler {
         path,
         ref: (name) => this.refTarget(name, ephemerals),
         source: (s, t) =>
-          this.project.sources.get(`${s}.${t}`)?.relation ?? `${quoteIdent(s)}.${quoteIdent(t)}`,
+          this.project.dialect.relation(
+            this.project.sources.get(`${s}.${t}`)?.relation ?? table(s, t),
+          ),
         ...extra,
       })
       .replace(/[\s;]+$/, '');
@@ -106,7 +97,7 @@ export class Compiler {
     let compiled = this.cache.get(model.id);
     if (!compiled) {
       compiled = this.renderTemplate(model.rawSql, model.path, {
-        self: relationName(model),
+        self: this.project.dialect.relation(relationOf(model)),
         isIncremental: this.incremental.has(model.id),
       });
       this.cache.set(model.id, compiled);

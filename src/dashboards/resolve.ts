@@ -3,8 +3,8 @@
  * and the sources that SQL reads. Unknown names are project errors, reported together with the
  * closest known name, as for a model's refs.
  */
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { DashboardNode, Project, TileSpec } from '../project/types.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import type { DashboardNode, Project, TileSpec } from '../core/nodes.ts';
 import type { Renderer } from '../templating/renderer.ts';
 import { didYouMean } from '../util/closest.ts';
 

@@ -3,12 +3,13 @@
  * database, its rows exported whole, with the definition the page prints under it. Histograms
  * and box plots are summarised here, in SQL, so the page draws what DuckDB computed.
  */
-import type { Connection, Json } from '../adapters/types.ts';
-import { relationName, type Compiler } from '../compile/compiler.ts';
+import type { Connection } from '../adapters/types.ts';
+import type { Json } from '../core/results.ts';
+import { relationOf, type Compiler } from '../compile/compiler.ts';
 import { tileInputs, tileModelName } from '../dashboards/resolve.ts';
-import type { DashboardNode, FieldSpec, Project, TileSpec } from '../project/types.ts';
+import type { DashboardNode, FieldSpec, Project, TileSpec } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';
-import { quoteIdent } from '../util/sql.ts';
+import { standardQuote as quoteIdent } from '../adapters/sqlDialect.ts';
 import { catalogKey, type Catalog } from './catalog.ts';
 
 export interface TileData extends Omit<TileSpec, 'at' | 'model' | 'sql'> {
@@ -139,7 +140,7 @@ async function exportTile(
   const seed = model === undefined ? undefined : ctx.project.seeds.get(tileModelName(model));
   const base =
     model !== undefined
-      ? `select * from ${relationName((node ?? seed)!)}`
+      ? `select * from ${ctx.project.dialect.relation(relationOf((node ?? seed)!))}`
       : ctx.compiler.renderTemplate(template!, dashboard.path).sql.trim();
   try {
     const probe = await ctx.conn.query(`select * from (${base}) limit 0`);

@@ -1,7 +1,8 @@
 /** `duckflow docs generate` and `duckflow docs serve`, as API functions. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import { UsageError } from '../core/errors.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import { openSession } from '../runner/session.ts';
 import {
@@ -41,13 +42,13 @@ export async function generateDocs(options: LoadOptions = {}): Promise<DocsResul
   const adapter = await openBuiltDatabase(project.target);
   if (!adapter)
     notes.push(
-      `no database at ${project.target.path}: column types and the dashboard need 'duckflow build' first`,
+      `no database at ${adapterPlugin(project.target.type).location(project.target)}: column types and the dashboard need 'duckflow build' first`,
     );
   try {
     dashboards = await (adapter
       ? adapter.withConnection(async (conn) => {
-          catalog = await readCatalog(conn);
-          sources = await sourceColumns(conn, project.sources.values(), catalog);
+          catalog = await readCatalog(adapter, conn);
+          sources = await sourceColumns(adapter, conn, project.sources.values(), catalog);
           return exportDashboards({ project, catalog, conn, compiler });
         })
       : exportDashboards({ project, catalog, conn: undefined, compiler }));

@@ -6,10 +6,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Compiler } from '../compile/compiler.ts';
-import type { DashboardNode, ModelNode, ProjectNode } from '../project/types.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import type {
+  DashboardNode,
+  ModelNode,
+  ProjectNode,
+  TestNode,
+  UnitTestNode,
+} from '../core/nodes.ts';
+import { buildsRelation } from '../materializations/registry.ts';
 import type { Session } from '../runner/session.ts';
-import type { TestNode } from '../testing/types.ts';
-import type { UnitTestNode } from '../testing/unit/types.ts';
 import { catalogKey, type Catalog, type Columns } from './catalog.ts';
 
 /** The colour a node gets in the lineage graph: the worst of its own run and its tests. */
@@ -185,7 +191,7 @@ export function describeProject(
     const relation =
       node.kind === 'source'
         ? null
-        : node.kind === 'model' && node.materialized === 'ephemeral'
+        : node.kind === 'model' && !buildsRelation(node)
           ? null
           : { schema: node.schema, name: node.alias };
     const unitTests = (unitTestsOf.get(node.id) ?? []).map((u) => ({
@@ -208,7 +214,7 @@ export function describeProject(
         node.kind === 'seed'
           ? relative(project.dir, node.file) || node.file
           : node.kind === 'source'
-            ? node.relation
+            ? project.dialect.relation(node.relation)
             : null,
       columns: mergeColumns(
         node,
@@ -232,10 +238,7 @@ export function describeProject(
       name: project.name,
       generated_at: new Date().toISOString(),
       target: project.target.name,
-      database:
-        project.target.path === ':memory:'
-          ? null
-          : relative(project.dir, project.target.path) || project.target.path,
+      database: adapterPlugin(project.target.type).location(project.target) ?? null,
       built: databaseBuilt,
     },
     last_run: runResults

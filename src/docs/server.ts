@@ -3,7 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { allowedHosts, hostAllowed, WRONG_HOST_STATUS, wrongHostMessage } from '../serve/host.ts';
+import { allowedHosts, hostAllowed, WRONG_HOST_STATUS, wrongHostMessage } from '../util/host.ts';
 
 /** Loopback only: the docs show table and column names, not meant for the whole network. */
 const HOST = '127.0.0.1';

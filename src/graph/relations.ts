@@ -1,5 +1,6 @@
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import type { ModelNode, Project, SeedNode } from '../core/nodes.ts';
+import { buildsRelation } from '../materializations/registry.ts';
 
 type Materializing = ModelNode | SeedNode;
 
@@ -11,7 +12,7 @@ type Materializing = ModelNode | SeedNode;
  */
 export function checkRelationNames(project: Project): void {
   const nodes: Materializing[] = [
-    ...[...project.models.values()].filter((m) => m.enabled && m.materialized !== 'ephemeral'),
+    ...[...project.models.values()].filter((m) => m.enabled && buildsRelation(m)),
     ...[...project.seeds.values()].filter((s) => s.enabled),
   ];
   const errors: ProjectError[] = [];

@@ -1,8 +1,10 @@
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { DashboardNode, ModelNode, Project, ProjectNode } from '../project/types.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import type { DashboardNode, ModelNode, Project, ProjectNode } from '../core/nodes.ts';
 import type { Renderer } from '../templating/renderer.ts';
-import type { TestNode } from '../testing/types.ts';
-import type { UnitTestNode } from '../testing/unit/types.ts';
+import type { TestNode } from '../core/nodes.ts';
+import type { UnitTestNode } from '../core/nodes.ts';
+import { ModelConfig } from '../project/configSchema.ts';
+import { validateValue } from '../project/yamlFile.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
@@ -41,7 +43,13 @@ export function parseModels(project: Project, renderer: Renderer): void {
       );
       continue;
     }
-    applyInlineConfig(model, inline);
+    try {
+      applyInlineConfig(model, inline);
+    } catch (e) {
+      if (!(e instanceof ProjectErrors)) throw e;
+      errors.push(...e.errors);
+      continue;
+    }
     model.refs = [...new Set(refs)];
     model.sources = uniquePairs(sources).map(([source, table]) => ({ source, table }));
   }
@@ -53,24 +61,21 @@ function uniquePairs(pairs: [string, string][]): [string, string][] {
   return pairs.filter(([a, b]) => !seen.has(`${a}.${b}`) && seen.add(`${a}.${b}`));
 }
 
+/**
+ * `{{ config() }}` in a model's SQL is checked against the same schema as YAML config (unknown
+ * keys with "did you mean", allowed values), errors pointing at the `config(` call's line.
+ */
 function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): void {
+  if (Object.keys(inline).length === 0) return;
+  const at = { file: model.path, line: lineOf(model.rawSql, '\\bconfig\\s*\\(') };
+  validateValue(inline, ModelConfig, () => at);
   Object.assign(model.config, inline);
-  if (inline.materialized !== undefined)
-    model.materialized = inline.materialized as ModelNode['materialized'];
+  if (inline.materialized !== undefined) model.materialized = String(inline.materialized);
   if (inline.schema !== undefined) model.schema = String(inline.schema);
   if (inline.alias !== undefined) model.alias = String(inline.alias);
   if (inline.enabled !== undefined) model.enabled = inline.enabled !== false;
   if (inline.tags !== undefined)
     model.tags = [...new Set([...model.tags, ...[inline.tags].flat().map(String)])];
-  const valid = ['view', 'table', 'ephemeral', 'incremental'];
-  if (!valid.includes(model.materialized)) {
-    throw new ProjectErrors([
-      new ProjectError(
-        `materialized must be one of: ${valid.join(', ')} (got '${model.materialized}')`,
-        { file: model.path },
-      ),
-    ]);
-  }
 }
 
 /** Resolve every model's refs and sources to node ids; all unknown names are reported together. */

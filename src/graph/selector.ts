@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { Dag, DagNode } from './dag.ts';
 
 /** What selection needs to know of a node. */

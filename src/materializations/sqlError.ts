@@ -1,33 +1,30 @@
-import type { CompiledSql } from '../compile/compiler.ts';
+import type { Adapter } from '../adapters/types.ts';
+import type { CompiledSql } from '../core/compiled.ts';
+import { NodeSqlError } from '../core/errors.ts';
 import { capLines, excerpt } from '../util/excerpt.ts';
 
-/** A database error located in the analyst's source file. */
-export class NodeSqlError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly line?: number,
-  ) {
-    super(message);
-    this.name = 'NodeSqlError';
-  }
-}
-
 /**
- * Re-point a database error at the source template. `wrapLines` is how many lines the
- * materialization put in front of the compiled SQL in the statement that failed.
+ * Re-point a database error at the source template: the line the database names in
+ * `statement`, less the lines the materialization wrapped around the compiled SQL, with an
+ * excerpt of the source line around the text the database points at.
  */
 export function locateSqlError(
+  adapter: Pick<Adapter, 'explainError'>,
   error: unknown,
   compiled: CompiledSql,
-  wrapLines: number,
+  statement: string,
 ): NodeSqlError {
-  const raw = error instanceof Error ? error.message : String(error);
-  const match = /\nLINE (\d+):/.exec(raw);
-  const summary = capLines(raw.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim());
-  if (!match) return new NodeSqlError(`${compiled.sourcePath}: ${summary}`, compiled.sourcePath);
-  const at = compiled.locate(Number(match[1]) - wrapLines);
-  const shown = excerpt(at.text, columnIn(at.text, raw.slice(match.index + 1)));
+  const { summary: raw, line, near } = adapter.explainError(error, statement);
+  const summary = capLines(raw);
+  if (line === undefined)
+    return new NodeSqlError(`${compiled.sourcePath}: ${summary}`, compiled.sourcePath);
+  const start = statement.indexOf(compiled.sql);
+  const wrapLines = start < 0 ? 0 : statement.slice(0, start).split('\n').length - 1;
+  const at = compiled.locate(line - wrapLines);
+  // Looked up in the source line: undefined when the compiled line differs there (the error
+  // is in a template's output).
+  const found = near ? at.text.indexOf(near) : -1;
+  const shown = excerpt(at.text, found >= 0 ? found : undefined);
   return new NodeSqlError(
     `${at.path}:${at.line}: ${summary}\n  ${at.line} | ${shown}`,
     at.path,
@@ -35,20 +32,16 @@ export function locateSqlError(
   );
 }
 
-/**
- * Where in a source line the error is, from DuckDB's own excerpt: `LINE n: <text>` over a caret
- * line. The text from the caret on is looked up in the source line; undefined when the compiled
- * line differs there (the error is in a template's output).
- */
-function columnIn(sourceLine: string, tail: string): number | undefined {
-  const [snippetLine, caretLine] = tail.split('\n');
-  const prefix = /^LINE \d+: /.exec(snippetLine ?? '');
-  const caret = caretLine?.indexOf('^') ?? -1;
-  if (!prefix || caret < prefix[0].length) return undefined;
-  const token = snippetLine!
-    .slice(caret)
-    .replace(/\.\.\.$/, '')
-    .slice(0, 40);
-  const found = token ? sourceLine.indexOf(token) : -1;
-  return found >= 0 ? found : undefined;
+/** Run a statement holding a model's SQL; a failure points at the model's source line. */
+export async function runCompiled(
+  adapter: Adapter,
+  conn: { run(sql: string): Promise<number | undefined> },
+  compiled: CompiledSql,
+  statement: string,
+): Promise<number | undefined> {
+  try {
+    return await conn.run(statement);
+  } catch (e) {
+    throw locateSqlError(adapter, e, compiled, statement);
+  }
 }

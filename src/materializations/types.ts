@@ -1,17 +1,39 @@
+import type { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import type { Adapter, Connection } from '../adapters/types.ts';
-import type { CompiledSql } from '../compile/compiler.ts';
+import type { CompiledSql } from '../core/compiled.ts';
+import type { ModelNode, SeedNode } from '../core/nodes.ts';
+import type { TableRelation } from '../core/relation.ts';
 
 export interface MaterializeContext {
   adapter: Adapter;
   conn: Connection;
-  schema: string;
-  name: string;
-  compiled: CompiledSql;
-  /** Checks or completes the freshly built relation before it is swapped in (seeds' rejected rows). */
-  afterCreate?: (staging: string) => Promise<void>;
+  node: ModelNode | SeedNode;
+  relation: TableRelation;
+  /** The model's SELECT (seeds have none: their rows come from their file). */
+  compiled?: CompiledSql;
+  /** Whether the relation existed when the run started. */
+  exists: boolean;
+  fullRefresh: boolean;
+  /** Which gzip seed files were verified already (kept in the project's target folder). */
+  gzipChecks: GzipChecks;
+  /** The node's rendered `pre_hook` and `post_hook` statements, run inside its transaction. */
+  hooks: { pre: string[]; post: string[] };
 }
 
 export interface MaterializeResult {
   rows?: number;
   message: string;
+}
+
+/**
+ * One way of turning a node into a relation (dbt's materializations, SQLMesh's evaluation
+ * strategies). Register it in registry.ts; its name then validates in config and manifests.
+ */
+export interface Materialization {
+  readonly name: string;
+  /** The kind of node that may use it: `materialized:` accepts the model ones. */
+  readonly appliesTo: 'model' | 'seed';
+  /** False for ephemeral models: they are inlined into their dependents as CTEs, never built. */
+  readonly buildsRelation: boolean;
+  build(ctx: MaterializeContext): Promise<MaterializeResult>;
 }

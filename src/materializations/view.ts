@@ -1,19 +1,22 @@
-import { locateSqlError } from './sqlError.ts';
-import { inTransaction } from './transaction.ts';
-import type { MaterializeContext, MaterializeResult } from './types.ts';
+import { runCompiled } from './sqlError.ts';
+import { inNodeTransaction } from './transaction.ts';
+import type { Materialization } from './types.ts';
 
-export async function materializeView(ctx: MaterializeContext): Promise<MaterializeResult> {
-  const { adapter, conn, schema, name, compiled } = ctx;
-  const target = adapter.relation(schema, name);
-  await inTransaction(conn, async () => {
-    // A model that used to be a table must give up its name first.
-    if ((await adapter.relationType(conn, schema, name)) === 'table')
-      await conn.run(`drop table ${target}`);
-    try {
-      await conn.run(`create or replace view ${target} as\n${compiled.sql}`);
-    } catch (e) {
-      throw locateSqlError(e, compiled, 1);
-    }
-  });
-  return { message: `view ${target}` };
-}
+export const view: Materialization = {
+  name: 'view',
+  appliesTo: 'model',
+  buildsRelation: true,
+  async build(ctx) {
+    const { adapter, conn, relation, compiled } = ctx;
+    const { dialect } = adapter;
+    await inNodeTransaction(ctx, async () => {
+      const existing = await adapter.relationType(conn, relation);
+      // A model that used to be a table must give up its name first; a view is replaced in place
+      // where the database can, so readers never see it missing.
+      if (existing === 'table' || (existing && !dialect.capabilities.createOrReplaceView))
+        await conn.run(dialect.drop(existing, relation));
+      await runCompiled(adapter, conn, compiled!, dialect.createView(relation, compiled!.sql));
+    });
+    return { message: `view ${dialect.relation(relation)}` };
+  },
+};

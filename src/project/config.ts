@@ -1,17 +1,22 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
-import { ProjectError, UsageError } from '../errors.ts';
+import { ProjectError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { projectSchema } from './schemas.ts';
-import type { TargetConfig } from './types.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import { Renderer } from '../templating/renderer.ts';
+import type { TargetConfig } from '../core/nodes.ts';
 
 export interface ProjectFile {
   name: string;
   target?: string;
-  targets?: Record<string, Partial<TargetConfig> & { type: 'duckdb' }>;
+  targets?: Record<
+    string,
+    { type: string; schema?: string; threads?: number } & Record<string, unknown>
+  >;
   'model-paths'?: string[];
   'seed-paths'?: string[];
   'macro-paths'?: string[];
@@ -56,7 +61,7 @@ export function resolveTarget(
   config: ProjectFile,
   options: LoadOptions,
 ): TargetConfig {
-  const targets = config.targets ?? { dev: { type: 'duckdb' as const } };
+  const targets = config.targets ?? { dev: { type: 'duckdb' } };
   const name = options.target ?? config.target ?? 'dev';
   const raw = targets[name];
   if (!raw) {
@@ -64,19 +69,32 @@ export function resolveTarget(
     if (options.target) throw new UsageError(message);
     throw new ProjectError(message, positionOf(file, ['target']));
   }
-  const path = raw.path ?? join('target', `${config.name}.duckdb`);
-  return {
-    name,
-    type: raw.type,
-    path: path === ':memory:' || isAbsolute(path) ? path : resolve(dir, path),
-    schema: raw.schema ?? 'main',
-    threads: options.threads ?? raw.threads ?? 4,
-    memory_limit: raw.memory_limit,
-    temp_directory: raw.temp_directory,
-    settings: raw.settings ?? {},
-    snapshots: raw.snapshots ?? 2,
-  };
+  const { type, schema, threads, ...own } = raw;
+  // Target values may read the environment, as dbt's profiles do: `password: "{{ env_var('PGPASSWORD') }}"`.
+  const renderer = new Renderer({ vars: {}, target: { name, schema: '', type }, macros: [] });
+  const rendered = Object.fromEntries(
+    Object.entries(own).map(([key, value]) => {
+      if (typeof value !== 'string' || !value.includes('{')) return [key, value];
+      try {
+        return [key, renderer.render(value, { path: 'project.yml', ref: noRef, source: noRef })];
+      } catch (e) {
+        throw new ProjectError(
+          `targets.${name}.${key}: ${(e as Error).message.replace(/^.*template error: /, '')}`,
+          positionOf(file, ['targets', name, key]),
+        );
+      }
+    }),
+  );
+  return adapterPlugin(type).resolveTarget(
+    rendered,
+    { name, type, schema: schema ?? 'main', threads: options.threads ?? threads ?? 4 },
+    { dir, projectName: config.name },
+  );
 }
+
+const noRef = (): string => {
+  throw new Error('ref() and source() mean nothing in a target');
+};
 
 export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {
   if (vars === undefined) return {};

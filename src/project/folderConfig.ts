@@ -31,41 +31,6 @@ export function folderConfig(
   return merged;
 }
 
-export const MODEL_CONFIG_KEYS = new Set([
-  'materialized',
-  'schema',
-  'alias',
-  'tags',
-  'enabled',
-  'unique_key',
-  'incremental_strategy',
-  'on_schema_change',
-  'pre_hook',
-  'post_hook',
-  'meta',
-  'docs',
-]);
-export const SEED_CONFIG_KEYS = new Set([
-  'schema',
-  'alias',
-  'tags',
-  'enabled',
-  'path',
-  'format',
-  'column_types',
-  'header',
-  'delimiter',
-  'quote',
-  'meta',
-]);
-export const TEST_CONFIG_KEYS = new Set([
-  'severity',
-  'store_failures',
-  'schema',
-  'enabled',
-  'tags',
-]);
-
 export function asTags(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map(String);

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { ProjectError, ProjectErrors } from '../errors.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from './config.ts';
 import { findFiles, foldersBelow } from './files.ts';
-import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
-import { ParseCache } from './parseCache.ts';
+import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
+import { asTags, folderConfig } from './folderConfig.ts';
+import { ParseCache } from '../util/parseCache.ts';
+import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
 import { readProjectText } from './readText.ts';
-import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import type {
   DashboardNode,
@@ -18,9 +19,10 @@ import type {
   SeedFormat,
   SeedNode,
   SourceNode,
-} from './types.ts';
+} from '../core/nodes.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
+import type { FileFormat, Relation } from '../core/relation.ts';
 import { Renderer } from '../templating/renderer.ts';
-import { quoteIdent, sqlLiteral } from '../util/sql.ts';
 
 export type { LoadOptions } from './config.ts';
 
@@ -214,6 +216,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     onRunStart: config['on-run-start'] ?? [],
     onRunEnd: config['on-run-end'] ?? [],
     parseCache,
+    dialect: adapterPlugin(target.type).dialect,
   };
 }
 
@@ -376,13 +379,6 @@ function loadSeeds(
   return seeds;
 }
 
-const READERS: Record<string, string> = {
-  csv: 'read_csv',
-  json: 'read_json',
-  ndjson: 'read_json',
-  parquet: 'read_parquet',
-};
-
 function loadSources(
   dir: string,
   projectName: string,
@@ -399,7 +395,7 @@ function loadSources(
       );
       continue;
     }
-    let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
+    let relation: Relation = { kind: 'table', schema: s.schema, identifier: s.identifier };
     if (s.externalLocation) {
       let externalLocation: string;
       try {
@@ -412,15 +408,17 @@ function loadSources(
         );
         continue;
       }
-      const format = s.format ?? seedFormatOf(externalLocation) ?? 'csv';
-      const options = Object.entries(s.options)
-        .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
-        .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
       const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(externalLocation);
-      const location =
-        remote || isAbsolute(externalLocation) ? externalLocation : resolve(dir, externalLocation);
-      relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
+      relation = {
+        kind: 'files',
+        format: (s.format ?? seedFormatOf(externalLocation) ?? 'csv') as FileFormat,
+        location:
+          remote || isAbsolute(externalLocation)
+            ? externalLocation
+            : resolve(dir, externalLocation),
+        options: s.options,
+      };
     }
     sources.set(key, {
       id: `source.${projectName}.${key}`,

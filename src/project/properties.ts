@@ -1,16 +1,17 @@
-import { ProjectError } from '../errors.ts';
-import type { ParseCache } from './parseCache.ts';
+import { TEST_CONFIG_KEYS } from './configSchema.ts';
+import { ProjectError } from '../core/errors.ts';
+import type { ParseCache } from '../util/parseCache.ts';
 import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import { readDashboard, type RawDashboard } from '../dashboards/spec.ts';
+import { readDashboard, type RawDashboard } from './dashboards.ts';
 import type {
   ColumnSpec,
   DashboardNode,
   QuerySpec,
   TestDeclaration,
   UnitTestSpec,
-} from './types.ts';
+} from '../core/nodes.ts';
 
 interface RawColumn {
   name: string;
@@ -87,20 +88,6 @@ export interface Properties {
   queries: QuerySpec[];
   dashboards: Omit<DashboardNode, 'id'>[];
 }
-
-/** Config keys that dbt lets users write beside a test's arguments. */
-const TEST_CONFIG_KEYS = [
-  'severity',
-  'where',
-  'error_if',
-  'warn_if',
-  'limit',
-  'store_failures',
-  'enabled',
-  'tags',
-  'schema',
-  'meta',
-];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = emptyProperties();
@@ -234,8 +221,7 @@ function parseTests(
     } = (body ?? {}) as Record<string, unknown>;
     const args: Record<string, unknown> = { ...((explicitArgs as object) ?? {}) };
     const config: Record<string, unknown> = { ...((explicitConfig as object) ?? {}) };
-    for (const [k, v] of Object.entries(rest))
-      (TEST_CONFIG_KEYS.includes(k) ? config : args)[k] = v;
+    for (const [k, v] of Object.entries(rest)) (TEST_CONFIG_KEYS.has(k) ? config : args)[k] = v;
     return {
       test,
       args,

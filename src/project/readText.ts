@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ProjectError } from '../errors.ts';
+import { ProjectError } from '../core/errors.ts';
 
 // The BOM is kept, as reading with 'utf8' always did: only invalid bytes change behaviour.
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -1,16 +1,31 @@
+import { ADAPTERS } from '../adapters/registry.ts';
+import { folderSchema, ModelConfig, SeedConfig, TestConfig } from './configSchema.ts';
 import project from './schemas/project.schema.json' with { type: 'json' };
 import properties from './schemas/properties.schema.json' with { type: 'json' };
 
-// dbt lets folder config keys carry a '+' prefix (`+tags: [x]`), which folderConfig() accepts:
-// give each folder schema the '+' spelling of every config key, so both validate alike.
-for (const folder of [
-  project.$defs.modelFolder,
-  project.$defs.seedFolder,
-  project.$defs.testFolder,
-]) {
-  const keys: Record<string, unknown> = folder.properties;
-  for (const [key, schema] of Object.entries(keys)) keys[`+${key}`] = schema;
-}
+// The parts of project.yml's schema that have one definition elsewhere: node config
+// (configSchema.ts) and targets, whose keys depend on their type: each registered adapter
+// contributes its own branch, and the discriminator makes ajv check only the one `type` names.
+Object.assign(project.$defs, {
+  modelFolder: folderSchema(ModelConfig, '#/$defs/modelFolder'),
+  seedFolder: folderSchema(SeedConfig, '#/$defs/seedFolder'),
+  testFolder: folderSchema(TestConfig, '#/$defs/testFolder'),
+  target: {
+    type: 'object',
+    required: ['type'],
+    discriminator: { propertyName: 'type' },
+    oneOf: Object.values(ADAPTERS).map((a) => ({
+      ...a.targetSchema,
+      additionalProperties: false,
+      properties: {
+        type: { const: a.type },
+        schema: { type: 'string' },
+        threads: { type: 'integer', minimum: 1 },
+        ...a.targetSchema.properties,
+      },
+    })),
+  },
+});
 
 export const projectSchema: object = project;
 export const propertiesSchema: object = properties;

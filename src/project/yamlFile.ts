@@ -10,7 +10,7 @@ import {
   type Document,
   type Node,
 } from 'yaml';
-import { ProjectError, ProjectErrors, type Position } from '../errors.ts';
+import { ProjectError, ProjectErrors, type Position } from '../core/errors.ts';
 import { closest } from '../util/closest.ts';
 import { projectSchema, propertiesSchema } from './schemas.ts';
 
@@ -106,23 +106,34 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
   return { file: file.path, line, column: col };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
 ajv.addSchema([projectSchema, propertiesSchema]);
 const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
 
 /** Validate a YAML file against a JSON Schema; every violation becomes an error at its line. */
 export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
+  return validateValue<T>(file.value, schema, (path, key) => positionOf(file, path, key));
+}
+
+/** Where a value at a key path stands; with `key`, where the key itself does. */
+export type Locate = (path: (string | number)[], key?: boolean) => Position;
+
+/**
+ * Validate any value against a JSON Schema (config from YAML, or from `{{ config() }}` in a
+ * SQL file): every violation becomes an error, with "did you mean" for unknown keys.
+ */
+export function validateValue<T>(value: unknown, schema: AnySchema & object, locate: Locate): T {
   let validate = validators.get(schema);
   if (!validate) {
     const id = (schema as { $id?: string }).$id;
     validate = (id && ajv.getSchema(id)) || ajv.compile(schema);
     validators.set(schema, validate);
   }
-  if (!validate(file.value)) {
-    const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(file, e));
+  if (!validate(value)) {
+    const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(locate, e));
     throw new ProjectErrors(dedupe(errors));
   }
-  return file.value as T;
+  return value as T;
 }
 
 /**
@@ -178,7 +189,7 @@ function keyPath(path: (string | number)[]): string {
   );
 }
 
-function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
+function toProjectError(locate: Locate, e: ErrorObject): ProjectError {
   const path = instancePath(e);
   const where = keyPath(path);
   const params = e.params as Record<string, unknown>;
@@ -190,7 +201,7 @@ function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
       const full = [...path, unknownKey];
       return new ProjectError(
         `${keyPath(full)}: unknown key '${unknownKey}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${known.join(', ')}`,
-        positionOf(file, full, true),
+        locate(full, true),
       );
     }
     case 'type': {
@@ -210,27 +221,38 @@ function toProjectError(file: YamlFile, e: ErrorObject): ProjectError {
         if (suggestion)
           return new ProjectError(
             `${where}: unknown config key '${name}' (did you mean '${suggestion}'?)`,
-            positionOf(file, path, true),
+            locate(path, true),
           );
       }
-      return new ProjectError(`${where} must be ${params.type}`, positionOf(file, path));
+      return new ProjectError(`${where} must be ${params.type}`, locate(path));
     }
     case 'enum':
       return new ProjectError(
         `${where} must be one of: ${(params.allowedValues as unknown[]).join(', ')}`,
-        positionOf(file, path),
+        locate(path),
       );
     case 'required':
       return new ProjectError(
         `${where}: missing required key '${params.missingProperty}'`,
-        positionOf(file, path, true),
+        locate(path, true),
       );
+    case 'discriminator': {
+      const tag = String(params.tag);
+      const allowed = (
+        (e.parentSchema as { oneOf?: { properties: Record<string, { const: string }> }[] }).oneOf ??
+        []
+      ).map((b) => b.properties[tag]?.const);
+      return new ProjectError(
+        `${keyPath([...path, tag])} must be one of: ${allowed.join(', ')}`,
+        locate([...path, tag]),
+      );
+    }
     case 'const':
       return new ProjectError(
         `${where} must be ${JSON.stringify(params.allowedValue)}`,
-        positionOf(file, path),
+        locate(path),
       );
     default:
-      return new ProjectError(`${where} ${e.message}`, positionOf(file, path));
+      return new ProjectError(`${where} ${e.message}`, locate(path));
   }
 }

@@ -1,30 +1,33 @@
 import { join, relative, resolve } from 'node:path';
-import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
+import { databaseBusySeconds } from '../adapters/busyClock.ts';
+import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
+import { adapterPlugin } from '../adapters/registry.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest, writeJson } from '../artifacts/manifest.ts';
 import { buildRunResults } from '../artifacts/runResults.ts';
-import { Compiler, relationName, type CompiledSql } from '../compile/compiler.ts';
+import { Compiler, relationOf } from '../compile/compiler.ts';
+import { NodeSqlError } from '../core/errors.ts';
+import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
 import { select } from '../graph/selector.ts';
-import { materializeIncremental, type OnSchemaChange } from '../materializations/incremental.ts';
-import { NodeSqlError } from '../materializations/sqlError.ts';
-import { materializeTable } from '../materializations/table.ts';
+import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
-import { materializeView } from '../materializations/view.ts';
 import type { LoadOptions } from '../project/loader.ts';
-import type { ModelNode, Project, SeedNode } from '../project/types.ts';
-import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../serve/snapshot.ts';
+import type { ModelNode, Project, SeedNode, TargetConfig } from '../core/nodes.ts';
+import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../artifacts/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
-import type { TestNode } from '../testing/types.ts';
-import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
-import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
+import type { TestNode } from '../core/nodes.ts';
+import { UnitTestRunner } from '../testing/unit/runner.ts';
+import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
+import { runProjectHooks } from './hooks.ts';
 import { schedule } from './scheduler.ts';
-import { GzipChecks } from '../seeds/gzipChecks.ts';
-import { loadSeed } from '../seeds/load.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
+
+const ON_RUN_START_FAILED = 'on-run-start failed';
+const SKIP_REASONS = ['run was interrupted', ON_RUN_START_FAILED];
 
 export interface RunOptions extends LoadOptions {
   select?: string[];
@@ -65,7 +68,7 @@ export function runSet(
   const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
-    kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
+    kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
   const chosen = graph.nodes().filter((n) => {
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
@@ -134,12 +137,10 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
 
 async function existingRelations(adapter: Adapter): Promise<Set<string>> {
   return adapter.withConnection(async (conn) => {
-    const { rows } = await conn.query(
-      `select table_schema, table_name from information_schema.tables`,
-    );
+    const { rows } = await conn.query(adapter.dialect.catalogQuery());
     return new Set(
-      rows.map(
-        (r) => `${adapter.quote(String(r.table_schema))}.${adapter.quote(String(r.table_name))}`,
+      rows.map((r) =>
+        relationKey({ schema: String(r.table_schema), identifier: String(r.table_name) }),
       ),
     );
   });
@@ -152,19 +153,20 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const ids = runSet(session, command, options);
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
+  // Unit tests read only their fixtures: a run of nothing else never opens the target database,
+  // and runs no project hooks (they act on the target).
+  const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
+  const total = ids.length + (unitOnly ? 0 : project.onRunStart.length + project.onRunEnd.length);
   emit({
     type: 'run_started',
     command,
     invocationId: session.invocationId,
     target: project.target.name,
-    total: ids.length,
+    total,
   });
 
-  // Unit tests read only their fixtures: a run of nothing else never opens the target database.
-  const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
-  const adapter = await DuckDBAdapter.open(
-    unitOnly ? scratchTarget(project.target) : project.target,
-  );
+  const plugin = adapterPlugin(project.target.type);
+  const adapter = await plugin.open(unitOnly ? plugin.scratch(project.target) : project.target);
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
   const onAbort = () => adapter.interruptAll();
   options.signal?.addEventListener('abort', onAbort);
@@ -177,7 +179,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           (m) =>
             m.materialized === 'incremental' &&
             !options.fullRefresh &&
-            existing.has(relationName(m)),
+            existing.has(relationKey(relationOf(m))),
         )
         .map((m) => m.id),
     );
@@ -193,52 +195,63 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       ids.map((id) => graph.get(id)),
     );
 
-    const total = ids.length;
     const record = (r: NodeResult) => {
       results.push(r);
       emit({ type: 'node_finished', index: results.length, total, result: r });
     };
-    await schedule({
-      waitsFor: waitGraph(session, ids),
-      concurrency: project.target.threads,
-      signal: options.signal,
-      run: async (id) => {
-        const result = await runNode(graph.get(id), {
-          adapter,
-          compiler,
-          project,
-          session,
-          fullRefresh: !!options.fullRefresh,
-          existing,
-          unitTests,
-          gzipChecks,
-        });
-        record(result);
-        return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
-      },
-      onSkip: (id, because) => {
-        const node = graph.get(id);
-        const now = new Date().toISOString();
-        const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
-        // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
-        const status =
-          graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
-        record({
-          id,
-          name: node.name,
-          kind:
-            node.kind === 'test' || node.kind === 'unit_test'
-              ? node.kind
-              : (node.kind as 'model' | 'seed'),
-          status,
-          message: `skipped: ${reason}`,
-          detail: detailOf(node),
-          startedAt: now,
-          completedAt: now,
-          seconds: 0,
-        });
-      },
-    });
+    const skip = (id: string, because: string) => {
+      const node = graph.get(id);
+      const now = new Date().toISOString();
+      const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
+      // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
+      const status = graph.has(because) || SKIP_REASONS.includes(because) ? 'skipped' : 'error';
+      record({
+        id,
+        name: node.name,
+        kind:
+          node.kind === 'test' || node.kind === 'unit_test'
+            ? node.kind
+            : (node.kind as 'model' | 'seed'),
+        status,
+        message: `skipped: ${reason}`,
+        detail: detailOf(node),
+        startedAt: now,
+        completedAt: now,
+        seconds: 0,
+      });
+    };
+    const hookContext = { adapter, compiler, projectName: project.name };
+    const startHooks = unitOnly
+      ? []
+      : await runProjectHooks('on-run-start', project.onRunStart, hookContext);
+    startHooks.forEach(record);
+    if (startHooks.some((r) => isFailure(r.status))) {
+      for (const id of ids) skip(id, ON_RUN_START_FAILED);
+    } else {
+      await schedule({
+        waitsFor: waitGraph(session, ids),
+        concurrency: project.target.threads,
+        signal: options.signal,
+        run: async (id) => {
+          const result = await runNode(graph.get(id), {
+            adapter,
+            compiler,
+            project,
+            session,
+            fullRefresh: !!options.fullRefresh,
+            existing,
+            unitTests,
+            gzipChecks,
+          });
+          record(result);
+          return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
+        },
+        onSkip: skip,
+      });
+    }
+    // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
+    if (!unitOnly && !options.signal?.aborted)
+      (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(record);
     compiler.writeCompiled();
     const published = await publishIfComplete(
       command,
@@ -314,13 +327,15 @@ async function publishIfComplete(
   results: NodeResult[],
   options: RunOptions,
 ): Promise<SnapshotPointer | undefined> {
-  const keep = project.target.snapshots ?? 0;
-  if (command === 'test' || unitOnly || keep === 0 || project.target.path === ':memory:')
+  // Snapshots are copies of a database file: only a target that has one (DuckDB) keeps them.
+  const target = project.target as TargetConfig & { path?: string; snapshots?: number };
+  const keep = target.snapshots ?? 0;
+  if (command === 'test' || unitOnly || keep === 0 || !target.path || target.path === ':memory:')
     return undefined;
   if (results.length === 0 || results.some((r) => isFailure(r.status)) || options.signal?.aborted)
     return undefined;
   return adapter.withConnection((conn) =>
-    publishSnapshot(conn, project.target.path, project.targetPath, invocationId, keep),
+    publishSnapshot(conn, target.path!, project.targetPath, invocationId, keep),
   );
 }
 
@@ -334,9 +349,11 @@ async function createSchemas(
     if (n.kind === 'model' || n.kind === 'seed') schemas.add(n.schema);
     if (n.kind === 'test' && n.config.store_failures) schemas.add(n.config.schema);
   }
-  // Serially, before anything runs: concurrent CREATE SCHEMA statements conflict in DuckDB.
+  // Serially, before anything runs: concurrent CREATE SCHEMA statements conflict in some
+  // databases (DuckDB), and a handful of statements gains nothing from concurrency.
   await adapter.withConnection(async (conn) => {
-    for (const s of schemas) await conn.run(`create schema if not exists ${adapter.quote(s)}`);
+    for (const s of schemas)
+      await conn.run(`create schema if not exists ${adapter.dialect.quote(s)}`);
   });
 }
 
@@ -413,33 +430,29 @@ async function materialize(
   ctx: NodeContext,
 ): Promise<MaterializeResult> {
   const { adapter, compiler } = ctx;
-  if (node.kind === 'seed')
-    return adapter.withConnection((conn) =>
-      loadSeed(node, { adapter, conn, gzipChecks: ctx.gzipChecks }),
-    );
-  const compiled: CompiledSql = compiler.compileModel(node);
-  return adapter.withConnection(async (conn) => {
-    const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
-    switch (node.materialized) {
-      case 'view':
-        return materializeView(mctx);
-      case 'table':
-        return materializeTable(mctx);
-      case 'incremental': {
-        const uniqueKey = node.config.unique_key;
-        return materializeIncremental({
-          ...mctx,
-          exists: ctx.existing.has(relationName(node)),
-          fullRefresh: ctx.fullRefresh,
-          uniqueKey: uniqueKey === undefined ? [] : [uniqueKey].flat().map(String),
-          onSchemaChange: (node.config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore',
-        });
-      }
-      default:
-        throw new Error(`ephemeral models are inlined into their dependents, not built`);
-    }
-  });
+  const relation = relationOf(node);
+  const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
+  const self = adapter.dialect.relation(relation);
+  const hooks = (key: 'pre_hook' | 'post_hook') =>
+    asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
+  return adapter.withConnection((conn) =>
+    strategy.build({
+      adapter,
+      conn,
+      node,
+      relation,
+      compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
+      exists: ctx.existing.has(relationKey(relation)),
+      fullRefresh: ctx.fullRefresh,
+      hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
+      gzipChecks: ctx.gzipChecks,
+    }),
+  );
 }
+
+/** Hooks are one SQL string or a list of them. */
+export const asHooks = (value: unknown): string[] =>
+  value === undefined ? [] : [value].flat().map(String);
 
 async function runTestNode(
   test: TestNode,

@@ -4,7 +4,7 @@ import { checkRelationNames } from '../graph/relations.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
 import { resolveDashboards } from '../dashboards/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
-import type { Project } from '../project/types.ts';
+import type { Project } from '../core/nodes.ts';
 import { Renderer } from '../templating/renderer.ts';
 import { collectTests } from '../testing/collect.ts';
 import { collectUnitTests } from '../testing/unit/collect.ts';

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { didYouMean } from '../util/closest.ts';
 import type { Bound, SnapshotStore } from './database.ts';
 import { modelSql, type ModelEndpoint, type QueryEndpoint } from './endpoints.ts';
-import { hostAllowed, WRONG_HOST_STATUS, wrongHostMessage } from './host.ts';
+import { hostAllowed, WRONG_HOST_STATUS, wrongHostMessage } from '../util/host.ts';
 import { bindable, limitSchema, offsetSchema, valueSchema, type ParamSchema } from './params.ts';
 
 export interface AppOptions {

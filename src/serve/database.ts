@@ -12,8 +12,13 @@ import type {
 } from '@duckdb/node-api';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Json } from '../adapters/types.ts';
-import { pointerPath, readPointer, snapshotsDir, type SnapshotPointer } from './snapshot.ts';
+import type { Json } from '../core/results.ts';
+import {
+  pointerPath,
+  readPointer,
+  snapshotsDir,
+  type SnapshotPointer,
+} from '../artifacts/snapshot.ts';
 
 export interface Rows {
   columns: { name: string; type: string }[];

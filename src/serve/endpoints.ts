@@ -3,11 +3,14 @@
  * each model with its filterable columns, and each named query compiled to one prepared
  * statement whose `$name` parameters must be exactly the declared ones.
  */
-import { Compiler, relationName } from '../compile/compiler.ts';
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { ModelNode, QueryParam, QueryParamType, QuerySpec } from '../project/types.ts';
+import { Compiler, relationOf } from '../compile/compiler.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import type { ModelNode, QueryParam, QueryParamType, QuerySpec } from '../core/nodes.ts';
 import type { Session } from '../runner/session.ts';
-import { quoteIdent, sqlLiteral } from '../util/sql.ts';
+import { duckdbDialect } from '../adapters/duckdb/dialect.ts';
+
+// The API reads DuckDB snapshots of the target (serve/snapshot.ts), whatever wrote them.
+const { quote: quoteIdent, literal: sqlLiteral } = duckdbDialect;
 import type { SnapshotStore } from './database.ts';
 import { paramTypeOfColumn } from './params.ts';
 
@@ -77,7 +80,7 @@ export async function modelEndpoints(
     return {
       name: m.name,
       description: m.description,
-      relation: relationName(m),
+      relation: duckdbDialect.relation(relationOf(m)),
       filters,
       orderBy: inDatabase[0]?.view ? 'all' : 'rowid',
     };

@@ -5,7 +5,7 @@
  * prepared-statement parameters.
  */
 import { BIGINT, BOOLEAN, DOUBLE, VARCHAR, type DuckDBType } from '@duckdb/node-api';
-import type { QueryParam, QueryParamType } from '../project/types.ts';
+import type { QueryParam, QueryParamType } from '../core/nodes.ts';
 
 export type ParamSchema = Record<string, unknown>;
 

@@ -1,15 +1,15 @@
 /** `duckflow serve` as an API function: the project's API and docs site on one port. */
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type { LoadOptions } from '../project/loader.ts';
 import { openSession } from '../runner/session.ts';
-import { DUCKFLOW_VERSION } from '../version.ts';
+import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { buildApp } from './app.ts';
 import { SnapshotStore } from './database.ts';
 import { modelEndpoints, queryEndpoints } from './endpoints.ts';
-import { allowedHosts } from './host.ts';
-import { snapshotsDir } from './snapshot.ts';
+import { allowedHosts } from '../util/host.ts';
+import { snapshotsDir } from '../artifacts/snapshot.ts';
 
 export interface ServeOptions extends LoadOptions {
   /** 0 picks a free port (see `url`). */
@@ -32,7 +32,7 @@ export async function serve(options: ServeOptions = {}): Promise<ApiServer> {
   if (!store)
     throw new UsageError(
       `no published snapshot in ${snapshotsDir(project.targetPath)}: run 'duckflow build' first` +
-        (project.target.snapshots === 0
+        ((project.target as { snapshots?: number }).snapshots === 0
           ? ` (target '${project.target.name}' has snapshots: 0, which publishes none)`
           : ''),
     );

@@ -1,6 +1,6 @@
 import nunjucks from 'nunjucks';
-import { ProjectError } from '../errors.ts';
-import type { MacroFile } from '../project/types.ts';
+import { ProjectError } from '../core/errors.ts';
+import type { MacroFile } from '../core/nodes.ts';
 import { macroFailure, templateError } from './templateError.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
@@ -33,6 +33,7 @@ const BUILTINS = [
   'target',
   'return',
   'log',
+  'adapter',
   'exceptions',
 ];
 
@@ -99,6 +100,20 @@ export class Renderer {
     this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
     this.env.addGlobal('target', options.target);
     this.env.addGlobal('log', () => '');
+    // dbt's adapter.dispatch: `{{ adapter.dispatch('name')(args) }}` calls `<target type>__name`
+    // when the project defines it, else `default__name`, so one model serves every database.
+    this.env.addGlobal('adapter', {
+      dispatch: (name: string) => {
+        const found = [`${options.target.type}__${name}`, `default__${name}`].find((m) =>
+          this.hasMacro(m),
+        );
+        if (!found)
+          throw new Error(
+            `adapter.dispatch('${name}'): no macro ${options.target.type}__${name} or default__${name}`,
+          );
+        return this.env.getGlobal(found);
+      },
+    });
     // dbt's way for a macro to refuse its arguments: the render fails with the message.
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {

@@ -1,4 +1,4 @@
-import { ProjectError } from '../errors.ts';
+import { ProjectError } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 
 /**

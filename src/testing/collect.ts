@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Compiler } from '../compile/compiler.ts';
-import { ProjectError, ProjectErrors } from '../errors.ts';
-import { asTags, folderConfig, TEST_CONFIG_KEYS } from '../project/folderConfig.ts';
+import { ProjectError, ProjectErrors } from '../core/errors.ts';
+import { TEST_CONFIG_KEYS } from '../project/configSchema.ts';
+import { asTags, folderConfig } from '../project/folderConfig.ts';
 import { checksum } from '../project/loader.ts';
-import type { Project, ProjectNode, TestDeclaration } from '../project/types.ts';
+import type { Project, ProjectNode, TestDeclaration } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';
 import { GENERIC_TESTS } from './generic.ts';
-import type { TestConfig, TestNode } from './types.ts';
+import type { TestConfig, TestNode } from '../core/nodes.ts';
 
 function testConfig(project: Project, folders: string[], own: Record<string, unknown>): TestConfig {
   const merged = {
@@ -102,7 +103,7 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
               `source('${s}', '${t}') is not declared${didYouMean(`${s}.${t}`, project.sources.keys())}`,
             );
           deps.push(target.id);
-          return target.relation;
+          return project.dialect.relation(target.relation);
         },
         // dbt lets a singular test configure itself: {{ config(severity='warn') }}.
         config: (values) => Object.assign(inline, values),
@@ -164,11 +165,14 @@ function compileGeneric(
         const target = project.sources.get(`${s}.${t}`);
         if (!target) throw new Error(`source('${s}', '${t}') is not declared`);
         deps.add(target.id);
-        return target.relation;
+        return project.dialect.relation(target.relation);
       },
     }).sql;
   };
-  const base = node.kind === 'source' ? node.relation : compiler.refTarget(node.name);
+  const base =
+    node.kind === 'source'
+      ? project.dialect.relation(node.relation)
+      : compiler.refTarget(node.name);
   // No alias: tests put their own after the model (`from {{ model }} as child`).
   const model = config.where ? `(select * from ${base} where ${config.where})` : base;
   const shortName = decl.test.replace(/^.*\./, '');
@@ -199,8 +203,15 @@ function compileGeneric(
     sql = builtin({
       model,
       column: decl.column ?? (decl.args.column_name as string | undefined),
-      args: decl.args,
+      // Arguments are templates, as in dbt: an expression can call a dispatched macro.
+      args: Object.fromEntries(
+        Object.entries(decl.args).map(([k, v]) => [
+          k,
+          typeof v === 'string' && v.includes('{{') ? compiler.renderTemplate(v, decl.file).sql : v,
+        ]),
+      ),
       relationArg,
+      dialect: project.dialect,
     });
   } else {
     const known = [

@@ -1,4 +1,4 @@
-import { quoteIdent, sqlLiteral } from '../util/sql.ts';
+import type { Dialect } from '../core/dialect.ts';
 
 /** What a built-in generic test is given: the relation under test and its arguments. */
 export interface GenericTestInput {
@@ -7,6 +7,7 @@ export interface GenericTestInput {
   args: Record<string, unknown>;
   /** Renders a `ref('x')`/`source('a','b')` argument into a relation (and records the dependency). */
   relationArg(text: string): string;
+  dialect: Dialect;
 }
 
 type Builder = (input: GenericTestInput) => string;
@@ -20,17 +21,17 @@ function required(input: GenericTestInput, ...names: string[]): unknown {
  * A column name is quoted (so `position` or `Order` work); anything else is an expression, put
  * in as written, as dbt does (`column_name: "a || '-' || b"`).
  */
-function columnSql(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? quoteIdent(name) : name;
+function columnSql(t: GenericTestInput, name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? t.dialect.quote(name) : name;
 }
 
 function column(input: GenericTestInput): string {
   if (!input.column) throw new Error('must be declared on a column (or given column_name)');
-  return columnSql(input.column);
+  return columnSql(input, input.column);
 }
 
-function comparison(value: unknown, op: string, col: string): string {
-  return `${col} ${op} ${sqlLiteral(value)}`;
+function comparison(t: GenericTestInput, value: unknown, op: string, col: string): string {
+  return `${col} ${op} ${t.dialect.literal(value)}`;
 }
 
 /** Each returns a SELECT of the failing rows: empty means the test passes. */
@@ -44,19 +45,19 @@ export const GENERIC_TESTS: Record<string, Builder> = {
     const values = required(t, 'values');
     if (!Array.isArray(values)) throw new Error("argument 'values' must be a list");
     const quote = t.args.quote !== false;
-    const list = values.map((v) => (quote ? sqlLiteral(String(v)) : String(v))).join(', ');
+    const list = values.map((v) => (quote ? t.dialect.literal(String(v)) : String(v))).join(', ');
     return `select ${column(t)} as value_field, count(*) as n_records\nfrom ${t.model}\nwhere ${column(t)} not in (${list})\ngroup by ${column(t)}`;
   },
 
   relationships: (t) => {
     const parent = t.relationArg(String(required(t, 'to')));
-    const field = columnSql(String(required(t, 'field')));
+    const field = columnSql(t, String(required(t, 'field')));
     return `select child.${column(t)} as from_field\nfrom ${t.model} as child\nleft join ${parent} as parent on child.${column(t)} = parent.${field}\nwhere child.${column(t)} is not null and parent.${field} is null`;
   },
 
   expression_is_true: (t) => {
     const expression = String(required(t, 'expression'));
-    const predicate = t.column ? `${columnSql(t.column)} ${expression}` : expression;
+    const predicate = t.column ? `${columnSql(t, t.column)} ${expression}` : expression;
     return `select *\nfrom ${t.model}\nwhere not (${predicate})`;
   },
 
@@ -64,7 +65,7 @@ export const GENERIC_TESTS: Record<string, Builder> = {
     const columns = required(t, 'combination_of_columns', 'columns');
     if (!Array.isArray(columns) || columns.length === 0)
       throw new Error("argument 'combination_of_columns' must be a non-empty list");
-    const cols = columns.map((c) => columnSql(String(c))).join(', ');
+    const cols = columns.map((c) => columnSql(t, String(c))).join(', ');
     return `select ${cols}, count(*) as n_records\nfrom ${t.model}\ngroup by ${cols}\nhaving count(*) > 1`;
   },
 
@@ -76,8 +77,8 @@ export const GENERIC_TESTS: Record<string, Builder> = {
     const inclusive = t.args.inclusive !== false;
     const col = column(t);
     const outside = [
-      min !== undefined ? comparison(min, inclusive ? '<' : '<=', col) : undefined,
-      max !== undefined ? comparison(max, inclusive ? '>' : '>=', col) : undefined,
+      min !== undefined ? comparison(t, min, inclusive ? '<' : '<=', col) : undefined,
+      max !== undefined ? comparison(t, max, inclusive ? '>' : '>=', col) : undefined,
     ].filter(Boolean);
     return `select *\nfrom ${t.model}\nwhere ${outside.join(' or ')}`;
   },
@@ -107,7 +108,7 @@ export const GENERIC_TESTS: Record<string, Builder> = {
   },
 
   recency: (t) => {
-    const field = columnSql(String(required(t, 'field')));
+    const field = columnSql(t, String(required(t, 'field')));
     const age =
       t.args.max_age ??
       (t.args.interval !== undefined
@@ -115,6 +116,6 @@ export const GENERIC_TESTS: Record<string, Builder> = {
         : undefined);
     if (age === undefined)
       throw new Error("give 'max_age' (e.g. '1 day') or 'datepart' and 'interval'");
-    return `select max(${field}) as most_recent, now()::timestamp - interval ${sqlLiteral(String(age))} as threshold\nfrom ${t.model}\nhaving max(${field}) is null or max(${field}) < now()::timestamp - interval ${sqlLiteral(String(age))}`;
+    return `select max(${field}) as most_recent, ${t.dialect.now()} - interval ${t.dialect.literal(String(age))} as threshold\nfrom ${t.model}\nhaving max(${field}) is null or max(${field}) < ${t.dialect.now()} - interval ${t.dialect.literal(String(age))}`;
   },
 };

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { NodeResult } from '../runner/events.ts';
+import type { NodeResult } from '../core/results.ts';
 
 const escapeXml = (s: string) =>
   s

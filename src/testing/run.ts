@@ -1,5 +1,8 @@
-import type { Adapter, Connection, Json } from '../adapters/types.ts';
-import type { TestNode } from './types.ts';
+import type { Adapter, Connection } from '../adapters/types.ts';
+import { table } from '../core/relation.ts';
+import { inTransaction } from '../materializations/transaction.ts';
+import type { Json } from '../core/results.ts';
+import type { TestNode } from '../core/nodes.ts';
 
 export interface TestOutcome {
   status: 'pass' | 'fail' | 'warn' | 'error';
@@ -40,8 +43,10 @@ export async function runDataTest(
 ): Promise<TestOutcome> {
   const { config } = test;
   const failing =
-    config.limit !== undefined ? `select * from (\n${test.sql}\n) limit ${config.limit}` : test.sql;
-  const counted = await conn.query(`select count(*) as failures from (\n${failing}\n)`);
+    config.limit !== undefined
+      ? `select * from (\n${test.sql}\n) as failing limit ${config.limit}`
+      : test.sql;
+  const counted = await conn.query(`select count(*) as failures from (\n${failing}\n) as failing`);
   const failures = Number(counted.rows[0].failures);
   let status: TestOutcome['status'] = 'pass';
   if (config.severity === 'error' && thresholdHit(config.error_if, failures)) status = 'fail';
@@ -49,15 +54,23 @@ export async function runDataTest(
 
   let storedIn: string | undefined;
   if (config.store_failures) {
-    storedIn = adapter.relation(config.schema, test.name);
-    await conn.run(`create schema if not exists ${adapter.quote(config.schema)}`);
-    await conn.run(
-      `create or replace table ${storedIn} as\nselect *, ${`'${invocationId}'`} as duckflow_invocation_id, now() as duckflow_stored_at from (\n${failing}\n)`,
-    );
+    const { dialect } = adapter;
+    const relation = table(config.schema, test.name);
+    storedIn = dialect.relation(relation);
+    await conn.run(`create schema if not exists ${dialect.quote(config.schema)}`);
+    await inTransaction(conn, dialect.capabilities.transactionalDdl, async () => {
+      await conn.run(dialect.drop('table', relation));
+      await conn.run(
+        dialect.createTableAs(
+          relation,
+          `select *, ${dialect.literal(invocationId)} as duckflow_invocation_id, ${dialect.now()} as duckflow_stored_at from (\n${failing}\n) as failing`,
+        ),
+      );
+    });
   }
   const sample =
     failures > 0
-      ? await conn.query(`select * from (\n${failing}\n) limit 5`)
+      ? await conn.query(`select * from (\n${failing}\n) as failing limit 5`)
       : { columns: [], types: [], rows: [] };
   const message =
     status === 'pass' ? 'pass' : `${failures} failing row${failures === 1 ? '' : 's'}`;

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DuckDBAdapter } from '../../src/adapters/duckdb.ts';
+import { seedSelect } from '../../src/adapters/duckdb/seeds/select.ts';
 import { openSession } from '../../src/api.ts';
-import type { SeedNode } from '../../src/project/types.ts';
+import type { SeedNode } from '../../src/core/nodes.ts';
 import { portToDbt, type PortedProject } from '../../scripts/bench/peer/port.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 
@@ -125,21 +125,16 @@ describe('peer port to dbt', () => {
     expect(models.get('sales')!.config.materialized).toBe('table');
   });
 
-  it("makes every seed a table model running duckflow's own load statement", async () => {
+  it("makes every seed a table model running duckflow's own load statement", () => {
     const session = openSession({ projectDir: p.dir });
-    const adapter = await DuckDBAdapter.open({ ...session.project.target, path: ':memory:' });
-    try {
-      for (const name of ['events', 'products']) {
-        const seed = session.graph.get(`seed.shop.${name}`) as SeedNode;
-        expect(out(`models/seeds/${name}.sql`)).toBe(await adapter.seedSelect(seed));
-        expect(models.get(name)!.config).toEqual({
-          materialized: 'table',
-          schema: 'main',
-          alias: name,
-        });
-      }
-    } finally {
-      await adapter.close();
+    for (const name of ['events', 'products']) {
+      const seed = session.graph.get(`seed.shop.${name}`) as SeedNode;
+      expect(out(`models/seeds/${name}.sql`)).toBe(seedSelect(seed));
+      expect(models.get(name)!.config).toEqual({
+        materialized: 'table',
+        schema: 'main',
+        alias: name,
+      });
     }
     expect(out('models/seeds/events.sql')).toContain(p.path('seeds/events.ndjson'));
     expect(ported.relations.map((r) => `${r.from} ${r.name}`).sort()).toEqual([

@@ -2,8 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import manifestSchema from '../../src/artifacts/schemas/manifest.schema.json' with { type: 'json' };
-import runResultsSchema from '../../src/artifacts/schemas/run_results.schema.json' with { type: 'json' };
+import { manifestSchema, runResultsSchema } from '../../src/artifacts/schemas.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);

@@ -5,7 +5,7 @@
 import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import manifestSchema from '../../src/artifacts/schemas/manifest.schema.json' with { type: 'json' };
-import { ProjectErrors } from '../../src/errors.ts';
+import { ProjectErrors } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);

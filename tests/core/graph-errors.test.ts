@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProjectErrors } from '../../src/errors.ts';
+import { ProjectErrors } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);

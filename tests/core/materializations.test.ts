@@ -194,7 +194,7 @@ describe('incremental', () => {
       'models/m.sql': "{{ config(materialized='snapshot') }}\nselect 1\n",
     });
     expect((await errorOf(() => p.list())).message).toBe(
-      "models/m.sql: materialized must be one of: view, table, ephemeral, incremental (got 'snapshot')",
+      'models/m.sql:1: materialized must be one of: view, table, ephemeral, incremental',
     );
   });
 });

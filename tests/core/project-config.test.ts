@@ -1,6 +1,7 @@
+import type { DuckDBTarget } from '../../src/adapters/duckdb/target.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { list } from '../../src/api.ts';
-import { ProjectErrors, UsageError } from '../../src/errors.ts';
+import { ProjectErrors, UsageError } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures, runCli } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -15,22 +16,22 @@ async function loadErrors(files: Record<string, string>): Promise<string[]> {
 describe('project.yml validation', () => {
   it('names file:line:column, the key path and the allowed values of an enum', async () => {
     const errors = await loadErrors({
-      'project.yml': ['name: x', 'targets:', '  dev:', '    type: postgres', ''].join('\n'),
+      'project.yml': ['name: x', 'targets:', '  dev:', '    type: oracle', ''].join('\n'),
     });
     // `postgres` starts at line 4, column 11.
-    expect(errors).toEqual(['project.yml:4:11: targets.dev.type must be one of: duckdb']);
+    expect(errors).toEqual(['project.yml:4:11: targets.dev.type must be one of: duckdb, postgres']);
   });
 
   it('points at the value wherever it stands: block or flow style, any indentation', async () => {
     // `pg` starts at line 3, column 9.
     expect(await loadErrors({ 'project.yml': 'targets:\n dev:\n  type: pg\nname: x\n' })).toEqual([
-      'project.yml:3:9: targets.dev.type must be one of: duckdb',
+      'project.yml:3:9: targets.dev.type must be one of: duckdb, postgres',
     ]);
     const errors = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev: {type: sqlite}\n',
     });
     // `sqlite` starts at line 3, column 15 inside the flow map.
-    expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb']);
+    expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb, postgres']);
     const block = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: many\n',
     });
@@ -52,7 +53,7 @@ describe('project.yml validation', () => {
     expect(errors).toHaveLength(2);
     expect(errors).toContainEqual(
       expect.stringMatching(
-        /^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, path, schema, threads,/,
+        /^project\.yml:5:5: targets\.dev\.treads: unknown key 'treads' \(did you mean 'threads'\?\); expected one of: type, schema, threads, path,/,
       ),
     );
     expect(errors).toContainEqual(
@@ -130,10 +131,12 @@ describe('project.yml validation', () => {
   });
 
   it('exits 2 on an invalid project through the CLI, printing the positioned error', async () => {
-    const p = project({ 'project.yml': 'name: x\ntargets:\n  dev:\n    type: postgres\n' });
+    const p = project({ 'project.yml': 'name: x\ntargets:\n  dev:\n    type: oracle\n' });
     const r = await p.cli(['ls']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('project.yml:4:11: targets.dev.type must be one of: duckdb');
+    expect(r.stderr).toContain(
+      'project.yml:4:11: targets.dev.type must be one of: duckdb, postgres',
+    );
     const missing = await runCli(['ls', '--project-dir', p.path('nowhere')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no project.yml found');
@@ -242,7 +245,7 @@ describe('targets and vars', () => {
   it('--target picks another target; an unknown one is a usage error (exit 2) with a suggestion', async () => {
     const p = project(files);
     const report = await p.build({ target: 'ci' });
-    expect(report.session.project.target.path).toBe(p.path('ci.duckdb'));
+    expect((report.session.project.target as DuckDBTarget).path).toBe(p.path('ci.duckdb'));
     expect(await errorOf(() => p.list({ target: 'cj' }))).toEqual(
       new UsageError("target 'cj' is not defined in targets (did you mean 'ci'?)"),
     );

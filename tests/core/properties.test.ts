@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../src/api.ts';
-import { ProjectErrors } from '../../src/errors.ts';
+import { ProjectErrors } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);

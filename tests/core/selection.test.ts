@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/core/errors.ts';
 import { errorOf, project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);

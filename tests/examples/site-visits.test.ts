@@ -3,7 +3,7 @@
  * data and unit test passing, and answers the three published questions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Json } from '../../src/adapters/types.ts';
+import type { Json } from '../../src/core/results.ts';
 import { build, query, type RunReport } from '../../src/api.ts';
 import { copySiteVisits, type ExampleCopy } from './site-visits-copy.ts';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as api from '../../src/api.ts';
-import type { Json } from '../../src/adapters/types.ts';
+import type { Json } from '../../src/core/results.ts';
 import type { SelectOptions } from '../../src/api.ts';
 import type { RunOptions, RunReport } from '../../src/runner/execute.ts';
 

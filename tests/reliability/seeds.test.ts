@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Json } from '../../src/adapters/types.ts';
+import type { Json } from '../../src/core/results.ts';
 import { build, query, type RunReport } from '../../src/api.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 import { copyProject, type ProjectCopy } from '../webshop/project-copy.ts';

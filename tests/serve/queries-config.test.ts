@@ -3,7 +3,7 @@
  * found when the server starts, never a query that silently ignores a parameter.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ProjectErrors } from '../../src/errors.ts';
+import { ProjectErrors } from '../../src/core/errors.ts';
 import { serve } from '../../src/api.ts';
 import { errorOf, project, removeFixtures } from '../helpers/fixture.ts';
 

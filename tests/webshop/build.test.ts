@@ -7,7 +7,7 @@
  * assigned to sessions with an ASOF join), compared with the metric models.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Json } from '../../src/adapters/types.ts';
+import type { Json } from '../../src/core/results.ts';
 import { build, query, type RunReport } from '../../src/api.ts';
 import { copyProject, type ProjectCopy } from './project-copy.ts';
 

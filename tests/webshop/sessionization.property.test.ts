@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSession } from '../../src/api.ts';
 import { Compiler } from '../../src/compile/compiler.ts';
-import type { ModelNode } from '../../src/project/types.ts';
+import type { ModelNode } from '../../src/core/nodes.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MINUTE_US = 60_000_000;

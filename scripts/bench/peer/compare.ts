@@ -3,8 +3,12 @@
  * files, attached read-only to one DuckDB) and every test's outcome.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { relationName } from '../../../src/compile/compiler.ts';
-import { sqlLiteral } from '../../../src/util/sql.ts';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.ts';
+import { relationOf } from '../../../src/compile/compiler.ts';
+
+const sqlLiteral = duckdbDialect.literal;
+const relationName = (r: { schema: string; alias: string }) =>
+  duckdbDialect.relation(relationOf(r));
 import type { PortedRelation } from './port.ts';
 
 export interface RelationComparison {

@@ -10,10 +10,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { DuckDBAdapter } from '../../../src/adapters/duckdb.ts';
+import type { DuckDBTarget } from '../../../src/adapters/duckdb/target.ts';
+import { seedSelect } from '../../../src/adapters/duckdb/seeds/select.ts';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.ts';
 import { compile } from '../../../src/api.ts';
-import { relationName } from '../../../src/compile/compiler.ts';
-import type { SeedNode, TargetConfig } from '../../../src/project/types.ts';
+import { relationOf } from '../../../src/compile/compiler.ts';
+import type { SeedNode } from '../../../src/core/nodes.ts';
 import { type ManifestModel, type ManifestTest, readManifest } from './manifest.ts';
 import { portGenericTests, type PortedTest } from './tests.ts';
 import { toDbtSql } from './refs.ts';
@@ -47,7 +49,7 @@ export interface PortedProject {
   /** duckflow unit tests, which the port leaves out. */
   unitTestsLeftOut: number;
   /** The duckflow target whose settings the dbt profile copies. */
-  target: TargetConfig;
+  target: DuckDBTarget;
 }
 
 /** Config keys of a model dbt understands the same way; the rest do nothing in a build. */
@@ -75,7 +77,7 @@ export async function portToDbt(options: PortOptions): Promise<PortedProject> {
     if (node.kind === 'seed' || (node.kind === 'model' && node.materialized !== 'ephemeral'))
       relations.push({ name: node.name, schema: node.schema, alias: node.alias, from: node.kind });
   }
-  const refs = new Map(relations.map((r) => [relationName(r), r.name]));
+  const refs = new Map(relations.map((r) => [duckdbDialect.relation(relationOf(r)), r.name]));
   const write = (relative: string, text: string) => {
     mkdirSync(dirname(join(out, relative)), { recursive: true });
     writeFileSync(join(out, relative), text);
@@ -92,19 +94,14 @@ export async function portToDbt(options: PortOptions): Promise<PortedProject> {
 
   // Seeds become table models running duckflow's own load statement: the same reader, options
   // and numbering, so the peer pays what duckflow pays to load them.
-  const adapter = await DuckDBAdapter.open({ ...project.target, path: ':memory:' });
-  try {
-    for (const node of Object.values(manifest.nodes)) {
-      if (node.kind !== 'seed') continue;
-      const seed = graph.get(node.unique_id) as SeedNode;
-      write(`models/seeds/${node.name}.sql`, toDbtSql(await adapter.seedSelect(seed), refs));
-      modelEntries.set(node.unique_id, {
-        name: node.name,
-        config: { materialized: 'table', schema: node.schema, alias: node.alias },
-      });
-    }
-  } finally {
-    await adapter.close();
+  for (const node of Object.values(manifest.nodes)) {
+    if (node.kind !== 'seed') continue;
+    const seed = graph.get(node.unique_id) as SeedNode;
+    write(`models/seeds/${node.name}.sql`, toDbtSql(seedSelect(seed), refs));
+    modelEntries.set(node.unique_id, {
+      name: node.name,
+      config: { materialized: 'table', schema: node.schema, alias: node.alias },
+    });
   }
 
   const tests = Object.values(manifest.nodes).filter((n): n is ManifestTest => n.kind === 'test');
@@ -133,14 +130,14 @@ export async function portToDbt(options: PortOptions): Promise<PortedProject> {
       flags: { send_anonymous_usage_stats: false, version_check: false },
     }),
   );
-  write('profiles.yml', stringify(dbtProfile(project.target, options.dbPath)));
+  write('profiles.yml', stringify(dbtProfile(project.target as DuckDBTarget, options.dbPath)));
   return {
     dir: out,
     profilesDir: out,
     relations,
     tests: generic.ported,
     unitTestsLeftOut: Object.keys(manifest.unit_tests ?? {}).length,
-    target: project.target,
+    target: project.target as DuckDBTarget,
   };
 }
 
@@ -170,7 +167,7 @@ const SCHEMA_NAME_MACRO = `{% macro generate_schema_name(custom_schema_name, nod
  * A dbt-duckdb profile with the duckflow target's DuckDB settings (memory_limit, temp_directory,
  * threads, every `settings:` key) and its node concurrency as dbt's `threads`.
  */
-export function dbtProfile(target: TargetConfig, dbPath: string): Record<string, unknown> {
+export function dbtProfile(target: DuckDBTarget, dbPath: string): Record<string, unknown> {
   const settings: Record<string, string | number | boolean> = { ...target.settings };
   if (target.memory_limit) settings.memory_limit = target.memory_limit;
   // Each tool spills into its own directory.

@@ -3,7 +3,9 @@
  * (dbt's `name:`), so the two tools' results can be matched test by test.
  */
 import { GENERIC_TESTS, type GenericTestInput } from '../../../src/testing/generic.ts';
-import { quoteIdent } from '../../../src/util/sql.ts';
+import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.ts';
+
+const quoteIdent = duckdbDialect.quote;
 import type { ManifestTest } from './manifest.ts';
 
 /** Generic tests dbt ships, with the same arguments and the same failing rows. */
@@ -127,12 +129,14 @@ function genericMacro(
       column: column === undefined ? undefined : placeholder('column_name'),
       args: Object.fromEntries(argNames.map((a) => [a, placeholder(a)])),
       relationArg: (text) => text,
+      dialect: duckdbDialect,
     } satisfies GenericTestInput);
     expected = builder({
       model,
       column,
       args,
       relationArg: (text) => relationArg(text, relationOf),
+      dialect: duckdbDialect,
     });
   } catch {
     return undefined;

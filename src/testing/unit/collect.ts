@@ -1,9 +1,9 @@
-import { ProjectError, ProjectErrors, type Position } from '../../errors.ts';
+import { ProjectError, ProjectErrors, type Position } from '../../core/errors.ts';
 import { asTags } from '../../project/folderConfig.ts';
 import { checksum } from '../../project/loader.ts';
-import type { Project, UnitTestSpec } from '../../project/types.ts';
+import type { Project, UnitTestSpec } from '../../core/nodes.ts';
 import { didYouMean } from '../../util/closest.ts';
-import type { GivenInput, RowsSpec, UnitInput, UnitTestNode } from './types.ts';
+import type { GivenInput, RowsSpec, UnitInput, UnitTestNode } from '../../core/nodes.ts';
 
 const REF = /^\s*ref\(\s*(?:(['"])([^'"]*)\1\s*,\s*)?(['"])([^'"]*)\3\s*\)\s*$/;
 const SOURCE = /^\s*source\(\s*(['"])([^'"]*)\1\s*,\s*(['"])([^'"]*)\3\s*\)\s*$/;

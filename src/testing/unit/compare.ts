@@ -1,5 +1,6 @@
-import type { Connection, Json } from '../../adapters/types.ts';
-import { quoteIdent } from '../../util/sql.ts';
+import type { Connection } from '../../adapters/types.ts';
+import type { Json } from '../../core/results.ts';
+import type { Dialect } from '../../core/dialect.ts';
 
 /** Rows of each difference kept for the report; the counts are always exact. */
 export const SHOWN_ROWS = 20;
@@ -22,14 +23,17 @@ export interface Comparison {
 }
 
 async function count(conn: Connection, sql: string): Promise<number> {
-  return Number((await conn.query(`select count(*) as n from (\n${sql}\n)`)).rows[0].n);
+  return Number((await conn.query(`select count(*) as n from (\n${sql}\n) as r`)).rows[0].n);
 }
 
 async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
   const total = await count(conn, sql);
   if (total === 0) return { total, rows: [], types: [] };
+  // Every column, by position: the rows shown are the same whatever order the database keeps.
+  const width = (await conn.query(`select * from (\n${sql}\n) as r limit 0`)).columns.length;
+  const order = Array.from({ length: width }, (_, i) => i + 1).join(', ');
   const { rows, types } = await conn.query(
-    `select * from (\n${sql}\n) order by all limit ${SHOWN_ROWS}`,
+    `select * from (\n${sql}\n) as r order by ${order} limit ${SHOWN_ROWS}`,
   );
   return { total, rows, types };
 }
@@ -40,13 +44,14 @@ async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
  * expected columns (`rows: []`) every output row is unexpected.
  */
 export async function compare(
+  dialect: Dialect,
   conn: Connection,
   expectedTable: string,
   actualTable: string,
   columns: { expected: string; actual: string }[],
 ): Promise<Comparison> {
-  const expected = quoteIdent(expectedTable);
-  const actual = quoteIdent(actualTable);
+  const expected = dialect.quote(expectedTable);
+  const actual = dialect.quote(actualTable);
   const actualRows = await count(conn, `select * from ${actual}`);
   if (columns.length === 0) {
     const unexpected = await rowSet(conn, `select * from ${actual}`);
@@ -59,8 +64,8 @@ export async function compare(
       unexpected,
     };
   }
-  const fromExpected = `select ${columns.map((c) => quoteIdent(c.expected)).join(', ')} from ${expected}`;
-  const fromActual = `select ${columns.map((c) => `${quoteIdent(c.actual)} as ${quoteIdent(c.expected)}`).join(', ')} from ${actual}`;
+  const fromExpected = `select ${columns.map((c) => dialect.quote(c.expected)).join(', ')} from ${expected}`;
+  const fromActual = `select ${columns.map((c) => `${dialect.quote(c.actual)} as ${dialect.quote(c.expected)}`).join(', ')} from ${actual}`;
   return {
     expectedRows: await count(conn, `select * from ${expected}`),
     actualRows,

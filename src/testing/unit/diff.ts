@@ -1,5 +1,5 @@
-import type { Json } from '../../adapters/types.ts';
-import { formatTable } from '../../cli/format.ts';
+import type { Json } from '../../core/results.ts';
+import { formatTable } from '../../util/format.ts';
 import type { Comparison } from './compare.ts';
 
 type Row = Record<string, Json>;

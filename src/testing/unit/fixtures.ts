@@ -7,15 +7,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
-import type { Connection } from '../../adapters/types.ts';
-import type { Project } from '../../project/types.ts';
-import { quoteIdent, sqlLiteral } from '../../util/sql.ts';
-import type { RowsSpec } from './types.ts';
+import { duckdbDialect } from '../../adapters/duckdb/dialect.ts';
+import { csvFixtureSelect, jsonFixtureSelect } from '../../adapters/duckdb/readers.ts';
+import type { Adapter, Column, Connection } from '../../adapters/types.ts';
+import type { Project, RowsSpec } from '../../core/nodes.ts';
 
-export interface Column {
-  name: string;
-  type: string;
-}
+export type { Column } from '../../adapters/types.ts';
+
+const quoteIdent = duckdbDialect.quote;
 
 /** A SELECT over some rows; `types` (by column name, covering every column) pins their types. */
 export interface RowsReader {
@@ -76,15 +75,12 @@ function findFixture(
 
 const csvReader = (path: string): RowsReader => ({
   empty: false,
-  // Fixtures are comma-separated with a header: fixed, because sniffing a three-line file guesses.
-  select: (types) =>
-    `select * from read_csv(${sqlLiteral(path)}, header = true, delim = ',', quote = '"', escape = '"'${types ? `, types = ${sqlLiteral(types)}` : ''})`,
+  select: (types) => csvFixtureSelect(path, duckdbDialect, types),
 });
 
 const jsonReader = (path: string, format: 'array' | 'auto'): RowsReader => ({
   empty: false,
-  select: (types) =>
-    `select * from read_json(${sqlLiteral(path)}, format = '${format}'${types ? `, columns = ${sqlLiteral(types)}` : ''})`,
+  select: (types) => jsonFixtureSelect(path, format, duckdbDialect, types),
 });
 
 function sqlReader(text: string): RowsReader {
@@ -119,11 +115,6 @@ export function rowsReader(
   return jsonReader(scratch.file(`${fileName}.json`, JSON.stringify(rows)), 'array');
 }
 
-export async function describe(conn: Connection, select: string): Promise<Column[]> {
-  const { rows } = await conn.query(`describe ${select}`);
-  return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-}
-
 const key = (name: string) => name.toLowerCase();
 
 /**
@@ -132,33 +123,40 @@ const key = (name: string) => name.toLowerCase();
  * the others keep the type DuckDB infers from the values.
  */
 export async function loadGiven(
+  adapter: Adapter,
   conn: Connection,
   table: string,
   reader: RowsReader,
   declared: Column[],
 ): Promise<void> {
-  const target = quoteIdent(table);
   const declaredByName = new Map(declared.map((c) => [key(c.name), c]));
   if (reader.empty) {
     if (declared.length === 0)
       throw new Error(
         'has no rows and its columns have no declared data_type, so its columns are unknown: give at least one row',
       );
+    const columns = declared.map((c) => `${adapter.dialect.quote(c.name)} ${c.type}`);
     await conn.run(
-      `create or replace temp table ${target} (${declared.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
+      `create temporary table ${adapter.dialect.quote(table)} (${columns.join(', ')})`,
     );
     return;
   }
-  const inferred = await describe(conn, reader.select());
+  const inferred = await adapter.describeRows(conn, reader.select());
   const names = new Set(inferred.map((c) => key(c.name)));
+  // The reader runs in DuckDB: declared types are given to it in DuckDB's names.
   const types = Object.fromEntries(
-    inferred.map((c) => [c.name, declaredByName.get(key(c.name))?.type ?? c.type]),
+    inferred.map((c) => {
+      const declaredType = declaredByName.get(key(c.name))?.type;
+      return [c.name, declaredType ? adapter.readerType(declaredType) : adapter.readerType(c.type)];
+    }),
   );
   const absent = declared
     .filter((c) => !names.has(key(c.name)))
-    .map((c) => `, cast(null as ${c.type}) as ${quoteIdent(c.name)}`);
-  await conn.run(
-    `create or replace temp table ${target} as\nselect *${absent.join('')} from (\n${reader.select(types)}\n)`,
+    .map((c) => `, cast(null as ${adapter.readerType(c.type)}) as ${quoteIdent(c.name)}`);
+  await adapter.loadRows(
+    conn,
+    table,
+    `select *${absent.join('')} from (\n${reader.select(types)}\n)`,
   );
 }
 
@@ -168,6 +166,7 @@ export async function loadGiven(
  * as text). Returns the expected columns with the output column each one is compared to.
  */
 export async function loadExpected(
+  adapter: Adapter,
   conn: Connection,
   table: string,
   reader: RowsReader,
@@ -175,7 +174,7 @@ export async function loadExpected(
   model: string,
 ): Promise<{ expected: string; actual: string }[]> {
   if (reader.empty) return [];
-  const wanted = await describe(conn, reader.select());
+  const wanted = await adapter.describeRows(conn, reader.select());
   const outputByName = new Map(output.map((c) => [key(c.name), c]));
   const unknown = wanted.filter((c) => !outputByName.has(key(c.name))).map((c) => c.name);
   if (unknown.length) {
@@ -184,8 +183,8 @@ export async function loadExpected(
     );
   }
   const types = Object.fromEntries(
-    wanted.map((c) => [c.name, outputByName.get(key(c.name))!.type]),
+    wanted.map((c) => [c.name, adapter.readerType(outputByName.get(key(c.name))!.type)]),
   );
-  await conn.run(`create or replace temp table ${quoteIdent(table)} as\n${reader.select(types)}`);
+  await adapter.loadRows(conn, table, reader.select(types));
   return wanted.map((c) => ({ expected: c.name, actual: outputByName.get(key(c.name))!.name }));
 }

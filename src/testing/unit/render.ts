@@ -1,5 +1,5 @@
 import { Compiler, type CompiledSql } from '../../compile/compiler.ts';
-import type { ModelNode, Project } from '../../project/types.ts';
+import type { ModelNode, Project } from '../../core/nodes.ts';
 import type { Renderer } from '../../templating/renderer.ts';
 
 /** Stands in for `{{ this }}` when no relation is given for it, so its use can be reported. */

@@ -1,30 +1,17 @@
-import { DuckDBAdapter } from '../../adapters/duckdb.ts';
+import { adapterPlugin } from '../../adapters/registry.ts';
 import type { Adapter, Connection } from '../../adapters/types.ts';
 import type { Compiler, CompiledSql } from '../../compile/compiler.ts';
-import { locateSqlError, type NodeSqlError } from '../../materializations/sqlError.ts';
-import type { ModelNode, Project, ProjectNode, TargetConfig } from '../../project/types.ts';
-import type { NodeResult } from '../../runner/events.ts';
+import type { NodeSqlError } from '../../core/errors.ts';
+import { locateSqlError } from '../../materializations/sqlError.ts';
+import type { ModelNode, Project, ProjectNode, UnitInput, UnitTestNode } from '../../core/nodes.ts';
+import type { NodeResult } from '../../core/results.ts';
 import { Renderer } from '../../templating/renderer.ts';
-import { quoteIdent } from '../../util/sql.ts';
 import { inputLabel } from './collect.ts';
 import { compare } from './compare.ts';
 import { formatDiff } from './diff.ts';
-import { describe, loadExpected, loadGiven, rowsReader, Scratch } from './fixtures.ts';
+import { loadExpected, loadGiven, rowsReader, Scratch } from './fixtures.ts';
 import { renderWith } from './render.ts';
 import { Shapes } from './shapes.ts';
-import type { UnitInput, UnitTestNode } from './types.ts';
-
-/** A throwaway in-memory database: unit tests never see the target's data or settings. */
-export function scratchTarget(target: TargetConfig): TargetConfig {
-  return {
-    name: target.name,
-    type: 'duckdb',
-    path: ':memory:',
-    schema: 'main',
-    threads: target.threads,
-    settings: {},
-  };
-}
 
 const ACTUAL = 'unit__actual';
 const EXPECTED = 'unit__expected';
@@ -83,9 +70,10 @@ export class UnitTestRunner {
 
   private database(): Promise<Adapter> {
     if (this.shared) return Promise.resolve(this.shared);
-    this.opened ??= DuckDBAdapter.open(scratchTarget(this.project.target)).then(
-      (db) => ((this.ownStats = db.stats), db),
-    );
+    const plugin = adapterPlugin(this.project.target.type);
+    this.opened ??= plugin
+      .open(plugin.scratch(this.project.target))
+      .then((db) => ((this.ownStats = db.stats), db));
     return this.opened;
   }
 
@@ -113,7 +101,7 @@ export class UnitTestRunner {
     try {
       const db = await this.database();
       this.shapes ??= new Shapes(this.project, this.renderer, db);
-      outcome = await db.withConnection((conn) => this.execute(conn, node, this.shapes!, keep));
+      outcome = await db.withConnection((conn) => this.execute(db, conn, node, this.shapes!, keep));
     } catch (e) {
       outcome =
         e instanceof ModelSqlError
@@ -174,12 +162,14 @@ export class UnitTestRunner {
   }
 
   private async execute(
+    db: Adapter,
     conn: Connection,
     node: UnitTestNode,
     shapes: Shapes,
     keep: (compiled: CompiledSql) => void,
   ): Promise<Outcome> {
     const model = this.project.models.get(node.model)!;
+    const quote = db.dialect.quote;
     const scratch = new Scratch();
     const tables: string[] = [];
     const fixtures = new Map<string, string>();
@@ -190,32 +180,40 @@ export class UnitTestRunner {
         tables.push(table);
         try {
           const upstream = await shapes.of(conn, this.upstream(model, given.target));
-          await loadGiven(conn, table, rowsReader(given, this.project, scratch, table), upstream);
+          await loadGiven(
+            db,
+            conn,
+            table,
+            rowsReader(given, this.project, scratch, table),
+            upstream,
+          );
         } catch (e) {
           throw new Error(`given ${label}: ${firstLine((e as Error).message)}`);
         }
-        fixtures.set(label, quoteIdent(table));
+        fixtures.set(label, quote(table));
       }
 
       const compiled = this.render(model, node, fixtures);
       keep(compiled);
       tables.push(ACTUAL);
+      const statement = db.dialect.createTempTableAs(ACTUAL, compiled.sql);
       try {
-        await conn.run(`create or replace temp table ${quoteIdent(ACTUAL)} as\n${compiled.sql}`);
+        await conn.run(statement);
       } catch (e) {
-        const located = locateSqlError(e, compiled, 1);
+        const located = locateSqlError(db, e, compiled, statement);
         if (await this.ownFailure(conn, model, shapes)) throw new ModelSqlError(located);
         const hint = /Binder Error/.test(located.message)
           ? `\nhint: a given has the columns its rows name, plus those known of its upstream (declared data_type, a seed's file, an upstream model's SQL)`
           : '';
         throw new Error(`${located.message}${hint}`);
       }
-      const output = await describe(conn, `select * from ${quoteIdent(ACTUAL)}`);
+      const output = await db.describe(conn, `select * from ${quote(ACTUAL)}`);
 
       tables.push(EXPECTED);
       let columns: { expected: string; actual: string }[];
       try {
         columns = await loadExpected(
+          db,
           conn,
           EXPECTED,
           rowsReader(node.expect, this.project, scratch, EXPECTED),
@@ -225,12 +223,12 @@ export class UnitTestRunner {
       } catch (e) {
         throw new Error(`expect: ${firstLine((e as Error).message)}`);
       }
-      const comparison = await compare(conn, EXPECTED, ACTUAL, columns);
+      const comparison = await compare(db.dialect, conn, EXPECTED, ACTUAL, columns);
       const failures = comparison.missing.total + comparison.unexpected.total;
       if (failures === 0) return { status: 'pass', message: 'pass', failures: 0 };
       return { status: 'fail', message: formatDiff(comparison), failures };
     } finally {
-      for (const t of tables) await conn.run(`drop table if exists ${quoteIdent(t)}`);
+      for (const t of tables) await conn.run(`drop table if exists ${quote(t)}`);
       scratch.remove();
     }
   }

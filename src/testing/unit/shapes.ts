@@ -1,8 +1,8 @@
 import type { Adapter, Connection } from '../../adapters/types.ts';
-import type { ModelNode, Project, ProjectNode } from '../../project/types.ts';
+import type { ModelNode, Project, ProjectNode } from '../../core/nodes.ts';
 import type { Renderer } from '../../templating/renderer.ts';
-import { quoteIdent } from '../../util/sql.ts';
-import { describe, type Column } from './fixtures.ts';
+import { seedSelect } from '../../adapters/duckdb/seeds/select.ts';
+import type { Column } from './fixtures.ts';
 import { renderWith } from './render.ts';
 
 /** What the project declares: YAML `data_type`s, and a seed's `column_types` (its loader casts to them). */
@@ -58,7 +58,7 @@ export class Shapes {
 
   private async derive(conn: Connection, node: ProjectNode): Promise<Column[]> {
     try {
-      if (node.kind === 'seed') return await describe(conn, await this.adapter.seedSelect(node));
+      if (node.kind === 'seed') return await this.adapter.describeRows(conn, seedSelect(node));
       if (node.kind === 'model') return await this.describeModel(conn, node);
     } catch {
       // A shape that cannot be derived (a seed file not generated yet, an upstream of unknown
@@ -90,9 +90,9 @@ export class Shapes {
       const table = `shape__${++this.tables}`;
       tables.push(table);
       await conn.run(
-        `create temp table ${quoteIdent(table)} (${columns.map((c) => `${quoteIdent(c.name)} ${c.type}`).join(', ')})`,
+        `create temp table ${this.adapter.dialect.quote(table)} (${columns.map((c) => `${this.adapter.dialect.quote(c.name)} ${c.type}`).join(', ')})`,
       );
-      relations.set(label, quoteIdent(table));
+      relations.set(label, this.adapter.dialect.quote(table));
     };
     try {
       for (const name of model.refs)
@@ -105,12 +105,13 @@ export class Shapes {
           `source('${s.source}', '${s.table}')`,
           this.project.sources.get(`${s.source}.${s.table}`),
         );
-      return await describe(
+      return await this.adapter.describe(
         conn,
         `select * from (\n${renderWith(this.project, this.renderer, model, relations).sql}\n)`,
       );
     } finally {
-      for (const t of tables) await conn.run(`drop table if exists ${quoteIdent(t)}`);
+      for (const t of tables)
+        await conn.run(`drop table if exists ${this.adapter.dialect.quote(t)}`);
     }
   }
 }

@@ -1,0 +1,170 @@
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RelationType } from '../../core/dialect.ts';
+import type { SeedNode } from '../../core/nodes.ts';
+import type { TableRelation } from '../../core/relation.ts';
+import type { Json, QueryResult } from '../../core/results.ts';
+import { BusyClock, processClock } from '../busyClock.ts';
+import { relationTypeOf } from '../informationSchema.ts';
+import type { Adapter, Column, Connection } from '../types.ts';
+import { duckdbDialect } from './dialect.ts';
+import { readSeed } from './seeds/load.ts';
+import type { GzipChecks } from './seeds/gzipChecks.ts';
+import type { DuckDBTarget } from './target.ts';
+
+class DuckDBConn implements Connection {
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly clock: BusyClock,
+  ) {}
+
+  private async timed<T>(fn: () => Promise<T>): Promise<T> {
+    this.clock.stats.statements++;
+    return this.clock.time(fn);
+  }
+
+  async run(sql: string): Promise<number | undefined> {
+    return this.timed(async () => {
+      const result = await this.conn.run(sql);
+      const changed = result.rowsChanged;
+      return typeof changed === 'number' ? changed : Number(changed);
+    });
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    return this.timed(async () => {
+      const reader = await this.conn.runAndReadAll(sql);
+      return {
+        columns: reader.columnNames(),
+        types: reader.columnTypes().map((t) => t.toString()),
+        rows: reader.getRowObjectsJson() as Record<string, Json>[],
+      };
+    });
+  }
+
+  interrupt(): void {
+    this.conn.interrupt();
+  }
+
+  close(): void {
+    this.conn.closeSync();
+  }
+}
+
+const literal = duckdbDialect.literal;
+
+export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly dialect = duckdbDialect;
+  readonly stats = { statements: 0, seconds: 0 };
+  private readonly clock = new BusyClock(this.stats, processClock);
+  private readonly idle: DuckDBConn[] = [];
+  private readonly all: DuckDBConn[] = [];
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    openSeconds = 0,
+  ) {
+    this.stats.seconds += openSeconds;
+  }
+
+  static async open(target: DuckDBTarget): Promise<DuckDBAdapter> {
+    if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });
+    const options: Record<string, string> = {};
+    if (target.memory_limit) options.memory_limit = target.memory_limit;
+    if (target.temp_directory) options.temp_directory = target.temp_directory;
+    for (const [k, v] of Object.entries(target.settings)) options[k] = String(v);
+    // Loaded on first use: commands that never open the database (ls, compile) start faster.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const started = performance.now();
+    const instance = await processClock.time(() => DuckDBInstance.create(target.path, options));
+    return new DuckDBAdapter(instance, (performance.now() - started) / 1000);
+  }
+
+  async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    let conn = this.idle.pop();
+    if (!conn) {
+      conn = new DuckDBConn(await this.instance.connect(), this.clock);
+      this.all.push(conn);
+    }
+    try {
+      return await fn(conn);
+    } finally {
+      this.idle.push(conn);
+    }
+  }
+
+  interruptAll(): void {
+    for (const c of this.all) c.interrupt();
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.all) c.close();
+    this.all.length = 0;
+    this.idle.length = 0;
+    await this.clock.time(() => this.instance.closeSync());
+  }
+
+  relationType(conn: Connection, r: TableRelation): Promise<RelationType | undefined> {
+    return relationTypeOf(conn, this.dialect, r);
+  }
+
+  async columns(conn: Connection, r: TableRelation): Promise<Column[]> {
+    const { rows } = await conn.query(
+      `select column_name, data_type from information_schema.columns where table_schema = ${literal(r.schema)} and table_name = ${literal(r.identifier)} order by ordinal_position`,
+    );
+    return rows.map((row) => ({ name: String(row.column_name), type: String(row.data_type) }));
+  }
+
+  async describe(conn: Connection, select: string): Promise<Column[]> {
+    const { rows } = await conn.query(`describe ${select}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
+  describeRows(conn: Connection, select: string): Promise<Column[]> {
+    return this.describe(conn, select);
+  }
+
+  async loadRows(conn: Connection, name: string, select: string): Promise<void> {
+    await conn.run(this.dialect.createTempTableAs(name, select));
+  }
+
+  readerType(type: string): string {
+    return type;
+  }
+
+  loadSeed(
+    conn: Connection,
+    seed: SeedNode,
+    into: TableRelation,
+    gzipChecks: GzipChecks,
+  ): Promise<number> {
+    return readSeed(seed, into, { conn, gzipChecks });
+  }
+
+  explainError(error: unknown): { summary: string; line?: number; near?: string } {
+    const raw = error instanceof Error ? error.message : String(error);
+    const match = /\nLINE (\d+):/.exec(raw);
+    const summary = raw.split(/\n\s*\nLINE \d+:|\nLINE \d+:/)[0].trim();
+    if (!match) return { summary };
+    // DuckDB's excerpt: `LINE n: <text>` over a caret line; the text from the caret on.
+    const [snippetLine, caretLine] = raw.slice(match.index + 1).split('\n');
+    const prefix = /^LINE \d+: /.exec(snippetLine ?? '');
+    const caret = caretLine?.indexOf('^') ?? -1;
+    const near =
+      prefix && caret >= prefix[0].length
+        ? snippetLine!
+            .slice(caret)
+            .replace(/\.\.\.$/, '')
+            .slice(0, 40) || undefined
+        : undefined;
+    return { summary, line: Number(match[1]), near };
+  }
+
+  async version(): Promise<string> {
+    return this.withConnection(async (c) =>
+      String((await c.query('select version() as v')).rows[0].v),
+    );
+  }
+}

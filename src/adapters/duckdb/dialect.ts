@@ -1,0 +1,28 @@
+import type { Dialect } from '../../core/dialect.ts';
+import { standardDialect } from '../sqlDialect.ts';
+import { fileScan } from './readers.ts';
+
+const base = standardDialect('duckdb', {
+  transactionalDdl: true,
+  createOrReplaceView: true,
+  qualify: true,
+  readsFiles: true,
+  serialSchemaCreation: true,
+});
+
+/** DuckDB literals: lists and structs besides scalars (reader options take both). */
+function literal(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${literal(k)}: ${literal(v)}`)
+      .join(', ')}}`;
+  return base.literal(value);
+}
+
+export const duckdbDialect: Dialect = {
+  ...base,
+  literal,
+  relation: (r) => (r.kind === 'files' ? fileScan(r, duckdbDialect) : base.tableName(r)),
+  now: () => 'now()::timestamp',
+};

@@ -1,0 +1,62 @@
+import type { Capabilities, Dialect } from '../core/dialect.ts';
+import type { Relation, TableRelation } from '../core/relation.ts';
+
+/** Double-quoted identifiers, as standard SQL (and every adapter so far) writes them. */
+export const standardQuote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+const quote = standardQuote;
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'object')
+    throw new Error(`no SQL literal for ${JSON.stringify(value)} in this dialect`);
+  return `'${String(value).replace(/'/g, "''")}'`;
+}
+
+/**
+ * The SQL that databases share (double-quoted identifiers, standard DDL, information_schema).
+ * A dialect spreads this and overrides what differs, as Kysely's dialects do.
+ */
+export function standardDialect(
+  name: string,
+  capabilities: Capabilities,
+): Dialect & { tableName(relation: TableRelation): string } {
+  const tableName = (r: TableRelation) =>
+    [r.database, r.schema, r.identifier]
+      .filter((p) => p !== undefined)
+      .map((p) => quote(p!))
+      .join('.');
+  return {
+    name,
+    capabilities,
+    quote,
+    literal,
+    tableName,
+    relation(r: Relation): string {
+      if (r.kind === 'table') return tableName(r);
+      throw new Error(
+        `${name} cannot read files in place (${r.location}); load them as a seed instead`,
+      );
+    },
+    now: () => 'localtimestamp',
+    createTableAs: (r, select) => `create table ${tableName(r)} as\n${select}`,
+    createTempTableAs: (table, select) => `create temporary table ${quote(table)} as\n${select}`,
+    createView: (r, select) =>
+      `${capabilities.createOrReplaceView ? 'create or replace' : 'create'} view ${tableName(r)} as\n${select}`,
+    drop: (type, r) => `drop ${type} if exists ${tableName(r)}`,
+    rename: (r, identifier) => `alter table ${tableName(r)} rename to ${quote(identifier)}`,
+    deleteMatching: (target, source, keys) =>
+      `delete from ${tableName(target)} using ${source} where ${keys
+        .map((k) => `${tableName(target)}.${quote(k)} = ${source}.${quote(k)}`)
+        .join(' and ')}`,
+    catalogQuery: () => `
+      select c.table_schema, c.table_name, c.column_name, c.data_type,
+        case when t.table_type = 'VIEW' then 'view' else 'table' end as table_type
+      from information_schema.columns c
+      join information_schema.tables t using (table_catalog, table_schema, table_name)
+      where c.table_catalog = current_database()
+        and c.table_schema <> 'information_schema' and c.table_schema not like 'pg\\_%'
+      order by c.table_schema, c.table_name, c.ordinal_position`,
+  };
+}

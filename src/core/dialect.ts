@@ -1,0 +1,42 @@
+import type { Relation, TableRelation } from './relation.ts';
+
+/**
+ * What a database can do, read by shared code instead of asking which database it is
+ * (SQLMesh's class-level flags).
+ */
+export interface Capabilities {
+  /** CREATE/DROP/ALTER take part in transactions, so a table swap is atomic. */
+  transactionalDdl: boolean;
+  /** `create or replace view`. */
+  createOrReplaceView: boolean;
+  /** A `qualify` clause after window functions. */
+  qualify: boolean;
+  /** Reads csv/json/parquet files in place; otherwise file relations are loaded into tables. */
+  readsFiles: boolean;
+  /** Concurrent `create schema` statements conflict: schemas are created serially up front. */
+  serialSchemaCreation: boolean;
+}
+
+export type RelationType = 'table' | 'view';
+
+/** How SQL is written for one database: quoting, literals, relations, DDL and the catalog. */
+export interface Dialect {
+  readonly name: string;
+  readonly capabilities: Capabilities;
+  quote(identifier: string): string;
+  /** A JS value as a literal: strings, numbers, booleans, null, and lists/maps where supported. */
+  literal(value: unknown): string;
+  /** A relation as it is written in a FROM clause. */
+  relation(relation: Relation): string;
+  /** The current timestamp, without time zone. */
+  now(): string;
+  createTableAs(relation: TableRelation, select: string): string;
+  createTempTableAs(name: string, select: string): string;
+  createView(relation: TableRelation, select: string): string;
+  drop(type: RelationType, relation: TableRelation): string;
+  rename(relation: TableRelation, newIdentifier: string): string;
+  /** `delete` the rows of `target` whose `keys` match a row of `source`. */
+  deleteMatching(target: TableRelation, source: string, keys: string[]): string;
+  /** A query of (table_schema, table_name, table_type: 'table'|'view', column_name, data_type) over the user's relations, in column order. */
+  catalogQuery(): string;
+}

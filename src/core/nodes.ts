@@ -1,0 +1,344 @@
+import type { Dialect } from './dialect.ts';
+import type { Relation } from './relation.ts';
+
+/** The shapes the rest of duckflow sees once a project is loaded. */
+
+/** A materialization's name: validated against the registry in src/materializations/ at load. */
+export type Materialization = string;
+export type NodeKind = 'model' | 'seed' | 'source' | 'test';
+export type SeedFormat = 'csv' | 'json' | 'ndjson' | 'parquet' | 'json_records';
+
+/** What every target has; each adapter adds its own keys (a file path, a host and port, ...). */
+export interface TargetConfig {
+  name: string;
+  /** The adapter's name in the registry (src/adapters/registry.ts). */
+  type: string;
+  schema: string;
+  threads: number;
+}
+
+export interface ColumnSpec {
+  name: string;
+  description: string;
+  data_type?: string;
+  meta: Record<string, unknown>;
+}
+
+/** A data test as declared in YAML, before it is turned into an executable test node. */
+export interface TestDeclaration {
+  /** Generic test name, e.g. `not_null` or `accepted_values`. */
+  test: string;
+  args: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** Explicit `name:` given by the user, if any. */
+  name?: string;
+  column?: string;
+  /** Where the declaration stands, for errors. */
+  file: string;
+  line?: number;
+}
+
+interface NodeCommon {
+  /** Unique id, dbt style: `model.<project>.<name>`. */
+  id: string;
+  kind: NodeKind;
+  name: string;
+  /** File the node comes from, relative to the project directory. */
+  path: string;
+  description: string;
+  tags: string[];
+  /** Merged config: project folder config, then YAML, then in-file `config()`. */
+  config: Record<string, unknown>;
+  columns: Record<string, ColumnSpec>;
+  tests: TestDeclaration[];
+  dependsOn: string[];
+  checksum: string;
+}
+
+export interface ModelNode extends NodeCommon {
+  kind: 'model';
+  rawSql: string;
+  materialized: Materialization;
+  schema: string;
+  /** Relation name in the database (`alias` config or the model name). */
+  alias: string;
+  enabled: boolean;
+  /** The model's folders below its model path, e.g. ['staging']; drives folder config. */
+  folders: string[];
+  /** Names this model refs, and source tables it reads, as found when it was parsed. */
+  refs: string[];
+  sources: { source: string; table: string }[];
+}
+
+export interface SeedNode extends NodeCommon {
+  kind: 'seed';
+  /** Absolute path of the data file (after any `path` override). */
+  file: string;
+  format: SeedFormat;
+  schema: string;
+  alias: string;
+  enabled: boolean;
+  columnTypes: Record<string, string>;
+  header: boolean;
+  delimiter?: string;
+  quote?: string;
+  folders: string[];
+  /** The setting that chose `file` when it is not the seed's own file (e.g. `var 'events_path'`). */
+  fileOrigin?: string;
+}
+
+export interface SourceNode extends NodeCommon {
+  kind: 'source';
+  sourceName: string;
+  tableName: string;
+  /** A table in the database, or files the adapter reads in place. */
+  relation: Relation;
+  loadedAtField?: string;
+}
+
+export type ExecutableNode = ModelNode | SeedNode;
+export type ProjectNode = ModelNode | SeedNode | SourceNode;
+
+export interface MacroFile {
+  path: string;
+  text: string;
+}
+
+/** A unit test entry from YAML, dbt 1.8 format; executed by testing/unit. */
+export interface UnitTestSpec {
+  name: string;
+  model: string;
+  description?: string;
+  given: { input: string; format?: string; rows?: unknown; fixture?: string }[];
+  expect: { format?: string; rows?: unknown; fixture?: string };
+  overrides?: Record<string, unknown>;
+  /** `tags`, `enabled`, `meta`, as on any dbt unit test. */
+  config?: Record<string, unknown>;
+  file: string;
+  line?: number;
+}
+
+/** Results of parsing files, kept between runs by content hash (util/parseCache.ts). */
+export interface ParseStore {
+  get<T>(kind: string, content: string, compute: () => T): T;
+  save(): void;
+}
+
+export type QueryParamType = 'varchar' | 'bigint' | 'double' | 'boolean' | 'date';
+
+/** A parameter of a named query: validated, then bound to `$name` in the query's SQL. */
+export interface QueryParam {
+  name: string;
+  type: QueryParamType;
+  description?: string;
+  required?: boolean;
+  default?: string | number | boolean;
+  pattern?: string;
+  enum?: (string | number)[];
+  max_length?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** A named query from YAML `queries:`, served by `duckflow serve` at /api/queries/<name>. */
+export interface QuerySpec {
+  name: string;
+  description: string;
+  /** SQL over ref()/source(), with `$param` placeholders. */
+  sql: string;
+  params: QueryParam[];
+  file: string;
+  line?: number;
+}
+
+export interface Project {
+  name: string;
+  /** Absolute project directory. */
+  dir: string;
+  target: TargetConfig;
+  targetPath: string;
+  vars: Record<string, unknown>;
+  modelPaths: string[];
+  seedPaths: string[];
+  macroPaths: string[];
+  testPaths: string[];
+  models: Map<string, ModelNode>;
+  seeds: Map<string, SeedNode>;
+  /** Keyed `source_name.table_name`. */
+  sources: Map<string, SourceNode>;
+  macros: MacroFile[];
+  unitTests: UnitTestSpec[];
+  queries: QuerySpec[];
+  /** Keyed by dashboard name. */
+  dashboards: Map<string, DashboardNode>;
+  /** Singular data tests: SQL files under test paths. */
+  singularTests: { name: string; path: string; rawSql: string }[];
+  /** Folder config for data tests, from project.yml. */
+  testConfig: Record<string, unknown>;
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
+  parseCache: ParseStore;
+  /** The target adapter's SQL dialect: how relations, literals and DDL are written. */
+  dialect: Dialect;
+}
+
+export type Severity = 'error' | 'warn';
+
+/** An executable data test: a query returning failing rows. */
+export interface TestNode {
+  id: string;
+  kind: 'test';
+  name: string;
+  /** File the test was declared in (YAML for generic tests, .sql for singular ones). */
+  path: string;
+  line?: number;
+  description: string;
+  tags: string[];
+  config: TestConfig;
+  dependsOn: string[];
+  checksum: string;
+  testType: 'generic' | 'singular';
+  /** The node a generic test is declared on; for singular tests, its first ref. */
+  attachedTo?: string;
+  column?: string;
+  /** Generic tests: the test's name (`not_null`), arguments and declaration. */
+  declaration?: TestDeclaration;
+  /** Singular tests: the SQL file's text. */
+  rawSql?: string;
+  /** The compiled SELECT of failing rows. */
+  sql: string;
+  /** Project-relative path the compiled SQL is written to under target/compiled. */
+  compiledPath: string;
+}
+
+export interface TestConfig {
+  severity: Severity;
+  where?: string;
+  error_if: string;
+  warn_if: string;
+  limit?: number;
+  store_failures: boolean;
+  schema: string;
+  enabled: boolean;
+  tags: string[];
+  [key: string]: unknown;
+}
+/** What a given's rows stand in for. */
+export type UnitInput =
+  | { kind: 'ref'; name: string }
+  | { kind: 'source'; source: string; table: string }
+  | { kind: 'this' };
+
+/** Rows as a unit test writes them: YAML dicts, CSV text, a SELECT, or a fixture file. */
+export interface RowsSpec {
+  format?: string;
+  rows?: unknown;
+  fixture?: string;
+}
+
+export interface GivenInput extends RowsSpec {
+  target: UnitInput;
+}
+
+/** A unit test in the graph: a child of the model it tests, selectable like any test. */
+export interface UnitTestNode {
+  id: string;
+  kind: 'unit_test';
+  name: string;
+  /** The YAML file declaring it. */
+  path: string;
+  line?: number;
+  description: string;
+  tags: string[];
+  config: Record<string, unknown>;
+  dependsOn: string[];
+  checksum: string;
+  testType: 'unit';
+  /** Id of the model under test. */
+  attachedTo: string;
+  model: string;
+  given: GivenInput[];
+  expect: RowsSpec;
+  overrides: {
+    vars: Record<string, unknown>;
+    envVars: Record<string, string>;
+    macros: Record<string, unknown>;
+  };
+}
+
+/** How a value is printed on a dashboard: in tooltips, labels, axes, tables and KPI tiles. */
+export type ValueFormat = 'number' | 'integer' | 'percent' | 'duration' | 'date' | 'text';
+
+export const TILE_TYPES = [
+  'line',
+  'bar',
+  'stacked_bar',
+  'histogram',
+  'boxplot',
+  'funnel',
+  'table',
+  'kpi',
+] as const;
+export type TileType = (typeof TILE_TYPES)[number];
+
+/** One encoding: a column of the tile's rows, how to label it and print its values. */
+export interface FieldSpec {
+  column: string;
+  label?: string;
+  format?: ValueFormat;
+  /** A `y` field of a bar chart drawn as a line instead (a bar and line combination). */
+  mark?: 'bar' | 'line';
+  /** A `y` field on a second value axis on the right. */
+  axis?: 'left' | 'right';
+}
+
+/** A chart, table or KPI of a dashboard, over one model or one SQL query of refs. */
+export interface TileSpec {
+  name: string;
+  type: TileType;
+  title: string;
+  /** The definition of what is shown, printed under the tile. */
+  caption: string;
+  /** A model or seed name (`model: ref('x')` or `model: x`). */
+  model?: string;
+  /** A SELECT template that may call ref() and source(). */
+  sql?: string;
+  x?: FieldSpec;
+  y: FieldSpec[];
+  series?: FieldSpec;
+  /** Table columns; all of the query's when absent. */
+  columns: FieldSpec[];
+  /** Extra columns listed in the tooltip of each point. */
+  tooltip: FieldSpec[];
+  /** Histogram bins: `width` wide, everything at or above `max` in one last bin. */
+  bin?: { width: number; max?: number };
+  orientation: 'vertical' | 'horizontal';
+  /** Print each value beside its bar. */
+  labels: boolean;
+  /** KPI line under the value, `{column}` replaced by that column of the row. */
+  detail?: string;
+  width: 'half' | 'full';
+  /** Where the tile's `model:` or `sql:` stands, for errors about what it reads. */
+  at: { line?: number; column?: number };
+}
+
+/**
+ * A dashboard declared in YAML: dbt's exposure (name, owner, description, what it reads) with
+ * the tiles that draw it. Its dependencies come from the tiles' refs.
+ */
+export interface DashboardNode {
+  id: string;
+  kind: 'dashboard';
+  name: string;
+  title: string;
+  path: string;
+  line?: number;
+  description: string;
+  owner?: { name?: string; email?: string };
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  tiles: TileSpec[];
+  dependsOn: string[];
+}

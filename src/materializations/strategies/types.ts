@@ -1,0 +1,18 @@
+import type { Connection } from '../../adapters/types.ts';
+import type { Dialect } from '../../core/dialect.ts';
+import type { TableRelation } from '../../core/relation.ts';
+
+/** How an incremental model's new rows (in a temporary batch table) reach its table. */
+export interface IncrementalStrategy {
+  readonly name: string;
+  apply(input: {
+    conn: Connection;
+    dialect: Dialect;
+    target: TableRelation;
+    /** The batch table's name, quoted. */
+    batch: string;
+    /** Quoted column list shared by the batch and the target, in insert order. */
+    columns: string;
+    uniqueKey: string[];
+  }): Promise<number | undefined>;
+}

@@ -1,0 +1,91 @@
+/**
+ * Node config, defined once: the TypeScript types, the JSON Schemas that validate project.yml,
+ * property files and `{{ config() }}`, and the key lists folder config recognises all derive
+ * from these definitions; allowed values come from the registries they name.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { MODEL_MATERIALIZATIONS } from '../materializations/registry.ts';
+import { ON_SCHEMA_CHANGE } from '../materializations/incremental.ts';
+import { INCREMENTAL_STRATEGIES } from '../materializations/strategies/registry.ts';
+
+/** An enum as JSON Schema's `enum`, so errors list the allowed values in one line. */
+const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ enum: [...values] });
+
+const StringOrList = Type.Union([Type.String(), Type.Array(Type.String())]);
+
+/** SQL run around a node (dbt's hooks): one statement or a list, rendered like the model. */
+const Hooks = StringOrList;
+
+export const ModelConfig = Type.Object(
+  {
+    materialized: Type.Optional(OneOf(MODEL_MATERIALIZATIONS)),
+    schema: Type.Optional(Type.String()),
+    alias: Type.Optional(Type.String()),
+    tags: Type.Optional(StringOrList),
+    enabled: Type.Optional(Type.Boolean()),
+    unique_key: Type.Optional(StringOrList),
+    incremental_strategy: Type.Optional(OneOf(Object.keys(INCREMENTAL_STRATEGIES))),
+    on_schema_change: Type.Optional(OneOf(ON_SCHEMA_CHANGE)),
+    pre_hook: Type.Optional(Hooks),
+    post_hook: Type.Optional(Hooks),
+    meta: Type.Optional(Type.Object({})),
+    docs: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
+export type ModelConfig = Static<typeof ModelConfig>;
+
+export const SeedConfig = Type.Object(
+  {
+    schema: Type.Optional(Type.String()),
+    alias: Type.Optional(Type.String()),
+    tags: Type.Optional(StringOrList),
+    enabled: Type.Optional(Type.Boolean()),
+    path: Type.Optional(Type.String()),
+    format: Type.Optional(OneOf(['csv', 'json', 'ndjson', 'parquet', 'json_records'] as const)),
+    column_types: Type.Optional(Type.Record(Type.String(), Type.String())),
+    header: Type.Optional(Type.Boolean()),
+    delimiter: Type.Optional(Type.String()),
+    quote: Type.Optional(Type.String()),
+    meta: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
+export type SeedConfig = Static<typeof SeedConfig>;
+
+export const TestConfig = Type.Object(
+  {
+    severity: Type.Optional(OneOf(['error', 'warn', 'ERROR', 'WARN'] as const)),
+    where: Type.Optional(Type.String()),
+    error_if: Type.Optional(Type.String()),
+    warn_if: Type.Optional(Type.String()),
+    limit: Type.Optional(Type.Integer({ minimum: 0 })),
+    store_failures: Type.Optional(Type.Boolean()),
+    schema: Type.Optional(Type.String()),
+    enabled: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(StringOrList),
+    meta: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
+export type TestConfig = Static<typeof TestConfig>;
+
+const keysOf = (schema: { properties: Record<string, TSchema> }) =>
+  new Set(Object.keys(schema.properties));
+
+export const MODEL_CONFIG_KEYS = keysOf(ModelConfig);
+export const SEED_CONFIG_KEYS = keysOf(SeedConfig);
+export const TEST_CONFIG_KEYS = keysOf(TestConfig);
+
+/**
+ * A folder of dbt-style folder config: the config keys (also spelled with dbt's '+'), and any
+ * other key is a sub-folder of the same shape.
+ */
+export function folderSchema(config: { properties: Record<string, TSchema> }, ref: string) {
+  const properties: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(config.properties)) {
+    properties[key] = schema;
+    properties[`+${key}`] = schema;
+  }
+  return { type: 'object', properties, additionalProperties: { $ref: ref } };
+}

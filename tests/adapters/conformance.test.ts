@@ -1,0 +1,241 @@
+/**
+ * The same cases on every registered adapter (Kysely's per-dialect loop): materializations,
+ * swaps that fail, incremental strategies, hooks, data tests, the catalog, odd names, and errors
+ * pointing at source lines. Values are cast in SQL so every engine returns the same JSON.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { adapterPlugin } from '../../src/adapters/registry.ts';
+import { ProjectErrors } from '../../src/core/errors.ts';
+import { readCatalog } from '../../src/docs/catalog.ts';
+import { loadProject } from '../../src/project/loader.ts';
+import { errorOf, project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
+import { engines, freshSchema, type Engine } from './engines.ts';
+
+afterAll(removeFixtures);
+
+function fixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
+  const schema = freshSchema();
+  const p = project({
+    'project.yml': stringify({
+      name: 'conf',
+      target: 'dev',
+      targets: { dev: engine.target(schema) },
+      ...extra,
+    }),
+    ...files,
+  });
+  return { ...p, schema, rel: (name: string) => `"${schema}"."${name}"` };
+}
+
+describe.each(engines())('adapter conformance: $type', (engine) => {
+  it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
+    const p = fixture(engine, {
+      'models/base.sql': 'select 1 as id, 10 as amount union all select 2, 32\n',
+      'models/total.sql':
+        "{{ config(materialized='table') }}\nselect cast(sum(amount) as integer) as total, cast(count(*) as integer) as n from {{ ref('base') }}\n",
+    });
+    const report = await p.build();
+    expect(report.success).toBe(true);
+    expect(await p.query(`select * from ${p.rel('total')}`)).toEqual([{ total: 42, n: 2 }]);
+    expect(report.results.find((r) => r.name === 'total')).toMatchObject({ rows: 1 });
+    // A rebuild swaps the new table in.
+    p.write({ 'models/base.sql': 'select 5 as id, 1 as amount\n' });
+    expect((await p.build()).success).toBe(true);
+    expect(await p.query(`select * from ${p.rel('total')}`)).toEqual([{ total: 1, n: 1 }]);
+  });
+
+  it('keeps the previous table when a rebuild fails, and points at the failing source line', async () => {
+    const p = fixture(engine, {
+      'models/t.sql': "{{ config(materialized='table') }}\nselect 7 as v\n",
+    });
+    expect((await p.build()).success).toBe(true);
+    p.write({
+      'models/t.sql':
+        "{{ config(materialized='table') }}\nselect 8 as v\nfrom no_such_table_anywhere\n",
+    });
+    const report = await p.build();
+    expect(report.success).toBe(false);
+    const failed = report.results.find((r) => r.name === 't')!;
+    expect(failed).toMatchObject({ status: 'error', file: 'models/t.sql', line: 3 });
+    expect(failed.message).toMatch(/^models\/t\.sql:3: .*no_such_table_anywhere/);
+    expect(await p.query(`select v from ${p.rel('t')}`)).toEqual([{ v: 7 }]);
+  });
+
+  it('incremental: delete+insert replaces rows by unique_key, append adds them even with one', async () => {
+    const model = (strategy: string) =>
+      `{{ config(materialized='incremental', unique_key='id', incremental_strategy='${strategy}') }}\n` +
+      `select id, label from (select 1 as id, {{ var('label') }} as label union all select 2, {{ var('label') }}) as r\n`;
+    const p = fixture(engine, {
+      'models/replaced.sql': model('delete+insert'),
+      'models/appended.sql': model('append'),
+    });
+    await p.build({ vars: { label: "'a'" } });
+    const second = await p.build({ vars: { label: "'b'" } });
+    expect(second.success).toBe(true);
+    const rows = (name: string) =>
+      p.query(`select id, label from ${p.rel(name)} order by id, label`);
+    // delete+insert: ids 1 and 2 replaced by the second batch.
+    expect(await rows('replaced')).toEqual([
+      { id: 1, label: 'b' },
+      { id: 2, label: 'b' },
+    ]);
+    // append: both batches kept, 2 + 2 rows.
+    expect(await rows('appended')).toEqual([
+      { id: 1, label: 'a' },
+      { id: 1, label: 'b' },
+      { id: 2, label: 'a' },
+      { id: 2, label: 'b' },
+    ]);
+  });
+
+  it('rejects misspelled and unknown config in {{ config() }} at the line of the call', async () => {
+    const p = fixture(engine, {
+      'models/m.sql':
+        "-- a model\n{{ config(materialized='incremental', uniqe_key='id', incremental_strategy='bogus') }}\nselect 1 as id\n",
+    });
+    const error = await errorOf(() => p.build());
+    expect(error).toBeInstanceOf(ProjectErrors);
+    expect((error as ProjectErrors).errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^models\/m\.sql:2: uniqe_key: unknown key 'uniqe_key' \(did you mean 'unique_key'\?\)/,
+      ),
+      'models/m.sql:2: incremental_strategy must be one of: append, delete+insert',
+    ]);
+  });
+
+  it('runs pre_hook and post_hook inside the model transaction: a failing post_hook rolls the build back', async () => {
+    const hooks = (post: string) =>
+      `{{ config(materialized='table', pre_hook="insert into {{ target.schema }}.audit values ('pre')", post_hook="${post}") }}\nselect {{ var('v') }} as v\n`;
+    const p = fixture(
+      engine,
+      { 'models/m.sql': hooks('insert into {{ this }} values (100)') },
+      {
+        'on-run-start': [
+          'create table if not exists {{ target.schema }}.audit (event varchar(20))',
+        ],
+        'on-run-end': ["insert into {{ target.schema }}.audit values ('end')"],
+      },
+    );
+    expect((await p.build({ vars: { v: 1 } })).success).toBe(true);
+    expect(await p.query(`select v from ${p.rel('m')} order by v`)).toEqual([{ v: 1 }, { v: 100 }]);
+    p.write({ 'models/m.sql': hooks('insert into no_such_table values (1)') });
+    const failed = await p.build({ vars: { v: 2 } });
+    expect(failed.results.find((r) => r.name === 'm')?.status).toBe('error');
+    // The failed build left the table as it was, and its pre_hook's row went with it.
+    expect(await p.query(`select v from ${p.rel('m')} order by v`)).toEqual([{ v: 1 }, { v: 100 }]);
+    expect(await p.query(`select event from ${p.rel('audit')}`)).toEqual([
+      { event: 'pre' },
+      { event: 'end' },
+      { event: 'end' },
+    ]);
+    expect(failed.results.filter((r) => r.kind === 'operation').map((r) => r.name)).toEqual([
+      'conf-on-run-start-0',
+      'conf-on-run-end-0',
+    ]);
+  });
+
+  it('skips every node when on-run-start fails', async () => {
+    const p = fixture(
+      engine,
+      { 'models/m.sql': 'select 1 as v\n' },
+      { 'on-run-start': ['select * from no_such_table'] },
+    );
+    const report = await p.build();
+    expect(report.success).toBe(false);
+    expect(report.results.map((r) => [r.name, r.status])).toEqual([
+      ['conf-on-run-start-0', 'error'],
+      ['m', 'skipped'],
+    ]);
+  });
+
+  it('runs data tests, storing failing rows where asked', async () => {
+    const p = fixture(engine, {
+      'models/m.sql':
+        "select 1 as id, 'x' as kind union all select 1, 'y' union all select 2, null\n",
+      'models/m.yml': stringify({
+        models: [
+          {
+            name: 'm',
+            columns: [
+              { name: 'id', data_tests: [{ unique: { config: { store_failures: true } } }] },
+              {
+                name: 'kind',
+                data_tests: ['not_null', { accepted_values: { values: ['x', 'y'] } }],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    const report = await p.build();
+    const statuses = Object.fromEntries(
+      report.results.filter((r) => r.kind === 'test').map((r) => [r.name, [r.status, r.failures]]),
+    );
+    expect(statuses).toEqual({
+      unique_m_id: ['fail', 1],
+      not_null_m_kind: ['fail', 1],
+      accepted_values_m_kind: ['pass', 0],
+    });
+    expect(
+      await p.query(
+        `select cast(unique_field as integer) as id, cast(n_records as integer) as n from "audit"."unique_m_id"`,
+      ),
+    ).toEqual([{ id: 1, n: 2 }]);
+  });
+
+  it('quotes odd names: an alias with a space, a quote and capitals', async () => {
+    const p = fixture(engine, {
+      'models/odd.sql': `{{ config(materialized='table', alias='My "Odd" Table') }}\nselect 1 as "Mixed Case"\n`,
+      'models/reader.sql': "select * from {{ ref('odd') }}\n",
+    });
+    expect((await p.build()).success).toBe(true);
+    expect(await p.query(`select * from ${p.rel('reader')}`)).toEqual([{ 'Mixed Case': 1 }]);
+  });
+
+  it('reads its catalog: relation types and columns in order', async () => {
+    const p = fixture(engine, {
+      'models/v.sql': "select 1 as a, 'x' as b\n",
+      'models/t.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('v') }}\n",
+    });
+    await p.build();
+    const project = loadProject({ projectDir: p.dir });
+    const adapter = await adapterPlugin(engine.type).open(project.target);
+    try {
+      const catalog = await adapter.withConnection((conn) => readCatalog(adapter, conn));
+      const mine = [...catalog.values()]
+        .filter((r) => r.schema === p.schema)
+        .map((r) => ({ name: r.name, type: r.type, columns: r.columns.map((c) => c.name) }));
+      expect(mine).toEqual([
+        { name: 't', type: 'table', columns: ['a', 'b'] },
+        { name: 'v', type: 'view', columns: ['a', 'b'] },
+      ]);
+    } finally {
+      await adapter.close();
+    }
+  });
+
+  it('loads seeds with declared column types', async () => {
+    const p = fixture(engine, {
+      'seeds/codes.csv': 'code,amount\n007,1.50\n010,2.25\n',
+      'seeds/codes.yml': stringify({
+        seeds: [
+          { name: 'codes', config: { column_types: { code: 'varchar', amount: 'decimal(10,2)' } } },
+        ],
+      }),
+    });
+    const report = await p.build();
+    expect(report.results.find((r) => r.name === 'codes')).toMatchObject({
+      status: 'success',
+      rows: 2,
+    });
+    expect(
+      await p.query(
+        `select code, cast(amount * 100 as integer) as cents from ${p.rel('codes')} order by code`,
+      ),
+    ).toEqual([
+      { code: '007', cents: 150 },
+      { code: '010', cents: 225 },
+    ]);
+  });
+});

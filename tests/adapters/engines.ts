@@ -1,0 +1,50 @@
+import { inject } from 'vitest';
+import { ADAPTERS } from '../../src/adapters/registry.ts';
+
+/**
+ * How the conformance suite reaches each registered adapter: the `targets:` entry of a fixture
+ * project. `schema` is unique per fixture, so fixtures sharing one server never meet.
+ */
+export interface Engine {
+  type: string;
+  target(schema: string): Record<string, unknown>;
+}
+
+const ENGINES: Record<string, Engine> = {
+  duckdb: {
+    type: 'duckdb',
+    target: (schema) => ({ type: 'duckdb', path: 'target/db.duckdb', schema, threads: 2 }),
+  },
+  postgres: {
+    type: 'postgres',
+    target: (schema) => {
+      const server = inject('postgres');
+      // The password reaches project.yml the way a user's should: through env_var().
+      process.env.DUCKFLOW_TEST_PG_PASSWORD = server.password;
+      return {
+        type: 'postgres',
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: "{{ env_var('DUCKFLOW_TEST_PG_PASSWORD') }}",
+        database: server.database,
+        schema,
+        threads: 2,
+      };
+    },
+  },
+};
+
+/** Every registered adapter, each with its way in: an adapter without one fails the suite. */
+export function engines(): Engine[] {
+  return Object.keys(ADAPTERS).map((type) => {
+    const engine = ENGINES[type];
+    if (!engine)
+      throw new Error(`no conformance target for adapter '${type}' in tests/adapters/engines.ts`);
+    return engine;
+  });
+}
+
+let fixtures = 0;
+/** A schema name no other fixture of this process uses. */
+export const freshSchema = () => `conf_${process.pid}_${++fixtures}`;
