@@ -8,6 +8,7 @@ import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
 import { readProperties, type Described } from './properties.ts';
+import { resolveTargetPath } from './targetPath.ts';
 import type {
   Materialization,
   ModelNode,
@@ -54,7 +55,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const seedPaths = config['seed-paths'] ?? ['seeds'];
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
-  const targetPath = resolve(dir, config['target-path'] ?? 'target');
+  const targetPath = resolveTargetPath(dir, file, config);
   const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
 
   const errors: ProjectError[] = [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { DUCKFLOW_VERSION } from '../version.ts';
 
 const FORMAT = 1;
@@ -56,12 +56,9 @@ export class ParseCache {
   save(): void {
     if (!this.file) return;
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.stored).length) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(
-      tmp,
+    writeFileAtomic(
+      this.file,
       JSON.stringify({ format: FORMAT, version: DUCKFLOW_VERSION, entries: this.used }),
     );
-    renameSync(tmp, this.file);
   }
 }

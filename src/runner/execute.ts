@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
 import type { Adapter } from '../adapters/types.ts';
-import { buildManifest, writeJson } from '../artifacts/manifest.ts';
-import { buildRunResults } from '../artifacts/runResults.ts';
+import { buildManifest } from '../artifacts/manifest.ts';
+import { buildRunResults, type RunStatus } from '../artifacts/runResults.ts';
+import { ArtifactWriter } from '../artifacts/writer.ts';
 import { Compiler, relationName, type CompiledSql } from '../compile/compiler.ts';
 import type { GraphNode } from '../graph/resolve.ts';
-import { select } from '../graph/selector.ts';
+import { resolveSelection } from '../graph/selector.ts';
 import { materializeIncremental, type OnSchemaChange } from '../materializations/incremental.ts';
 import { NodeSqlError } from '../materializations/sqlError.ts';
 import { materializeTable } from '../materializations/table.ts';
@@ -18,7 +19,8 @@ import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../testing/types.ts';
 import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
-import { schedule } from './scheduler.ts';
+import { interruptible } from './interruptible.ts';
+import { INTERRUPTED, schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
@@ -44,6 +46,11 @@ export interface RunReport {
   session: Session;
 }
 
+/** How often an interrupt is repeated until the running nodes have stopped. */
+const INTERRUPT_REPEAT_MS = 100;
+/** How often run_results.json is refreshed while nodes finish. */
+const PROGRESS_EVERY_MS = 1000;
+
 const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
   build: ['seed', 'model', 'test', 'unit_test'],
   run: ['model'],
@@ -51,15 +58,23 @@ const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
   test: ['test', 'unit_test'],
 };
 
-/** The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes. */
+/**
+ * The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes.
+ * Selectors that match nothing, and a run with nothing to do, are passed to `warn`.
+ */
 export function runSet(
   session: Session,
   command: RunCommand,
   options: Pick<RunOptions, 'select' | 'exclude'>,
+  warn: (message: string) => void = () => undefined,
 ): string[] {
   const { graph } = session;
-  const selected = select(graph, options.select, options.exclude);
-  const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
+  const { chosen: selected, excluded } = resolveSelection(
+    graph,
+    options.select,
+    options.exclude,
+    warn,
+  );
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
     kinds.includes(n.kind) && !(n.kind === 'model' && n.materialized === 'ephemeral');
@@ -73,7 +88,19 @@ export function runSet(
       n.dependsOn.some((p) => selected.has(p))
     );
   });
+  if (chosen.length === 0) warn(nothingToDo(command, selected.size, options));
   return graph.topoOrder(chosen.map((n) => n.id));
+}
+
+function nothingToDo(
+  command: RunCommand,
+  selected: number,
+  options: Pick<RunOptions, 'select' | 'exclude'>,
+): string {
+  if (!options.select?.length && !options.exclude?.length)
+    return `nothing to do: the project has no node that ${command} runs`;
+  if (selected === 0) return 'nothing to do: the selection matches no node';
+  return `nothing to do: the selection matches ${selected} node${selected === 1 ? '' : 's'}, none of which ${command} runs`;
 }
 
 /**
@@ -146,9 +173,36 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const session = openSession(options);
   const { project, graph } = session;
   const emit: EventSink = options.onEvent ?? (() => undefined);
-  const ids = runSet(session, command, options);
+  const log = (level: 'warn' | 'error') => (message: string) =>
+    emit({ type: 'log', level, message });
+  const ids = runSet(session, command, options, log('warn'));
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
+  const artifacts = new ArtifactWriter(project.targetPath, log('error'));
+  const results: NodeResult[] = [];
+  const record = (status: RunStatus, success: boolean) =>
+    artifacts.write(
+      'run_results.json',
+      buildRunResults({
+        status,
+        command,
+        invocationId: session.invocationId,
+        startedAt: session.startedAt,
+        seconds: (performance.now() - started) / 1000,
+        dbSeconds: databaseBusySeconds() - busyAtStart,
+        success,
+        results,
+        argv: {
+          select: options.select ?? [],
+          exclude: options.exclude ?? [],
+          full_refresh: !!options.fullRefresh,
+          target: project.target.name,
+        },
+      }),
+    );
+  // Before anything runs: a run killed midway leaves this record, never the previous run's.
+  record('running', false);
+  let recordedAt = performance.now();
   emit({
     type: 'run_started',
     command,
@@ -163,9 +217,14 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     unitOnly ? scratchTarget(project.target) : project.target,
   );
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
-  const onAbort = () => adapter.interruptAll();
+  // A statement that was starting when the interrupt came could miss it: interrupt again until
+  // every running node has stopped.
+  let reinterrupt: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    adapter.interruptAll();
+    reinterrupt = setInterval(() => adapter.interruptAll(), INTERRUPT_REPEAT_MS);
+  };
   options.signal?.addEventListener('abort', onAbort);
-  const results: NodeResult[] = [];
   try {
     const existing = await existingRelations(adapter);
     const incremental = new Set(
@@ -190,16 +249,23 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     );
 
     const total = ids.length;
-    const record = (r: NodeResult) => {
+    const finished = (r: NodeResult) => {
       results.push(r);
       emit({ type: 'node_finished', index: results.length, total, result: r });
+      // Progress for a run that is killed later, at most once a second.
+      if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
+        record('running', false);
+        recordedAt = performance.now();
+      }
     };
     await schedule({
       waitsFor: waitGraph(session, ids),
       concurrency: project.target.threads,
       signal: options.signal,
       run: async (id) => {
-        const result = await runNode(graph.get(id), {
+        const node = graph.get(id);
+        emit({ type: 'node_started', id, name: node.name, kind: resultKind(node) });
+        let result = await runNode(node, {
           adapter,
           compiler,
           project,
@@ -207,8 +273,14 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           fullRefresh: !!options.fullRefresh,
           existing,
           unitTests,
+          signal: options.signal,
         });
-        record(result);
+        if (options.signal?.aborted && result.status === 'error')
+          result = {
+            ...result,
+            message: `interrupted: the run was stopped while this node ran; nothing of it was committed\n${result.message}`,
+          };
+        finished(result);
         return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
       },
       onSkip: (id, because) => {
@@ -216,15 +288,11 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         const now = new Date().toISOString();
         const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
         // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
-        const status =
-          graph.has(because) || because === 'run was interrupted' ? 'skipped' : 'error';
-        record({
+        const status = graph.has(because) || because === INTERRUPTED ? 'skipped' : 'error';
+        finished({
           id,
           name: node.name,
-          kind:
-            node.kind === 'test' || node.kind === 'unit_test'
-              ? node.kind
-              : (node.kind as 'model' | 'seed'),
+          kind: resultKind(node),
           status,
           message: `skipped: ${reason}`,
           detail: detailOf(node),
@@ -237,6 +305,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     compiler.writeCompiled();
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    clearInterval(reinterrupt);
     await unitTests.close();
     await adapter.close();
   }
@@ -244,31 +313,14 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const dbSeconds = databaseBusySeconds() - busyAtStart;
 
   const seconds = (performance.now() - started) / 1000;
-  const success = !results.some((r) => isFailure(r.status)) && !options.signal?.aborted;
-  writeJson(
-    project.targetPath,
-    'manifest.json',
-    buildManifest(project, graph, session.invocationId),
-  );
-  writeJson(
-    project.targetPath,
-    'run_results.json',
-    buildRunResults({
-      command,
-      invocationId: session.invocationId,
-      startedAt: session.startedAt,
-      seconds,
-      dbSeconds,
-      success,
-      results,
-      argv: {
-        select: options.select ?? [],
-        exclude: options.exclude ?? [],
-        full_refresh: !!options.fullRefresh,
-        target: project.target.name,
-      },
-    }),
-  );
+  const interrupted = !!options.signal?.aborted;
+  const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
+  const recorded = [
+    artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
+    record(interrupted ? 'interrupted' : 'finished', ran),
+  ].every(Boolean);
+  // CI reads the artifacts: a run whose record could not be written has not succeeded.
+  const success = ran && recorded;
   if (options.junitXml)
     writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
   emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
@@ -307,6 +359,12 @@ interface NodeContext {
   fullRefresh: boolean;
   existing: Set<string>;
   unitTests: UnitTestRunner;
+  signal?: AbortSignal;
+}
+
+/** Only models, seeds and tests run: sources are read, never executed. */
+function resultKind(node: GraphNode): NodeResult['kind'] {
+  return node.kind as NodeResult['kind'];
 }
 
 function detailOf(node: GraphNode): string {
@@ -330,7 +388,7 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
   ): NodeResult => {
     const completedAt = new Date();
     return {
-      kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'),
+      kind: resultKind(node),
       ...base,
       ...partial,
       startedAt: startedAt.toISOString(),
@@ -379,7 +437,8 @@ async function materialize(
           locate: (line) => ({ path: node.path, line, text: '' }),
         }
       : compiler.compileModel(node);
-  return adapter.withConnection(async (conn) => {
+  return adapter.withConnection(async (pooled) => {
+    const conn = interruptible(pooled, ctx.signal);
     const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
     if (node.kind === 'seed') {
       const r = await materializeTable(mctx);
@@ -413,7 +472,7 @@ async function runTestNode(
   Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>
 > {
   const outcome = await ctx.adapter.withConnection((conn) =>
-    runDataTest(ctx.adapter, conn, test, ctx.session.invocationId),
+    runDataTest(ctx.adapter, interruptible(conn, ctx.signal), test, ctx.session.invocationId),
   );
   return {
     status: outcome.status,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Compiler } from '../compile/compiler.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
+import { ensureTargetDir } from '../project/targetPath.ts';
 import type { Project } from '../project/types.ts';
 import { Renderer } from '../templating/renderer.ts';
 import { collectTests } from '../testing/collect.ts';
@@ -30,6 +31,7 @@ export function openSession(options: LoadOptions = {}): Session {
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);
+  ensureTargetDir(project.targetPath);
   project.parseCache.save();
   return { project, renderer, graph, invocationId: randomUUID(), startedAt };
 }
