@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Installs, configures, starts, waits for and stops a single-node Trino on 127.0.0.1 for
+# duckflow's Trino suite. Trino cannot come from npm: the server comes from Maven Central and
+# runs on the machine's JDK (Trino 476 needs Java 22+).
+#   scripts/trino.sh install | start | wait | stop | status | url
+# Environment: TRINO_HOME (default .trino/ in the project), TRINO_PORT (default 18080),
+# TRINO_HEAP (default 3G), JAVA_HOME (default: the newest JDK 22+ found).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+VERSION=476
+HOME_DIR="${TRINO_HOME:-$ROOT/.trino}"
+PORT="${TRINO_PORT:-18080}"
+HEAP="${TRINO_HEAP:-3G}"
+SERVER="$HOME_DIR/trino-server-$VERSION"
+DATA="$HOME_DIR/data"
+WAREHOUSE="$HOME_DIR/warehouse"
+URL="http://127.0.0.1:$PORT"
+# Plugins the suite uses; the other ~50 connectors are pruned to save 600 MB of disk.
+KEEP_PLUGINS="hive memory tpch"
+
+find_java() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME"; return; fi
+  local jdk v
+  for jdk in /usr/lib/jvm/*/ /opt/java/*/; do
+    [[ -x "$jdk/bin/java" ]] || continue
+    v=$("$jdk/bin/java" -XX:+IgnoreUnrecognizedVMOptions -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+    if [[ -n "$v" && "$v" -ge 22 ]]; then echo "${jdk%/}"; return; fi
+  done
+  echo "no JDK 22+ found (Trino $VERSION needs one): set JAVA_HOME" >&2
+  return 1
+}
+
+install() {
+  if [[ -x "$SERVER/bin/launcher" ]]; then configure; return; fi
+  mkdir -p "$HOME_DIR"
+  local tarball="$HOME/.m2/repository/io/trino/trino-server/$VERSION/trino-server-$VERSION.tar.gz"
+  if [[ ! -f "$tarball" ]]; then
+    mvn -B -q dependency:get -Dartifact="io.trino:trino-server:$VERSION:tar.gz" -Dtransitive=false
+  fi
+  tar -xzf "$tarball" -C "$HOME_DIR"
+  local plugin
+  for plugin in "$SERVER"/plugin/*/; do
+    plugin=$(basename "$plugin")
+    [[ " $KEEP_PLUGINS " == *" $plugin "* ]] || rm -rf "${SERVER:?}/plugin/$plugin"
+  done
+  configure
+}
+
+configure() {
+  mkdir -p "$SERVER/etc/catalog" "$DATA" "$WAREHOUSE" "$HOME_DIR/metastore"
+  cat >"$SERVER/etc/node.properties" <<PROPS
+node.environment=duckflow
+node.id=duckflow-local
+node.data-dir=$DATA
+# Loopback only: this server is for tests on this machine.
+node.bind-ip=127.0.0.1
+PROPS
+  cat >"$SERVER/etc/jvm.config" <<PROPS
+-server
+-Xmx$HEAP
+-XX:+UseG1GC
+-XX:G1HeapRegionSize=32M
+-XX:+ExplicitGCInvokesConcurrent
+-XX:+ExitOnOutOfMemoryError
+-XX:-OmitStackTraceInFastThrow
+-XX:ReservedCodeCacheSize=256M
+-XX:+EnableDynamicAgentLoading
+-Djdk.attach.allowAttachSelf=true
+-Dfile.encoding=UTF-8
+PROPS
+  cat >"$SERVER/etc/config.properties" <<PROPS
+coordinator=true
+node-scheduler.include-coordinator=true
+http-server.http.port=$PORT
+discovery.uri=$URL
+node.internal-address=127.0.0.1
+query.max-memory=2GB
+query.max-memory-per-node=1GB
+PROPS
+  cat >"$SERVER/etc/log.properties" <<PROPS
+io.trino=WARN
+PROPS
+  # Hive over the local file system with a file metastore: a lake catalog that needs no
+  # other service; microsecond timestamps as in DuckDB (Trino's default is milliseconds).
+  cat >"$SERVER/etc/catalog/hive.properties" <<PROPS
+connector.name=hive
+hive.metastore=file
+hive.metastore.catalog.dir=local:///
+fs.native-local.enabled=true
+local.location=$WAREHOUSE
+hive.timestamp-precision=MICROSECONDS
+hive.non-managed-table-writes-enabled=true
+hive.non-managed-table-creates-enabled=true
+PROPS
+  cat >"$SERVER/etc/catalog/memory.properties" <<PROPS
+connector.name=memory
+PROPS
+  # Generated TPC-H data: tables of known contents and sizes for the client's tests.
+  cat >"$SERVER/etc/catalog/tpch.properties" <<PROPS
+connector.name=tpch
+PROPS
+}
+
+start() {
+  install
+  if running; then echo "trino already running at $URL"; return; fi
+  JAVA_HOME="$(find_java)" PATH="$(find_java)/bin:$PATH" "$SERVER/bin/launcher" start \
+    --pid-file "$DATA/launcher.pid" --server-log-file "$DATA/server.log" --launcher-log-file "$DATA/launcher.log" >/dev/null
+  wait_ready
+}
+
+running() {
+  [[ -x "$SERVER/bin/launcher" ]] && "$SERVER/bin/launcher" status --pid-file "$DATA/launcher.pid" >/dev/null 2>&1
+}
+
+# Ready means /v1/info no longer says starting AND a query runs: the memory connector answers
+# NO_NODES_AVAILABLE for a few seconds after the server says it has started.
+wait_ready() {
+  local deadline=$((SECONDS + ${TRINO_START_TIMEOUT:-180}))
+  while ((SECONDS < deadline)); do
+    if curl -fsS "$URL/v1/info" 2>/dev/null | grep -q '"starting":false' && smoke; then
+      echo "trino ready at $URL"
+      return
+    fi
+    running || { echo "trino exited while starting; see $DATA/server.log" >&2; tail -n 40 "$DATA/server.log" >&2 || true; return 1; }
+    sleep 1
+  done
+  echo "trino not ready after ${TRINO_START_TIMEOUT:-180}s; see $DATA/server.log" >&2
+  return 1
+}
+
+smoke() {
+  local next state
+  next=$(curl -fsS -X POST -H 'X-Trino-User: duckflow' --data 'select 1' "$URL/v1/statement" 2>/dev/null) || return 1
+  while true; do
+    if grep -q '"error"' <<<"$next"; then return 1; fi
+    if grep -q '"data":\[\[1\]\]' <<<"$next"; then return 0; fi
+    state=$(sed -n 's/.*"nextUri":"\([^"]*\)".*/\1/p' <<<"$next")
+    [[ -n "$state" ]] || return 1
+    next=$(curl -fsS -H 'X-Trino-User: duckflow' "$state" 2>/dev/null) || return 1
+  done
+}
+
+stop() {
+  if running; then "$SERVER/bin/launcher" stop --pid-file "$DATA/launcher.pid" >/dev/null || true; fi
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  wait) wait_ready ;;
+  stop) stop ;;
+  status) if running; then echo "running at $URL"; else echo "stopped"; exit 1; fi ;;
+  url) echo "$URL" ;;
+  *) echo "usage: scripts/trino.sh install|start|wait|stop|status|url" >&2; exit 2 ;;
+esac
