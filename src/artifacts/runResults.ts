@@ -6,9 +6,10 @@ export const RUN_RESULTS_SCHEMA_VERSION = 2;
 /**
  * `running` is written before the first node runs (and refreshed as nodes finish), so a run that
  * dies without finishing (kill -9, a crash, a lost machine) leaves `running` rather than the
- * previous run's record; `interrupted` is a run stopped by SIGINT/SIGTERM.
+ * previous run's record; `interrupted` is a run stopped by SIGINT/SIGTERM; `errored` a run that
+ * stopped on an error of its own (the database could not be opened, …) before its nodes ended.
  */
-export type RunStatus = 'running' | 'finished' | 'interrupted';
+export type RunStatus = 'running' | 'finished' | 'interrupted' | 'errored';
 
 /** target/run_results.json: what happened to every node in the last run. */
 export function buildRunResults(args: {

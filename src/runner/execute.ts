@@ -211,6 +211,58 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     total: ids.length,
   });
 
+  const total = ids.length;
+  const finished = (r: NodeResult) => {
+    results.push(r);
+    emit({ type: 'node_finished', index: results.length, total, result: r });
+    // Progress for a run that is killed later, at most once a second.
+    if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
+      record('running', false);
+      recordedAt = performance.now();
+    }
+  };
+  try {
+    await runNodes(session, ids, options, emit, finished);
+  } catch (e) {
+    // The run stopped on an error of its own (e.g. the database is locked): say so, not `running`.
+    record('errored', false);
+    throw e;
+  }
+  // The target and the unit tests' scratch database work concurrently: their busy time is counted once.
+  const dbSeconds = databaseBusySeconds() - busyAtStart;
+
+  const seconds = (performance.now() - started) / 1000;
+  const interrupted = !!options.signal?.aborted;
+  const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
+  const recorded = [
+    artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
+    record(interrupted ? 'interrupted' : 'finished', ran),
+  ].every(Boolean);
+  // CI reads the artifacts: a run whose record could not be written has not succeeded.
+  const success = ran && recorded;
+  if (options.junitXml)
+    writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
+  emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
+  return {
+    command,
+    invocationId: session.invocationId,
+    success,
+    results,
+    seconds,
+    dbSeconds,
+    session,
+  };
+}
+
+/** Opens the database and runs the nodes; `finished` is told of every node's result. */
+async function runNodes(
+  session: Session,
+  ids: string[],
+  options: RunOptions,
+  emit: EventSink,
+  finished: (r: NodeResult) => void,
+): Promise<void> {
+  const { project, graph } = session;
   // Unit tests read only their fixtures: a run of nothing else never opens the target database.
   const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
   const adapter = await DuckDBAdapter.open(
@@ -248,16 +300,6 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       ids.map((id) => graph.get(id)),
     );
 
-    const total = ids.length;
-    const finished = (r: NodeResult) => {
-      results.push(r);
-      emit({ type: 'node_finished', index: results.length, total, result: r });
-      // Progress for a run that is killed later, at most once a second.
-      if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
-        record('running', false);
-        recordedAt = performance.now();
-      }
-    };
     await schedule({
       waitsFor: waitGraph(session, ids),
       concurrency: project.target.threads,
@@ -309,30 +351,6 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     await unitTests.close();
     await adapter.close();
   }
-  // The target and the unit tests' scratch database work concurrently: their busy time is counted once.
-  const dbSeconds = databaseBusySeconds() - busyAtStart;
-
-  const seconds = (performance.now() - started) / 1000;
-  const interrupted = !!options.signal?.aborted;
-  const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
-  const recorded = [
-    artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
-    record(interrupted ? 'interrupted' : 'finished', ran),
-  ].every(Boolean);
-  // CI reads the artifacts: a run whose record could not be written has not succeeded.
-  const success = ran && recorded;
-  if (options.junitXml)
-    writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
-  emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
-  return {
-    command,
-    invocationId: session.invocationId,
-    success,
-    results,
-    seconds,
-    dbSeconds,
-    session,
-  };
 }
 
 async function createSchemas(

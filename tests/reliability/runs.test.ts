@@ -149,16 +149,22 @@ describe('signals and kill -9', () => {
     }
   });
 
-  it('[duckdb-lock-names-pid] a second process opening the database a run holds gets an error naming the PID that holds it', async () => {
+  it('[duckdb-lock-names-pid] a second process opening the database a run holds gets an error naming the PID that holds it; a second build records that it errored', async () => {
     const p = slowProject();
     await p.build();
     const child = await slowBuild(p);
-    const second = await p.cli(['query', 'select 1 as one']);
+    const [query, build] = [await p.cli(['query', 'select 1 as one']), await p.cli(['build'])];
+    const record = runResults(p);
     child.kill('SIGINT');
     await child.exited;
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/Could not set lock on file/);
-    expect(second.stderr).toContain(`(PID ${child.pid})`);
+    for (const second of [query, build]) {
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Could not set lock on file/);
+      expect(second.stderr).toContain(`(PID ${child.pid})`);
+    }
+    // Not `running` forever: the second build says it stopped on an error.
+    expect(record).toMatchObject({ status: 'errored', success: false });
+    expect(record.metadata.pid).not.toBe(child.pid);
   });
 });
 
