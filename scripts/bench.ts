@@ -4,14 +4,15 @@
  * a 1,000-model project, and writes BENCHMARKS.md and BENCHMARKS.json. Method and options:
  * BENCHMARKS.md (rendered by scripts/bench/report.ts).
  *
- *   npm run bench -- [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
+ *   npm run bench -- [--only webshop,compile,site-visits] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
- *                    [--keep] [--fresh] [--render-only]
+ *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md]
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format } from 'prettier';
 import { parse as parseYaml } from 'yaml';
 import { ensureExport, parseSize, sizeLabel } from './bench/exports.ts';
 import { writeManyModelsProject } from './bench/manyModels.ts';
@@ -24,6 +25,8 @@ import {
   type MachineFacts,
 } from './bench/measure.ts';
 import { writeBenchProject } from './bench/project.ts';
+import { parsePeer } from './bench/peer/step.ts';
+import { benchSiteVisits } from './bench/siteVisits.ts';
 import {
   median,
   range,
@@ -38,6 +41,7 @@ import {
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string', default: 'webshop,compile,site-visits' },
     sizes: { type: 'string', default: '1M,10M' },
     runs: { type: 'string', default: '3' },
     'memory-limit': { type: 'string', default: '8GB' },
@@ -49,6 +53,8 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     fresh: { type: 'boolean', default: false },
     'render-only': { type: 'boolean', default: false },
+    peer: { type: 'string' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -56,6 +62,12 @@ if (values.help) {
   process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
   process.exit(0);
 }
+
+const PARTS = ['webshop', 'compile', 'site-visits'];
+const only = new Set(values.only!.split(',').map((p) => p.trim()));
+for (const part of only)
+  if (!PARTS.includes(part))
+    throw new Error(`--only: unknown part '${part}' (expected some of ${PARTS.join(', ')})`);
 
 const sizes = values
   .sizes!.split(',')
@@ -77,7 +89,9 @@ function positive(name: string, text: string): number {
   return n;
 }
 
-const jsonPath = join(REPO, 'BENCHMARKS.json');
+const markdownPath = resolve(REPO, values.out!);
+const jsonPath = markdownPath.replace(/(\.md)?$/i, '.json');
+const peer = parsePeer(values.peer);
 const results: BenchResults =
   !values.fresh && existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
@@ -88,12 +102,14 @@ if (!values['render-only'])
 function render(): void {
   const notesPath = join(REPO, 'scripts', 'bench', 'NOTES.md');
   const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
-  writeFileSync(join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, notes));
+  writeFileSync(markdownPath, renderMarkdown(results, notes));
 }
 
-function save(): void {
+async function save(): Promise<void> {
   results.updatedAt = new Date().toISOString();
-  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+  mkdirSync(dirname(jsonPath), { recursive: true });
+  // In prettier's layout, so `npm test` (prettier --check) passes on the file as written.
+  writeFileSync(jsonPath, await format(JSON.stringify(results, null, 2), { parser: 'json' }));
   render();
 }
 
@@ -150,6 +166,13 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
         floors,
         ratio,
         eventsPerSecond: events / build.wallSeconds,
+        peer: await peer?.run({
+          eventsPath: exp.path,
+          runDir,
+          target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+          compareRows: run === 1,
+          log,
+        }),
       });
     } finally {
       if (!values.keep) rmSync(runDir, { recursive: true, force: true });
@@ -239,20 +262,31 @@ function benchCompile(): CompileRecord {
 if (values['render-only']) {
   if (!existsSync(jsonPath)) throw new Error('--render-only: there is no BENCHMARKS.json yet');
   render();
-  log('rewrote BENCHMARKS.md from BENCHMARKS.json');
+  log(`rewrote ${markdownPath} from ${jsonPath}`);
   process.exit(0);
 }
 
 const machine = machineFacts();
+// The CLI bundle is rebuilt here if src/ changed, not inside a measured build.
+timeCli(['--version'], REPO);
+peer?.prepare(cacheDir, log);
 log(
-  `bench: sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
+  `bench: ${[...only].join(', ')}; sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
-for (const events of sizes) {
-  results.sizes[sizeLabel(events)] = await benchSize(events, machine);
-  save();
-}
-if (compileRepeats > 0) {
+if (only.has('webshop'))
+  for (const events of sizes) {
+    results.sizes[sizeLabel(events)] = await benchSize(events, machine);
+    await save();
+  }
+if (only.has('compile') && compileRepeats > 0) {
   results.compile = benchCompile();
-  save();
+  await save();
 }
-log('wrote BENCHMARKS.md and BENCHMARKS.json');
+if (only.has('site-visits')) {
+  results.siteVisits = {
+    command: results.command,
+    ...(await benchSiteVisits(cacheDir, runs, log)),
+  };
+  await save();
+}
+log(`wrote ${markdownPath} and ${jsonPath}`);

@@ -24,6 +24,7 @@ export type { NodeResult, RunEvent } from './runner/events.ts';
 export { openSession } from './runner/session.ts';
 export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
 export type { DocsServer } from './docs/server.ts';
+export { serve, type ApiServer, type ServeOptions } from './serve/server.ts';
 
 export const build = (options?: RunOptions): Promise<RunReport> => execute('build', options);
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);

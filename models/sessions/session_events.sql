@@ -2,7 +2,8 @@
 
 -- Each logged-in event with its session. A customer's events are ordered by (event_ts,
 -- event_id); a new session starts when the gap to the previous event is greater than
--- var('session_gap_minutes') (default 30) minutes, compared in exact microseconds.
+-- var('session_gap_minutes') (default 30) minutes, compared in exact microseconds by the shared
+-- sessionize() macro (macros/sessionize.sql).
 
 with logged_in_events as (
 
@@ -21,43 +22,15 @@ with logged_in_events as (
 
 ),
 
-events_with_gaps as (
-
-    select
-        *,
-        row_number() over customer_timeline as customer_event_number,
-        epoch_us(event_ts) - epoch_us(lag(event_ts) over customer_timeline)
-            as microseconds_since_previous_event,
-    from logged_in_events
-    window customer_timeline as (partition by customer_id order by event_ts, event_id)
-
-),
-
-events_with_session_starts as (
-
-    select
-        *,
-        microseconds_since_previous_event is null
-            or microseconds_since_previous_event > {{ var('session_gap_minutes', 30) }} * 60 * 1000000
-            as is_session_start,
-    from events_with_gaps
-
-),
-
 events_with_sessions as (
 
-    select
-        *,
-        sum(is_session_start::integer) over customer_timeline as session_number,
-        max(case when is_session_start then event_ts end) over customer_timeline as session_start,
-        max(case when is_session_start then customer_event_number end) over customer_timeline
-            as session_first_event_number,
-    from events_with_session_starts
-    window customer_timeline as (
-        partition by customer_id
-        order by event_ts, event_id
-        rows between unbounded preceding and current row
-    )
+    {{ sessionize(
+        relation='logged_in_events',
+        partition_by='customer_id',
+        order_by='event_ts, event_id',
+        timestamp='event_ts',
+        gap_minutes=var('session_gap_minutes', 30)
+    ) }}
 
 )
 
@@ -66,7 +39,7 @@ select
     event_id,
     customer_id,
     session_number,
-    customer_event_number - session_first_event_number + 1 as event_number_in_session,
+    event_number - session_first_event_number + 1 as event_number_in_session,
     event_ts,
     event_type,
     is_session_start,

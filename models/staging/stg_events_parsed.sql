@@ -9,8 +9,13 @@ with raw_records as (
     select
         record_number,
         raw,
-        coalesce(json_valid(raw), false) as is_valid_json,
+        read_error,
+        -- a line the reader could not read is not parsed: its text may be cut or altered
+        read_error is null and coalesce(json_valid(raw), false) as is_valid_json,
     from {{ ref('raw_events') }}
+    -- blank lines are not records (stg_events_reconciliation counts them); ltrim, not trim:
+    -- it stops at the first non-space character instead of walking every line to its end
+    where read_error is not null or raw is null or ltrim(raw) <> ''
 
 ),
 
@@ -19,6 +24,7 @@ parsed_records as (
     select
         record_number,
         raw,
+        read_error,
         is_valid_json,
         -- ids, customer ids and positions are read as their JSON text (a string keeps its
         -- quotes) so that a value of the wrong type (a string, a fraction) is caught below
@@ -50,6 +56,7 @@ record_fields as (
     select
         record_number,
         raw,
+        read_error,
         is_valid_json,
         record.id::varchar as id_text,
         record.type as type_text,
@@ -102,6 +109,7 @@ validated_records as (
     select
         *,
         case
+            when read_error is not null then read_error
             when raw is null then 'empty_record'
             when not is_valid_json and trim(raw) = '' then 'empty_record'
             when not is_valid_json then 'invalid_json'

@@ -1,11 +1,13 @@
 {{ config(materialized='table') }}
 
--- One row reconciling the raw records with their outcome: every raw record is either staged
--- (alone or collapsed with its exact duplicates) or rejected.
+-- One row reconciling the raw file with its outcome: every line is a blank line or a record,
+-- and every record is either staged (alone or collapsed with its exact duplicates) or rejected.
 
-with raw_record_counts as (
+with raw_line_counts as (
 
-    select count(*) as raw_record_count,
+    select
+        count(*) as line_count,
+        count(*) filter (where read_error is null and ltrim(raw) = '') as blank_line_count,
     from {{ ref('raw_events') }}
 
 ),
@@ -27,11 +29,13 @@ rejected_counts as (
 )
 
 select
-    raw_record_counts.raw_record_count,
+    raw_line_counts.line_count,
+    raw_line_counts.blank_line_count,
+    raw_line_counts.line_count - raw_line_counts.blank_line_count as raw_record_count,
     staged_counts.staged_event_count,
     staged_counts.staged_record_count,
     staged_counts.staged_record_count - staged_counts.staged_event_count as collapsed_duplicate_record_count,
     rejected_counts.rejected_record_count,
-from raw_record_counts
+from raw_line_counts
 cross join staged_counts
 cross join rejected_counts

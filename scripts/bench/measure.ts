@@ -10,7 +10,7 @@ import type { FloorReport } from './floors.ts';
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MAXRSS = fileURLToPath(new URL('./maxrss.cjs', import.meta.url));
 const FLOORS = fileURLToPath(new URL('./floors.ts', import.meta.url));
-const CLI = join(REPO, 'bin', 'duckflow.js');
+export const CLI = join(REPO, 'bin', 'duckflow.js');
 
 interface ChildUsage {
   maxRssBytes: number;
@@ -18,7 +18,7 @@ interface ChildUsage {
 }
 
 /** CPU seconds all processes on the machine have spent busy so far (from /proc/stat). */
-function machineBusySeconds(): number | undefined {
+export function machineBusySeconds(): number | undefined {
   try {
     const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
@@ -64,7 +64,7 @@ async function measuredNode(
   const otherLoadCores =
     busyBefore === undefined || busyAfter === undefined
       ? undefined
-      : Math.max(0, (busyAfter - busyBefore - usage.cpuSeconds) / wallSeconds);
+      : otherLoad(busyAfter - busyBefore, usage.cpuSeconds, wallSeconds);
   return {
     wallSeconds,
     exitCode: child.exitCode ?? -1,
@@ -74,6 +74,11 @@ async function measuredNode(
     otherLoadCores,
     loadAvg: [loadBefore, loadavg()[0]],
   };
+}
+
+/** Cores' worth of CPU spent outside the measured process tree while it ran. */
+export function otherLoad(machineBusy: number, ownCpu: number, wallSeconds: number): number {
+  return Math.max(0, (machineBusy - ownCpu) / wallSeconds);
 }
 
 export interface NodeTiming {
@@ -95,6 +100,8 @@ export interface BuildRun {
   overheadSeconds: number;
   overheadPercent: number;
   peakRssBytes: number;
+  /** User + system CPU seconds of the build process. */
+  cpuSeconds?: number;
   dbFileBytes: number;
   nodes: NodeTiming[];
   testCount: number;
@@ -162,6 +169,7 @@ export async function runBuild(
     overheadSeconds,
     overheadPercent: (100 * overheadSeconds) / r.wallSeconds,
     peakRssBytes: r.usage.maxRssBytes,
+    cpuSeconds: r.usage.cpuSeconds,
     dbFileBytes: fileBytes(dbPath),
     nodes: results.results.map((n) => ({
       name: n.name,
@@ -180,6 +188,8 @@ export async function runBuild(
 
 export interface FloorRun extends FloorReport {
   peakRssBytes: number;
+  /** User + system CPU seconds of the floors process. */
+  cpuSeconds?: number;
   otherLoadCores?: number;
 }
 
@@ -213,7 +223,12 @@ export async function runFloors(
   if (r.exitCode !== 0)
     throw new Error(`floors failed (exit ${r.exitCode}):\n${r.stderr.slice(-3000)}`);
   const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as FloorReport;
-  return { ...report, peakRssBytes: r.usage.maxRssBytes, otherLoadCores: r.otherLoadCores };
+  return {
+    ...report,
+    peakRssBytes: r.usage.maxRssBytes,
+    cpuSeconds: r.usage.cpuSeconds,
+    otherLoadCores: r.otherLoadCores,
+  };
 }
 
 export function fileBytes(path: string): number {

@@ -41,6 +41,9 @@ export function writeBenchProject(
     memory_limit: target.memoryLimit,
     // Where DuckDB spills what does not fit in memory_limit.
     temp_directory: join(runDir, 'duckdb_tmp'),
+    // The build is measured against its floors; publishing a snapshot for `duckflow serve` (a
+    // copy of the database file) is measured in the site-visits benchmark instead.
+    snapshots: 0,
     settings: {
       ...((base.settings as Record<string, unknown> | undefined) ?? {}),
       threads: target.duckdbThreads,

@@ -1,5 +1,7 @@
 /** BENCHMARKS.json's shape, its summaries, and BENCHMARKS.md rendered from it. */
 import type { BuildRun, FloorRun, MachineFacts } from './measure.ts';
+import type { PeerRun } from './peer/run.ts';
+import { PANDAS_SECONDS, siteVisitsSection, type SiteVisitsRecord } from './siteVisits.ts';
 
 export interface RunRecord {
   run: number;
@@ -9,6 +11,8 @@ export interface RunRecord {
   /** build wall / (parse floor + sort floor). */
   ratio: number;
   eventsPerSecond: number;
+  /** `--peer`: duckflow and the peer building the same project on the same export. */
+  peer?: PeerRun;
 }
 
 export interface Range {
@@ -69,6 +73,7 @@ export interface BenchResults {
   command: string;
   sizes: Record<string, SizeRecord>;
   compile?: CompileRecord;
+  siteVisits?: SiteVisitsRecord;
 }
 
 export function median(values: number[]): number {
@@ -98,7 +103,26 @@ export function summarize(runs: RunRecord[]): Record<string, Range> {
     floorsPeakRssBytes: pick((r) => r.floors.peakRssBytes),
     dbFileBytes: pick((r) => r.build.dbFileBytes),
     otherLoadCores: pick((r) => r.build.otherLoadCores ?? NaN),
+    cpuSeconds: pick((r) => r.build.cpuSeconds ?? NaN),
+    floorsCpuSeconds: pick((r) => r.floors.cpuSeconds ?? NaN),
+    floorsOtherLoadCores: pick((r) => r.floors.otherLoadCores ?? NaN),
   };
+}
+
+/** More CPU than this from other processes during a measurement, and it is flagged. */
+export const LOAD_FLAG_CORES = 0.2;
+
+/** The measurements of a run taken under more than LOAD_FLAG_CORES of outside load. */
+export function loadedSteps(r: RunRecord): string[] {
+  const steps: [string, number | undefined][] = [
+    ['build', r.build.otherLoadCores],
+    ['floors', r.floors.otherLoadCores],
+    ['peer duckflow', r.peer?.duckflow.otherLoadCores],
+    [`peer ${r.peer?.peer}`, r.peer?.dbt.otherLoadCores],
+  ];
+  return steps
+    .filter(([, load]) => load !== undefined && load > LOAD_FLAG_CORES)
+    .map(([step, load]) => `${step} ${fmt(load!)}`);
 }
 
 const GIB = 1024 ** 3;
@@ -149,6 +173,22 @@ export function goals(results: BenchResults): Goal[] {
           status: 'not measured',
         },
   );
+  for (const [label, target] of [
+    ['10M', 1.5],
+    ['1M', 2],
+  ] as const) {
+    const p = results.sizes[label]?.runs.flatMap((r) => (r.peer ? [r.peer] : [])) ?? [];
+    const goal = `${label} events: faster than dbt-duckdb in the same run (wall, dbt / duckflow)`;
+    const ratio = median(p.map((x) => x.ratio));
+    out.push({
+      goal,
+      target: `≥ ${fmt(target)}×`,
+      measured: p.length
+        ? `${fmt(ratio)}× (median of ${p.length}; rows identical: ${rowsVerdict(p)}, tests identical: ${yesNo(p.every((x) => x.testsIdentical))})`
+        : `not run (\`--peer dbt\`)`,
+      status: p.length === 0 ? 'not measured' : ratio >= target ? 'met' : 'missed',
+    });
+  }
   const c = results.compile;
   for (const mode of ['warm', 'cold'] as const) {
     const what =
@@ -169,6 +209,15 @@ export function goals(results: BenchResults): Goal[] {
       status: Math.max(compile, ls) < 1 ? 'met' : 'missed',
     });
   }
+  const sv = results.siteVisits;
+  out.push({
+    goal: 'site visits, cold start: load 145,967 rows, build, first answer over HTTP',
+    target: `< ${PANDAS_SECONDS} s (the pandas solution)`,
+    measured: sv
+      ? `${fmt(sv.coldStartMedianSeconds)} s (median of ${sv.runs.length}); named query ${int(sv.throughput.requestsPerSecond)} requests/s, p99 ${sv.throughput.latencyP99Ms} ms`
+      : 'not run (`npm run bench -- --only site-visits`)',
+    status: sv ? (sv.coldStartMedianSeconds < PANDAS_SECONDS ? 'met' : 'missed') : 'not measured',
+  });
   out.push(
     fifty
       ? {
@@ -191,7 +240,8 @@ export function goals(results: BenchResults): Goal[] {
 }
 
 function sizeSection(s: SizeRecord): string {
-  const m = s.summary;
+  // Recomputed: sizes kept from older runs lack the newer figures (shown as n/a).
+  const m = summarize(s.runs);
   const lines: string[] = [];
   lines.push(`### ${s.label} events`, '');
   lines.push(
@@ -215,10 +265,18 @@ function sizeSection(s: SizeRecord): string {
   lines.push(`| peak RSS, build process | ${withRange(m.peakRssBytes, gib)} |`);
   lines.push(`| peak RSS, floors process | ${withRange(m.floorsPeakRssBytes, gib)} |`);
   lines.push(`| database file | ${withRange(m.dbFileBytes, gib)} |`);
+  lines.push(`| CPU-seconds, build process | ${withRange(m.cpuSeconds, (n) => fmt(n, 1))} |`);
+  lines.push(
+    `| CPU-seconds, floors process | ${withRange(m.floorsCpuSeconds, (n) => fmt(n, 1))} |`,
+  );
   lines.push(
     `| load from other processes (cores, during build) | ${withRange(m.otherLoadCores, (n) => fmt(n))} |`,
   );
+  lines.push(
+    `| load from other processes (cores, during floors) | ${withRange(m.floorsOtherLoadCores, (n) => fmt(n))} |`,
+  );
   lines.push('');
+  lines.push(runsTable(s));
   lines.push(
     'Per node (seconds; nodes run up to two at a time, so they do not add up to the wall time):',
     '',
@@ -233,6 +291,110 @@ function sizeSection(s: SizeRecord): string {
   );
   lines.push('');
   return lines.join('\n');
+}
+
+/** Every run's wall and CPU time and outside load, flagged when that load was too high. */
+function runsTable(s: SizeRecord): string {
+  const peer = s.runs.some((r) => r.peer);
+  const head = ['run', 'build s', 'build CPU-s', 'floors s', 'floors CPU-s'];
+  if (peer) head.push('peer: duckflow s', `peer: ${s.runs.find((r) => r.peer)!.peer!.peer} s`);
+  head.push(`outside load (cores): build / floors${peer ? ' / duckflow / peer' : ''}`, 'flag');
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---:').join('|')}|`];
+  for (const r of s.runs) {
+    const loads = [r.build.otherLoadCores, r.floors.otherLoadCores];
+    const cells = [
+      String(r.run),
+      fmt(r.build.wallSeconds),
+      fmt(r.build.cpuSeconds ?? NaN, 1),
+      fmt(r.floors.parseSeconds + r.floors.sortSeconds),
+      fmt(r.floors.cpuSeconds ?? NaN, 1),
+    ];
+    if (peer) {
+      cells.push(fmt(r.peer?.duckflow.wallSeconds ?? NaN), fmt(r.peer?.dbt.wallSeconds ?? NaN));
+      loads.push(r.peer?.duckflow.otherLoadCores, r.peer?.dbt.otherLoadCores);
+    }
+    const flagged = loadedSteps(r);
+    cells.push(
+      loads.map((n) => fmt(n ?? NaN)).join(' / '),
+      flagged.length ? `**loaded** (${flagged.join(', ')})` : '',
+    );
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  return `Runs (flagged: more than ${LOAD_FLAG_CORES} cores' worth of CPU used by other processes during a measurement):\n\n${lines.join('\n')}\n`;
+}
+
+const rows = (n: number) => `${int(n)} row${n === 1 ? '' : 's'}`;
+const yesNo = (ok: boolean) => (ok ? 'yes' : '**no**');
+
+/** Rows are compared in some runs only (the first of each size): say which. */
+function rowsVerdict(p: PeerRun[]): string {
+  const compared = p.filter((x) => x.rowsCompared !== false);
+  if (compared.length === 0) return 'not compared';
+  const which = compared.length === p.length ? '' : ` (${compared.length} of ${p.length} runs)`;
+  return `${yesNo(compared.every((x) => x.rowsIdentical))}${which}`;
+}
+
+/** The peer table: both tools on the same export in the same runs, and whether they agree. */
+export function peerSection(sizes: SizeRecord[]): string {
+  const measured = sizes.filter((s) => s.runs.some((r) => r.peer));
+  if (measured.length === 0) return '';
+  const L: string[] = [];
+  const first = measured[0].runs.find((r) => r.peer)!.peer!;
+  L.push(`### Peer: ${first.peer}`, '');
+  L.push(
+    `The same project built by duckflow and by dbt-core ${first.versions.dbtCore} + dbt-duckdb ${first.versions.dbtDuckdb} (DuckDB ${first.versions.duckdb}, ${first.versions.duckdbSourceId}), one after the other in each run, on the same export, each into a fresh database with the same DuckDB settings and node concurrency. Wall seconds, median (range); ratio = dbt / duckflow.`,
+    '',
+  );
+  L.push(
+    '| size | runs | duckflow (s) | dbt (s) | ratio | rows identical | tests identical |',
+    '|---|---:|---:|---:|---:|---|---|',
+  );
+  const ranged = (r: Range, d = 2) => `${fmt(r.median, d)} (${fmt(r.min, d)} – ${fmt(r.max, d)})`;
+  for (const s of measured) {
+    const p = s.runs.flatMap((r) => (r.peer ? [r.peer] : []));
+    L.push(
+      `| ${s.label} | ${p.length} | ${ranged(range(p.map((x) => x.duckflow.wallSeconds)))} | ${ranged(range(p.map((x) => x.dbt.wallSeconds)))} | **${fmt(median(p.map((x) => x.ratio)))}×** | ${rowsVerdict(p)} | ${yesNo(p.every((x) => x.testsIdentical))} |`,
+    );
+  }
+  L.push('');
+  L.push(
+    '| size | CPU-s duckflow | CPU-s dbt | peak RSS duckflow | peak RSS dbt | models + seeds | data tests | outside load (cores) duckflow / dbt |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const s of measured) {
+    const p = s.runs.flatMap((r) => (r.peer ? [r.peer] : []));
+    const med = (f: (x: PeerRun) => number) => median(p.map(f));
+    L.push(
+      `| ${s.label} | ${fmt(
+        med((x) => x.duckflow.cpuSeconds),
+        1,
+      )} | ${fmt(
+        med((x) => x.dbt.cpuSeconds),
+        1,
+      )} | ${gib(med((x) => x.duckflow.peakRssBytes))} | ${gib(med((x) => x.dbt.peakRssBytes))} | ${p[0].duckflow.models} / ${p[0].dbt.models} | ${p[0].duckflow.tests} / ${p[0].dbt.tests} | ${fmt(med((x) => x.duckflow.otherLoadCores ?? NaN))} / ${fmt(med((x) => x.dbt.otherLoadCores ?? NaN))} |`,
+    );
+  }
+  L.push('');
+  const asCounts = Object.entries(first.testsPortedAs)
+    .map(([as, n]) => `${n} ${as}`)
+    .join(', ');
+  L.push(
+    `Data tests ported: ${asCounts}. ${first.unitTestsLeftOut} unit tests are left out of the port, and out of duckflow's build here (\`--exclude test_type:unit\`), so both tools do the same work.`,
+    '',
+  );
+  for (const s of measured) {
+    for (const r of s.runs) {
+      const p = r.peer;
+      if (!p) continue;
+      for (const c of p.relations.filter((x) => !x.identical))
+        L.push(
+          `- ${s.label} run ${r.run}: \`${c.name}\` differs: ${c.sameColumns ? `${rows(c.onlyInDuckflow)} only in duckflow's table, ${int(c.onlyInPeer)} only in ${p.peer}'s` : 'the columns differ'} (${int(c.duckflowRows)} / ${int(c.peerRows)} rows)`,
+        );
+      for (const d of p.testDifferences) L.push(`- ${s.label} run ${r.run}: test ${d}`);
+    }
+  }
+  L.push('');
+  return L.join('\n');
 }
 
 export function renderMarkdown(results: BenchResults, notes: string): string {
@@ -270,6 +432,7 @@ export function renderMarkdown(results: BenchResults, notes: string): string {
   L.push('');
   L.push('## Results', '');
   for (const s of sizes) L.push(sizeSection(s));
+  L.push(peerSection(sizes));
   const c = results.compile;
   if (c) {
     L.push('### Compile: a generated project of 1,000 models', '');
@@ -291,6 +454,7 @@ export function renderMarkdown(results: BenchResults, notes: string): string {
     }
     L.push('');
   }
+  if (results.siteVisits) L.push(siteVisitsSection(results.siteVisits));
   L.push(METHOD);
   if (notes.trim()) L.push('## Findings', '', notes.trim(), '');
   return `${L.join('\n')
@@ -322,6 +486,13 @@ For each size, \`npm run bench\`:
      project, scheduling, result handling and reporting.
    - **peak RSS**: \`getrusage\` \`ru_maxrss\` of the build process (a \`--require\` preload writes
      \`process.resourceUsage().maxRSS\` at exit): JS heap and DuckDB's native memory together.
+   - **CPU-seconds**: user + system CPU of the build process, from the same preload (the build
+     starts no processes of its own: the CLI bundle is rebuilt, if \`src/\` changed, before the
+     first measurement).
+   - **load from other processes**: the CPU the whole machine spent busy during the build
+     (\`/proc/stat\`), minus the build's own CPU-seconds, divided by the wall time: cores' worth.
+     A measurement (build, floors, or either peer build) taken under more than 0.2 cores of it is
+     flagged **loaded** in the runs table.
    - **database file**: size of the database file (and WAL) after the build.
    - **per node**: \`execution_time\` from \`run_results.json\`.
 3. **Floors.** Right after the build, another child process opens a second fresh database file
@@ -337,9 +508,46 @@ For each size, \`npm run bench\`:
    **ratio** = build wall / (parse floor + sort floor). The floors do less than the project must
    (no validation, no rejection reasons, no duplicate handling, no sessions, no metrics, no tests),
    so the ratio says how much the project's work costs on top of the unavoidable part.
-4. **Summary.** Median and range (min – max) over the runs; every run's figures are in
+4. **Peer** (\`--peer dbt\`). Before the first run, dbt-core and dbt-duckdb are installed from
+   PyPI (with \`python3\` on the PATH, or \`$PYTHON\`) into a venv in \`.bench-cache/dbt-venv\` at pinned versions (\`scripts/bench/peer/venv.ts\`),
+   with the \`duckdb\` wheel pinned to the DuckDB release of the project's \`@duckdb/node-api\`;
+   the venv is checked to run the same DuckDB version and reused while the pins hold. It is never
+   a project dependency. Then, in each run, right after the floors
+   (\`scripts/bench/peer/\`):
+   - **port** (not timed): the run's project is compiled (\`compile()\`: \`target/compiled/\` and
+     \`target/manifest.json\`) and written out as a dbt project. Each model's compiled SQL, with
+     relation names turned back into \`ref()\` (literal text holding \`{{\` goes inside
+     \`{% raw %}\`); its materialization and hooks as dbt config. Each seed becomes a table model
+     running the statement duckflow loads it with, asked of duckflow's adapter
+     (\`seedSelect\`), so both tools read the export the same way. Data tests come from the
+     manifest under their duckflow names: \`not_null\`, \`unique\`, \`accepted_values\` and
+     \`relationships\` as dbt's own generic tests with the same arguments; duckflow's other
+     generic tests as dbt generic tests generated from duckflow's own builders (Jinja
+     placeholders for model, column and arguments, kept only when, filled in, they give exactly
+     duckflow's SQL); singular tests, generic tests the project defines in its own macros, and
+     generic tests with arguments a placeholder cannot stand for (lists), as dbt singular tests
+     from their compiled SQL. Unit tests are left out.
+     A model config key with no dbt translation stops the run with its name.
+   - **duckflow** then **dbt** build it into fresh database files: \`duckflow build --full-refresh
+     --exclude test_type:unit\` (the port has no unit tests) and \`dbt build\` (cold: a fresh
+     project, no partial-parse cache, like duckflow's). The dbt profile copies the duckflow
+     target: DuckDB \`threads\`, \`memory_limit\`, \`preserve_insertion_order\` and every other
+     setting, a temp directory of its own, and duckflow's node concurrency as dbt's \`threads\`.
+     Both run under \`scripts/bench/peer/rusage.py\`: **wall** from spawn to exit, **CPU-seconds**
+     and **peak RSS** of the process tree (\`getrusage(RUSAGE_CHILDREN)\`), outside load as above.
+     **ratio** = dbt wall / duckflow wall.
+   - **rows identical** (in the first run of each size: the builds are the same SQL on the same
+     file each run, and \`EXCEPT ALL\` both ways costs about as much as a build): both database
+     files attached read-only to one DuckDB; for every model and seed, the same columns (names
+     and types, in order) and \`EXCEPT ALL\` empty both ways.
+     **tests identical**: every data test has the same status and failing-row count in both
+     tools' \`run_results.json\`. Differences are listed under the peer table.
+5. **Summary.** Median and range (min – max) over the runs; every run's figures are in
    \`BENCHMARKS.json\`. The run directories (databases, spill files) are deleted after each run.
-5. **Compile.** \`scripts/bench/manyModels.ts\` writes a 1,000-model project into
+6. **Site visits.** \`scripts/bench/siteVisits.ts\`: cold start of \`examples/site-visits\` (fresh
+   copy, \`duckflow build\`, \`duckflow serve\`, first answer of a named query; \`--runs\` times)
+   and \`autocannon\` against that named query, 10 connections for 10 s.
+7. **Compile.** \`scripts/bench/manyModels.ts\` writes a 1,000-model project into
    \`.bench-cache/many-models-1000/\`; \`duckflow ls\` and \`duckflow compile\` are timed from spawn
    to exit, cold (after deleting \`target/partial_parse.json\`) and warm, 5 times each.
 
@@ -360,10 +568,13 @@ not affect).
 npm ci
 npm run bench                                   # 1M and 10M events, 3 runs each, then the compile benchmark
 npm run bench -- --sizes 50M --runs 1           # the 50M run (generating the export takes a few minutes)
+npm run bench -- --only site-visits             # the site-visits cold start and API load test alone (about 30 s)
+npm run bench -- --peer dbt                     # the defaults, plus dbt-duckdb on the same exports
 \`\`\`
 
 | option | default | meaning |
 |---|---|---|
+| \`--only\` | all | comma-separated parts to run: \`webshop\` (the sizes), \`compile\`, \`site-visits\` |
 | \`--sizes\` | \`1M,10M\` | comma-separated export sizes (\`k\`/\`M\` suffixes); \`--sizes=\` for the compile benchmark alone |
 | \`--runs\` | \`3\` | builds (each with its floors) per size |
 | \`--memory-limit\` | \`8GB\` | DuckDB \`memory_limit\` for the builds and the floors |
@@ -375,6 +586,8 @@ npm run bench -- --sizes 50M --runs 1           # the 50M run (generating the ex
 | \`--keep\` | off | keep the run directories (databases) for inspection |
 | \`--fresh\` | off | start BENCHMARKS.json afresh instead of replacing only the sizes measured now |
 | \`--render-only\` | off | measure nothing: rewrite BENCHMARKS.md from BENCHMARKS.json and scripts/bench/NOTES.md |
+| \`--peer\` | none | \`dbt\`: also build the project with dbt-core + dbt-duckdb in each run and compare (see Method) |
+| \`--out\` | \`BENCHMARKS.md\` | where the report goes; the JSON is written next to it (\`.json\`) and read back from there |
 
 Results of sizes not measured in a run (e.g. 50M after a default run) are kept from the previous
 BENCHMARKS.json, each with its own date and machine facts. The defaults take about 6 minutes on

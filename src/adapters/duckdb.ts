@@ -1,8 +1,8 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { SeedNode, TargetConfig } from '../project/types.ts';
+import { seedSelect } from '../seeds/select.ts';
 import { quoteIdent, sqlLiteral } from '../util/sql.ts';
 import type { Adapter, Connection, Json, QueryResult, RelationType } from './types.ts';
 
@@ -161,61 +161,12 @@ export class DuckDBAdapter implements Adapter {
   }
 
   async seedSelect(seed: SeedNode): Promise<string> {
-    const path = sqlLiteral(seed.file);
-    const types = Object.entries(seed.columnTypes);
-    const casts = types.length
-      ? ` replace (${types.map(([c, t]) => `cast(${quoteIdent(c)} as ${t}) as ${quoteIdent(c)}`).join(', ')})`
-      : '';
-    switch (seed.format) {
-      case 'csv': {
-        const options = [`header = ${seed.header}`];
-        if (seed.delimiter !== undefined) options.push(`delim = ${sqlLiteral(seed.delimiter)}`);
-        if (seed.quote !== undefined) options.push(`quote = ${sqlLiteral(seed.quote)}`);
-        // Declared types are given to the reader itself, so '007' is never read as 7 first.
-        if (types.length)
-          options.push(`${seed.header ? 'types' : 'columns'} = ${sqlLiteral(seed.columnTypes)}`);
-        return `select * from read_csv(${path}, ${options.join(', ')})`;
-      }
-      case 'json':
-      case 'ndjson':
-        return `select *${casts} from read_json(${path}, format = ${seed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"})`;
-      case 'parquet':
-        return `select *${casts} from read_parquet(${path})`;
-      case 'json_records':
-        return startsWithBracket(seed.file)
-          ? `select row_number() over () as record_number, json::varchar as raw from read_json_objects(${path}, format = 'array')`
-          : // One row per line, untouched: NUL never occurs in text, so nothing is split or unquoted.
-            // row_number() over () is planned as a streaming window, which keeps the scan in file
-            // order even with preserve_insertion_order = false. A line is blank when ltrim leaves
-            // nothing: the same test as trim, but ltrim stops at the first non-space character
-            // while trim (rtrim) walks every line to its end, which doubled this seed's load time at 10M lines.
-            `select * from (select row_number() over () as record_number, raw from read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false)) where ltrim(raw) <> ''`;
-    }
+    return seedSelect(seed);
   }
 
   async version(): Promise<string> {
     return this.withConnection(async (c) =>
       String((await c.query('select version() as v')).rows[0].v),
     );
-  }
-}
-
-/** Whether a (possibly gzipped) JSON file holds an array rather than one record per line. */
-function startsWithBracket(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    const n = readSync(fd, head, 0, head.length, 0);
-    let text: string;
-    if (head[0] === 0x1f && head[1] === 0x8b) {
-      try {
-        text = gunzipSync(head.subarray(0, n), { finishFlush: 2 }).toString('utf8');
-      } catch {
-        return false;
-      }
-    } else text = head.subarray(0, n).toString('utf8');
-    return text.trimStart().startsWith('[');
-  } finally {
-    closeSync(fd);
   }
 }

@@ -211,6 +211,50 @@ export async function main(argv: string[]): Promise<number> {
       for (const p of removed) out(`removed ${p}`);
     });
 
+  const portOption = () =>
+    new Option('--port <n>', 'port to listen on (0 = any free port)')
+      .argParser(wholeNumber('--port', 0, 65535))
+      .default(8080);
+  const serveUntilStopped = async (
+    what: string,
+    port: number,
+    start: () => Promise<{ url: string; close(): Promise<void> }>,
+  ) => {
+    const server = await start().catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'EADDRINUSE'
+        ? new UsageError(`port ${port} is already in use: pick another with --port`)
+        : e;
+    });
+    out(`serving ${what} at ${server.url} (Ctrl-C to stop)`);
+    await new Promise<void>((stop) => {
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+  };
+
+  program
+    .command('serve')
+    .description(
+      'serve a read-only JSON API over the latest built snapshot, and the docs site, until Ctrl-C',
+    )
+    .addOption(portOption())
+    .option('--host <address>', 'address to bind', '127.0.0.1')
+    .option(
+      '--allowed-host <name...>',
+      'more Host header names to answer (the bound address, and localhost on loopback, always are)',
+    )
+    .action(async (opts: { port: number; host: string; allowedHost?: string[] }) => {
+      await serveUntilStopped('the API (/api/openapi.json) and docs', opts.port, () =>
+        api.serve({
+          ...loadOptions(globals()),
+          port: opts.port,
+          host: opts.host,
+          allowedHosts: opts.allowedHost,
+        }),
+      );
+    });
+
   const docs = program
     .command('docs')
     .description('the documentation site and dashboard in target/docs');
@@ -228,28 +272,11 @@ export async function main(argv: string[]): Promise<number> {
   docs
     .command('serve')
     .description('serve target/docs on 127.0.0.1 until Ctrl-C')
-    .option(
-      '--port <n>',
-      'port to listen on (0 = any free port)',
-      wholeNumber('--port', 0, 65535),
-      8080,
-    )
+    .addOption(portOption())
     .action(async (opts: { port: number }) => {
-      const { port } = opts;
-      const server = await api
-        .serveDocs({ ...loadOptions(globals()), port })
-        .catch((e: NodeJS.ErrnoException) => {
-          throw e.code === 'EADDRINUSE'
-            ? new UsageError(`port ${port} is already in use: pick another with --port`)
-            : e;
-        });
-      out(`serving docs at ${server.url} (Ctrl-C to stop)`);
-      // The command lasts as long as the server: it ends on Ctrl-C or a termination signal.
-      await new Promise<void>((stop) => {
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await server.close();
+      await serveUntilStopped('docs', opts.port, () =>
+        api.serveDocs({ ...loadOptions(globals()), port: opts.port }),
+      );
     });
 
   try {

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { allowedHosts, hostAllowed, WRONG_HOST_STATUS, wrongHostMessage } from '../serve/host.ts';
 
 /** Loopback only: the docs show table and column names, not meant for the whole network. */
 const HOST = '127.0.0.1';
@@ -23,7 +24,14 @@ export interface DocsServer {
 /** Serve `dir`; port 0 picks a free port (see `url`). */
 export function serveDirectory(dir: string, options: { port?: number } = {}): Promise<DocsServer> {
   const root = resolve(dir);
+  let allowed = new Set<string>();
   const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, allowed)) {
+      res
+        .writeHead(WRONG_HOST_STATUS, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`${wrongHostMessage(req.headers.host, allowed)}\n`);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -59,6 +67,7 @@ export function serveDirectory(dir: string, options: { port?: number } = {}): Pr
     server.once('error', fail);
     server.listen(options.port ?? 8080, HOST, () => {
       const { port } = server.address() as AddressInfo;
+      allowed = allowedHosts(HOST, port);
       done({
         url: `http://${HOST}:${port}/`,
         close: () => new Promise((closed) => server.close(() => closed())),

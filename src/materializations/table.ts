@@ -19,6 +19,7 @@ export async function materializeTable(ctx: MaterializeContext): Promise<Materia
     } catch (e) {
       throw locateSqlError(e, compiled, 1);
     }
+    await ctx.afterCreate?.(staging);
     // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.
     const counted = await conn.query(`select count(*) as n from ${staging}`);
     const existing = await adapter.relationType(conn, schema, name);

@@ -7,6 +7,8 @@ export interface MaterializeContext {
   schema: string;
   name: string;
   compiled: CompiledSql;
+  /** Checks or completes the freshly built relation before it is swapped in (seeds' rejected rows). */
+  afterCreate?: (staging: string) => Promise<void>;
 }
 
 export interface MaterializeResult {

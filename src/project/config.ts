@@ -67,6 +67,7 @@ export function resolveTarget(
     memory_limit: raw.memory_limit,
     temp_directory: raw.temp_directory,
     settings: raw.settings ?? {},
+    snapshots: raw.snapshots ?? 2,
   };
 }
 

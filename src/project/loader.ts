@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ProjectError, ProjectErrors } from '../errors.ts';
 import { didYouMean } from '../util/closest.ts';
@@ -7,6 +7,7 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
+import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
 import { readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
 import type {
@@ -45,6 +46,9 @@ function seedName(path: string): string {
 
 const isYaml = (n: string) => /\.ya?ml$/i.test(n);
 
+/** Renders a config value that may hold `{{ var(...) }}`; `path` is the file it comes from. */
+type RenderText = (text: string, path: string) => string;
+
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
@@ -69,7 +73,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [] } as ReturnType<
+  let properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] } as ReturnType<
     typeof readProperties
   >;
   collect(() => {
@@ -84,6 +88,18 @@ export function loadProject(options: LoadOptions = {}): Project {
     path,
     text: readFileSync(join(dir, path), 'utf8'),
   }));
+
+  // Seed paths and source locations may use var(), so an analyst can point the project at
+  // fresh files without editing it; rendered with a renderer made only when one needs it.
+  let renderer: Renderer | undefined;
+  const renderText: RenderText = (text, path) => {
+    renderer ??= new Renderer({
+      vars,
+      target: { name: target.name, schema: target.schema, type: target.type },
+      macros,
+    });
+    return renderer.render(text, { path, ref: () => '', source: () => '' }).trim();
+  };
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
@@ -135,11 +151,11 @@ export function loadProject(options: LoadOptions = {}): Project {
     seedPaths,
     target.schema,
     vars,
-    macros,
+    renderText,
     uniqueByName(properties.seeds, 'seed', errors),
     errors,
   );
-  const sources = loadSources(dir, config.name, properties.sources, errors);
+  const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
@@ -152,6 +168,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     rawSql: readFileSync(join(dir, path), 'utf8'),
   }));
 
+  const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -168,6 +185,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
+    queries,
     singularTests,
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
@@ -213,12 +231,12 @@ function fileChecksum(file: string): string {
     : checksum(`${stat.size}:${stat.mtimeMs}`);
 }
 
-function uniqueByName(
-  entries: Described[],
+function uniqueByName<T extends { name: string; file: string; line?: number }>(
+  entries: T[],
   kind: string,
   errors: ProjectError[],
-): Map<string, Described> {
-  const byName = new Map<string, Described>();
+): Map<string, T> {
+  const byName = new Map<string, T>();
   for (const e of entries) {
     const previous = byName.get(e.name);
     if (previous)
@@ -240,7 +258,7 @@ function loadSeeds(
   seedPaths: string[],
   defaultSchema: string,
   vars: Record<string, unknown>,
-  macros: { path: string; text: string }[],
+  renderText: RenderText,
   described: Map<string, Described>,
   errors: ProjectError[],
 ): Map<string, SeedNode> {
@@ -260,7 +278,6 @@ function loadSeeds(
   for (const d of described.values())
     if (!pathsByName.has(d.name) && d.config.path) pathsByName.set(d.name, '');
 
-  let renderer: Renderer | undefined;
   for (const [name, path] of pathsByName) {
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
@@ -269,27 +286,35 @@ function loadSeeds(
       ...(yaml?.config ?? {}),
     };
     let file = path ? join(dir, path) : '';
+    let fileOrigin: string | undefined;
+    const where = yaml ? { file: yaml.file, line: yaml.line } : { file: path };
     if (typeof cfg.path === 'string') {
       // Seed paths may use var(), so an analyst can point the project at a fresh export.
-      renderer ??= new Renderer({
-        vars,
-        target: { name: '', schema: defaultSchema, type: 'duckdb' },
-        macros,
-      });
-      const where = yaml ? { file: yaml.file, line: yaml.line } : { file: 'project.yml' };
+      fileOrigin = pathOrigin(cfg.path, vars);
       try {
-        const rendered = renderer
-          .render(cfg.path, { path: where.file, ref: () => '', source: () => '' })
-          .trim();
+        const rendered = renderText(cfg.path, where.file);
         file = isAbsolute(rendered) ? rendered : resolve(dir, rendered);
       } catch (e) {
         errors.push(e instanceof ProjectError ? e : new ProjectError(String(e), where));
         continue;
       }
-      if (!existsSync(file)) {
-        errors.push(new ProjectError(`seed '${name}': data file not found: ${file}`, where));
-        continue;
-      }
+    }
+    const problem = dataFileProblem(file);
+    if (problem) {
+      const hint =
+        problem === 'data file not found' && /[*?[]/.test(file)
+          ? " (a seed reads exactly one file: glob characters are not expanded; read many files with a source's external_location)"
+          : '';
+      const origin = fileOrigin ? ` (set by ${fileOrigin})` : '';
+      errors.push(
+        new ProjectError(
+          problem === 'data file not found'
+            ? `seed '${name}': data file not found: ${file}${origin}${hint}`
+            : `seed '${name}': ${file}${origin} ${problem}`,
+          where,
+        ),
+      );
+      continue;
     }
     const format = (cfg.format as SeedFormat) ?? seedFormatOf(file);
     if (!format) {
@@ -312,6 +337,7 @@ function loadSeeds(
       delimiter: cfg.delimiter as string | undefined,
       quote: cfg.quote as string | undefined,
       folders,
+      fileOrigin,
     });
   }
   for (const d of described.values()) {
@@ -338,6 +364,7 @@ function loadSources(
   dir: string,
   projectName: string,
   described: ReturnType<typeof readProperties>['sources'],
+  renderText: RenderText,
   errors: ProjectError[],
 ): Map<string, SourceNode> {
   const sources = new Map<string, SourceNode>();
@@ -351,16 +378,25 @@ function loadSources(
     }
     let relation = `${quoteIdent(s.schema)}.${quoteIdent(s.identifier)}`;
     if (s.externalLocation) {
-      const format = s.format ?? seedFormatOf(s.externalLocation) ?? 'csv';
+      let externalLocation: string;
+      try {
+        externalLocation = renderText(s.externalLocation, s.file);
+      } catch (e) {
+        errors.push(
+          e instanceof ProjectError
+            ? e
+            : new ProjectError(String(e), { file: s.file, line: s.line }),
+        );
+        continue;
+      }
+      const format = s.format ?? seedFormatOf(externalLocation) ?? 'csv';
       const options = Object.entries(s.options)
         .map(([k, v]) => `, ${k} = ${sqlLiteral(v)}`)
         .join('');
       // A relative location is relative to the project, not to wherever duckflow was started.
-      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(s.externalLocation);
+      const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(externalLocation);
       const location =
-        remote || isAbsolute(s.externalLocation)
-          ? s.externalLocation
-          : resolve(dir, s.externalLocation);
+        remote || isAbsolute(externalLocation) ? externalLocation : resolve(dir, externalLocation);
       relation = `${READERS[format]}(${sqlLiteral(location)}${options})`;
     }
     sources.set(key, {

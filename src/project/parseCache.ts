@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { DUCKFLOW_VERSION } from '../version.ts';
 
-const FORMAT = 1;
+// 2: parsed property files carry named queries.
+const FORMAT = 2;
 
 /**
  * dbt-style partial parsing: results of parsing a file (validated YAML properties, compiled

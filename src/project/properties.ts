@@ -4,7 +4,7 @@ import { ProjectError } from '../errors.ts';
 import type { ParseCache } from './parseCache.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import type { ColumnSpec, TestDeclaration, UnitTestSpec } from './types.ts';
+import type { ColumnSpec, QuerySpec, TestDeclaration, UnitTestSpec } from './types.ts';
 
 interface RawColumn {
   name: string;
@@ -45,6 +45,8 @@ interface PropertiesFile {
   seeds?: RawEntry[];
   sources?: RawSource[];
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
+  queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
+    Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -75,6 +77,7 @@ export interface Properties {
   seeds: Described[];
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
+  queries: QuerySpec[];
 }
 
 /** Config keys that dbt lets users write beside a test's arguments. */
@@ -92,7 +95,7 @@ const TEST_CONFIG_KEYS = [
 ];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
   for (const path of paths) {
     const text = readFileSync(join(projectDir, path), 'utf8');
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
@@ -100,12 +103,13 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     result.seeds.push(...one.seeds);
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
+    result.queries.push(...one.queries);
   }
   return result;
 }
 
 function readPropertiesFile(path: string, text: string): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [] };
+  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
   const file = parseYaml(path, text);
   const props = validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
@@ -134,6 +138,15 @@ function readPropertiesFile(path: string, text: string): Properties {
       given: u.given ?? [],
       file: path,
       line: positionOf(file, ['unit_tests', i]).line,
+    }),
+  );
+  props.queries?.forEach((q, i) =>
+    result.queries.push({
+      ...q,
+      description: q.description ?? '',
+      params: q.params ?? [],
+      file: path,
+      line: positionOf(file, ['queries', i]).line,
     }),
   );
   return result;

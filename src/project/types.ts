@@ -16,6 +16,8 @@ export interface TargetConfig {
   memory_limit?: string;
   temp_directory?: string;
   settings: Record<string, string | number | boolean>;
+  /** Snapshots of the database file that successful builds keep for `duckflow serve` (0 = none). */
+  snapshots?: number;
 }
 
 export interface ColumnSpec {
@@ -84,6 +86,8 @@ export interface SeedNode extends NodeCommon {
   delimiter?: string;
   quote?: string;
   folders: string[];
+  /** The setting that chose `file` when it is not the seed's own file (e.g. `var 'events_path'`). */
+  fileOrigin?: string;
 }
 
 export interface SourceNode extends NodeCommon {
@@ -117,6 +121,33 @@ export interface UnitTestSpec {
   line?: number;
 }
 
+export type QueryParamType = 'varchar' | 'bigint' | 'double' | 'boolean' | 'date';
+
+/** A parameter of a named query: validated, then bound to `$name` in the query's SQL. */
+export interface QueryParam {
+  name: string;
+  type: QueryParamType;
+  description?: string;
+  required?: boolean;
+  default?: string | number | boolean;
+  pattern?: string;
+  enum?: (string | number)[];
+  max_length?: number;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** A named query from YAML `queries:`, served by `duckflow serve` at /api/queries/<name>. */
+export interface QuerySpec {
+  name: string;
+  description: string;
+  /** SQL over ref()/source(), with `$param` placeholders. */
+  sql: string;
+  params: QueryParam[];
+  file: string;
+  line?: number;
+}
+
 export interface Project {
   name: string;
   /** Absolute project directory. */
@@ -134,6 +165,7 @@ export interface Project {
   sources: Map<string, SourceNode>;
   macros: MacroFile[];
   unitTests: UnitTestSpec[];
+  queries: QuerySpec[];
   /** Singular data tests: SQL files under test paths. */
   singularTests: { name: string; path: string; rawSql: string }[];
   /** Folder config for data tests, from project.yml. */

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { databaseBusySeconds, DuckDBAdapter } from '../adapters/duckdb.ts';
 import type { Adapter } from '../adapters/types.ts';
 import { buildManifest } from '../artifacts/manifest.ts';
@@ -14,6 +14,7 @@ import type { MaterializeResult } from '../materializations/types.ts';
 import { materializeView } from '../materializations/view.ts';
 import type { LoadOptions } from '../project/loader.ts';
 import type { ModelNode, Project, SeedNode } from '../project/types.ts';
+import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../serve/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
 import type { TestNode } from '../testing/types.ts';
@@ -21,6 +22,8 @@ import { scratchTarget, UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from './events.ts';
 import { interruptible } from './interruptible.ts';
 import { INTERRUPTED, schedule } from './scheduler.ts';
+import { GzipChecks } from '../seeds/gzipChecks.ts';
+import { loadSeed } from '../seeds/load.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
@@ -222,7 +225,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     }
   };
   try {
-    await runNodes(session, ids, options, emit, finished);
+    await runNodes({ command, session, ids, options, emit, results, finished });
   } catch (e) {
     // The run stopped on an error of its own (e.g. the database is locked): say so, not `running`.
     record('errored', false);
@@ -254,14 +257,27 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   };
 }
 
-/** Opens the database and runs the nodes; `finished` is told of every node's result. */
-async function runNodes(
-  session: Session,
-  ids: string[],
-  options: RunOptions,
-  emit: EventSink,
-  finished: (r: NodeResult) => void,
-): Promise<void> {
+/**
+ * Opens the database and runs the nodes; `finished` is told of every node's result, which
+ * `results` then holds.
+ */
+async function runNodes({
+  command,
+  session,
+  ids,
+  options,
+  emit,
+  results,
+  finished,
+}: {
+  command: RunCommand;
+  session: Session;
+  ids: string[];
+  options: RunOptions;
+  emit: EventSink;
+  results: readonly NodeResult[];
+  finished: (r: NodeResult) => void;
+}): Promise<void> {
   const { project, graph } = session;
   // Unit tests read only their fixtures: a run of nothing else never opens the target database.
   const unitOnly = ids.length > 0 && ids.every((id) => graph.get(id).kind === 'unit_test');
@@ -290,6 +306,7 @@ async function runNodes(
         .map((m) => m.id),
     );
     const compiler = new Compiler(project, session.renderer, incremental);
+    const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
       if (n.kind === 'test') compiler.record(n.compiledPath, n.sql);
@@ -316,6 +333,7 @@ async function runNodes(
           existing,
           unitTests,
           signal: options.signal,
+          gzipChecks,
         });
         if (options.signal?.aborted && result.status === 'error')
           result = {
@@ -345,12 +363,48 @@ async function runNodes(
       },
     });
     compiler.writeCompiled();
+    const published = await publishIfComplete(
+      command,
+      unitOnly,
+      session,
+      adapter,
+      results,
+      options,
+    );
+    if (published)
+      emit({
+        type: 'log',
+        level: 'info',
+        message: `published snapshot ${relative(project.dir, join(snapshotsDir(project.targetPath), published.file))} for 'duckflow serve'`,
+      });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     clearInterval(reinterrupt);
     await unitTests.close();
     await adapter.close();
   }
+}
+
+/**
+ * A command that wrote to the database and fully succeeded publishes a snapshot for
+ * `duckflow serve` (serve/snapshot.ts), while it still holds the database.
+ */
+async function publishIfComplete(
+  command: RunCommand,
+  unitOnly: boolean,
+  { project, invocationId }: Session,
+  adapter: Adapter,
+  results: readonly NodeResult[],
+  options: RunOptions,
+): Promise<SnapshotPointer | undefined> {
+  const keep = project.target.snapshots ?? 0;
+  if (command === 'test' || unitOnly || keep === 0 || project.target.path === ':memory:')
+    return undefined;
+  if (results.length === 0 || results.some((r) => isFailure(r.status)) || options.signal?.aborted)
+    return undefined;
+  return adapter.withConnection((conn) =>
+    publishSnapshot(conn, project.target.path, project.targetPath, invocationId, keep),
+  );
 }
 
 async function createSchemas(
@@ -378,6 +432,7 @@ interface NodeContext {
   existing: Set<string>;
   unitTests: UnitTestRunner;
   signal?: AbortSignal;
+  gzipChecks: GzipChecks;
 }
 
 /** Only models, seeds and tests run: sources are read, never executed. */
@@ -447,21 +502,18 @@ async function materialize(
   ctx: NodeContext,
 ): Promise<MaterializeResult> {
   const { adapter, compiler } = ctx;
-  const compiled: CompiledSql =
-    node.kind === 'seed'
-      ? {
-          sql: await adapter.seedSelect(node),
-          sourcePath: node.path,
-          locate: (line) => ({ path: node.path, line, text: '' }),
-        }
-      : compiler.compileModel(node);
+  if (node.kind === 'seed')
+    return adapter.withConnection((pooled) =>
+      loadSeed(node, {
+        adapter,
+        conn: interruptible(pooled, ctx.signal),
+        gzipChecks: ctx.gzipChecks,
+      }),
+    );
+  const compiled: CompiledSql = compiler.compileModel(node);
   return adapter.withConnection(async (pooled) => {
     const conn = interruptible(pooled, ctx.signal);
     const mctx = { adapter, conn, schema: node.schema, name: node.alias, compiled };
-    if (node.kind === 'seed') {
-      const r = await materializeTable(mctx);
-      return { ...r, message: `seed ${r.message.replace(/^table /, '')}` };
-    }
     switch (node.materialized) {
       case 'view':
         return materializeView(mctx);

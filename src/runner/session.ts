@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Compiler } from '../compile/compiler.ts';
+import { checkRelationNames } from '../graph/relations.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import { ensureTargetDir } from '../project/targetPath.ts';
@@ -27,6 +28,7 @@ export function openSession(options: LoadOptions = {}): Session {
     cache: project.parseCache,
   });
   parseModels(project, renderer);
+  checkRelationNames(project);
   resolveDependencies(project);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));

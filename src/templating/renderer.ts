@@ -50,6 +50,7 @@ const BUILTINS = [
   'target',
   'return',
   'log',
+  'exceptions',
 ];
 
 /** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
@@ -117,6 +118,12 @@ export class Renderer {
     this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
     this.env.addGlobal('target', options.target);
     this.env.addGlobal('log', () => '');
+    // dbt's way for a macro to refuse its arguments: the render fails with the message.
+    this.env.addGlobal('exceptions', {
+      raise_compiler_error: (message: unknown) => {
+        throw new Error(String(message));
+      },
+    });
     Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
       get: () => this.scope?.self ?? '',
       enumerable: true,

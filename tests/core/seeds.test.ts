@@ -100,7 +100,7 @@ describe('seeds of every format, in one project', () => {
       array: ['success', 'json', 3],
       zipped: ['success', 'ndjson', 4],
       zipped_array: ['success', 'json', 2],
-      records: ['success', 'json_records', 3],
+      records: ['success', 'json_records', 4],
       records_array: ['success', 'json_records', 2],
       parquet_data: ['success', 'parquet', 3],
       monthly: ['success', 'ndjson', 1],
@@ -169,11 +169,14 @@ describe('seeds of every format, in one project', () => {
     ]);
   });
 
-  it('json_records: one raw row per record, an invalid JSON line kept as text, blank lines dropped', async () => {
-    expect(await p.query('select record_number::int as n, raw from records order by n')).toEqual([
-      { n: 1, raw: '{"id": 1, "ok": true}' },
-      { n: 2, raw: 'this is {not json' },
-      { n: 4, raw: '{"id": 3}' },
+  it('json_records: one raw row per line, an invalid JSON line kept as text, a blank line as an empty one', async () => {
+    expect(
+      await p.query('select record_number::int as n, raw, read_error from records order by n'),
+    ).toEqual([
+      { n: 1, raw: '{"id": 1, "ok": true}', read_error: null },
+      { n: 2, raw: 'this is {not json', read_error: null },
+      { n: 3, raw: '', read_error: null },
+      { n: 4, raw: '{"id": 3}', read_error: null },
     ]);
     expect(
       await p.query('select record_number::int as n, raw from records_array order by n'),

@@ -1,0 +1,48 @@
+{#-
+    Sessionization shared by every project in this repository (the webshop, and
+    examples/site-visits through its `macro-paths`): the rows of `relation` with the session each
+    belongs to. Rows are ordered per `partition_by` by `order_by`; a row starts a session when it
+    is the partition's first or when the gap to the previous row's `timestamp` is greater than
+    `gap_minutes`, compared in exact microseconds as BIGINT against a DECIMAL gap, so any
+    positive number of minutes works (45 * 60 * 1000000 no longer overflows a 32-bit integer).
+
+    Adds to every column of `relation`:
+      event_number                      1, 2, … within the partition
+      microseconds_since_previous_event NULL for the partition's first row
+      is_session_start
+      session_number                    1, 2, … within the partition
+      session_start                     `timestamp` of the session's first row
+      session_first_event_number        event_number of the session's first row
+-#}
+{%- macro sessionize(relation, partition_by, order_by, timestamp, gap_minutes) -%}
+{%- if gap_minutes is not number or gap_minutes <= 0 -%}
+    {{ exceptions.raise_compiler_error("sessionize(): gap_minutes must be a positive number of minutes, got '" ~ gap_minutes ~ "'") }}
+{%- endif -%}
+select
+    *,
+    sum(is_session_start::integer) over session_so_far as session_number,
+    max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
+    max(case when is_session_start then event_number end) over session_so_far
+        as session_first_event_number,
+from (
+    select
+        *,
+        microseconds_since_previous_event is null
+            or microseconds_since_previous_event > {{ gap_minutes }}::decimal(38, 9) * 60000000
+            as is_session_start,
+    from (
+        select
+            *,
+            row_number() over timeline as event_number,
+            epoch_us({{ timestamp }}) - epoch_us(lag({{ timestamp }}) over timeline)
+                as microseconds_since_previous_event,
+        from {{ relation }}
+        window timeline as (partition by {{ partition_by }} order by {{ order_by }})
+    )
+)
+window session_so_far as (
+    partition by {{ partition_by }}
+    order by {{ order_by }}
+    rows between unbounded preceding and current row
+)
+{%- endmacro -%}
