@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { NodeResult, RunEvent } from '../runner/events.ts';
 import { formatTable } from './format.ts';
+import { SkipFolder } from './skipFold.ts';
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2 } as const;
 
@@ -25,27 +26,34 @@ export function textPrinter(
 ): (event: RunEvent) => void {
   const paint = (c: keyof typeof COLORS, s: string) =>
     color ? `\x1b[${COLORS[c]}m${s}\x1b[0m` : s;
+  const printNode = (event: Extract<RunEvent, { type: 'node_finished' }>) => {
+    const r = event.result;
+    const [label, c] = LABEL[r.status];
+    const width = String(event.total).length;
+    const count = `[${String(event.index).padStart(width)}/${event.total}]`;
+    const rows = r.rows !== undefined ? ` ${r.rows.toLocaleString('en-US')} rows` : '';
+    const info =
+      r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
+    write(
+      `${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`,
+    );
+    for (const extra of details(r)) write(`        ${extra}`);
+  };
+  const skips = new SkipFolder(printNode, (count, reason, nodes) =>
+    write(`${count} ${paint('yellow', 'SKIP ')} ${reason}: ${nodes}`),
+  );
   return (event) => {
+    if (event.type === 'node_finished' && skips.hold(event)) return;
+    skips.flush();
     switch (event.type) {
       case 'run_started':
         write(
           `duckflow ${event.command} on target '${event.target}': ${event.total} node${event.total === 1 ? '' : 's'}`,
         );
         break;
-      case 'node_finished': {
-        const r = event.result;
-        const [label, c] = LABEL[r.status];
-        const width = String(event.total).length;
-        const count = `[${String(event.index).padStart(width)}/${event.total}]`;
-        const rows = r.rows !== undefined ? ` ${r.rows.toLocaleString('en-US')} rows` : '';
-        const info =
-          r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
-        write(
-          `${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`,
-        );
-        for (const extra of details(r)) write(`        ${extra}`);
+      case 'node_finished':
+        printNode(event);
         break;
-      }
       case 'run_finished': {
         const c = event.counts;
         const parts = [

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
 import { ProjectError, UsageError } from '../errors.ts';
 import { didYouMean } from '../util/closest.ts';
+import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { projectSchema } from './schemas.ts';
 import type { TargetConfig } from './types.ts';
@@ -33,14 +34,20 @@ export interface LoadOptions {
   threads?: number;
 }
 
-export function readProjectFile(dir: string): { file: YamlFile; config: ProjectFile } {
+export function readProjectFile(dir: string): {
+  file: YamlFile;
+  config: ProjectFile;
+  /** The file's text, which every parse result of the project depends on. */
+  text: string;
+} {
   const path = join(dir, 'project.yml');
   if (!existsSync(path))
     throw new ProjectError(
       `no project.yml found in ${dir} (use --project-dir to point at a project)`,
     );
-  const file = parseYaml('project.yml', readFileSync(path, 'utf8'));
-  return { file, config: validateYaml<ProjectFile>(file, projectSchema) };
+  const text = readProjectText(dir, 'project.yml');
+  const file = parseYaml('project.yml', text);
+  return { file, config: validateYaml<ProjectFile>(file, projectSchema), text };
 }
 
 export function resolveTarget(

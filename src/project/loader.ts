@@ -7,6 +7,7 @@ import { parseCliVars, readProjectFile, resolveTarget, type LoadOptions } from '
 import { findFiles, foldersBelow } from './files.ts';
 import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './folderConfig.ts';
 import { ParseCache } from './parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
 import { readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
@@ -52,7 +53,7 @@ type RenderText = (text: string, path: string) => string;
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config } = readProjectFile(dir);
+  const { file, config, text: projectYml } = readProjectFile(dir);
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -60,7 +61,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
   const targetPath = resolveTargetPath(dir, file, config);
-  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'));
+  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {
@@ -84,10 +85,17 @@ export function loadProject(options: LoadOptions = {}): Project {
     );
   });
 
-  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).map((path) => ({
-    path,
-    text: readFileSync(join(dir, path), 'utf8'),
-  }));
+  /** A project file's text, or undefined with the error collected (e.g. invalid UTF-8). */
+  const read = (path: string): string | undefined => {
+    let text: string | undefined;
+    collect(() => (text = readProjectText(dir, path)));
+    return text;
+  };
+
+  const macros = findFiles(dir, macroPaths, (n) => n.endsWith('.sql')).flatMap((path) => {
+    const text = read(path);
+    return text === undefined ? [] : [{ path, text }];
+  });
 
   // Seed paths and source locations may use var(), so an analyst can point the project at
   // fresh files without editing it; rendered with a renderer made only when one needs it.
@@ -103,6 +111,7 @@ export function loadProject(options: LoadOptions = {}): Project {
 
   const models = new Map<string, ModelNode>();
   const modelYaml = uniqueByName(properties.models, 'model', errors);
+  const unreadable = new Set<string>();
   for (const path of findFiles(dir, modelPaths, (n) => n.endsWith('.sql'))) {
     const name = basename(path, '.sql');
     const existing = models.get(name);
@@ -115,7 +124,11 @@ export function loadProject(options: LoadOptions = {}): Project {
       );
       continue;
     }
-    const rawSql = readFileSync(join(dir, path), 'utf8');
+    const rawSql = read(path);
+    if (rawSql === undefined) {
+      unreadable.add(name);
+      continue;
+    }
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
@@ -134,7 +147,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     });
   }
   for (const described of modelYaml.values()) {
-    if (!models.has(described.name)) {
+    if (!models.has(described.name) && !unreadable.has(described.name)) {
       errors.push(
         new ProjectError(
           `model '${described.name}' is described here but has no .sql file${didYouMean(described.name, models.keys())}`,
@@ -162,11 +175,10 @@ export function loadProject(options: LoadOptions = {}): Project {
     dir,
     testPaths,
     (n) => n.endsWith('.sql') && !/^fixtures[\\/]/.test(n),
-  ).map((path) => ({
-    name: basename(path, '.sql'),
-    path,
-    rawSql: readFileSync(join(dir, path), 'utf8'),
-  }));
+  ).flatMap((path) => {
+    const rawSql = read(path);
+    return rawSql === undefined ? [] : [{ name: basename(path, '.sql'), path, rawSql }];
+  });
 
   const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
   if (errors.length > 0) throw new ProjectErrors(errors);

@@ -1,16 +1,28 @@
+import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { DUCKFLOW_VERSION } from '../version.ts';
+import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' };
 
-// 2: parsed property files carry named queries.
-const FORMAT = 2;
+// 3: data only (no compiled template code), and parsed property files carry named queries.
+const FORMAT = 3;
+
+/** What can be cached: kinds the schema describes, each a JSON value (never code). */
+export type CacheKind = 'properties';
+
+const validateFile = new Ajv({ strict: false }).compile(cacheSchema);
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * dbt-style partial parsing: results of parsing a file (validated YAML properties, compiled
- * template code) kept in target/partial_parse.json, keyed by a hash of the file's content, so
- * an unchanged file is never parsed twice. Only JSON-serialisable results are cached; errors
- * are never cached, so a broken file is re-checked every run.
+ * dbt-style partial parsing: results of parsing a file (validated YAML properties) kept in
+ * target/partial_parse.json, keyed by a hash of the file's path and content, so an unchanged
+ * file is never parsed twice. The cache holds plain data, checked against a JSON Schema when it
+ * is read: anyone who can write target/ can change what it says, never run code through it.
+ * A file that is not valid JSON, fails the schema, or was written by another duckflow version
+ * or for another project.yml is ignored as if absent. Errors are never cached, so a broken
+ * file is re-checked every run.
  */
 export class ParseCache {
   private readonly used: Record<string, unknown> = {};
@@ -18,32 +30,25 @@ export class ParseCache {
 
   private constructor(
     private readonly file: string | undefined,
+    /** Hash of project.yml: what every entry was parsed under. */
+    private readonly project: string,
     private readonly stored: Record<string, unknown>,
   ) {}
 
-  static load(file: string): ParseCache {
-    try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as {
-        format: number;
-        version: string;
-        entries: Record<string, unknown>;
-      };
-      if (data.format === FORMAT && data.version === DUCKFLOW_VERSION)
-        return new ParseCache(file, data.entries);
-    } catch {
-      // No cache yet, or an unreadable one: start afresh.
-    }
-    return new ParseCache(file, {});
+  /** The cache in `file`, if it is valid for a project whose project.yml reads `projectYml`. */
+  static load(file: string, projectYml: string): ParseCache {
+    const project = hash(projectYml);
+    return new ParseCache(file, project, readEntries(file, project) ?? {});
   }
 
   /** A cache that remembers nothing, for callers that must not touch target/. */
   static none(): ParseCache {
-    return new ParseCache(undefined, {});
+    return new ParseCache(undefined, '', {});
   }
 
-  get<T>(kind: string, content: string, compute: () => T): T {
-    const key = `${kind}:${createHash('sha1').update(content).digest('base64')}`;
-    if (key in this.stored) {
+  get<T>(kind: CacheKind, content: string, compute: () => T): T {
+    const key = `${kind}:${hash(content)}`;
+    if (Object.prototype.hasOwnProperty.call(this.stored, key)) {
       this.used[key] = this.stored[key];
       return this.stored[key] as T;
     }
@@ -59,7 +64,26 @@ export class ParseCache {
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.stored).length) return;
     writeFileAtomic(
       this.file,
-      JSON.stringify({ format: FORMAT, version: DUCKFLOW_VERSION, entries: this.used }),
+      JSON.stringify({
+        format: FORMAT,
+        version: DUCKFLOW_VERSION,
+        project: this.project,
+        entries: this.used,
+      }),
     );
   }
+}
+
+function readEntries(file: string, project: string): Record<string, unknown> | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined; // No cache yet, or not JSON: start afresh.
+  }
+  if (!validateFile(data)) return undefined;
+  const valid = data as { format: number; version: string; project: string; entries: object };
+  if (valid.format !== FORMAT || valid.version !== DUCKFLOW_VERSION || valid.project !== project)
+    return undefined;
+  return valid.entries as Record<string, unknown>;
 }

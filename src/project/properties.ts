@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ProjectError } from '../errors.ts';
 import type { ParseCache } from './parseCache.ts';
+import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
 import type { ColumnSpec, QuerySpec, TestDeclaration, UnitTestSpec } from './types.ts';
@@ -97,7 +96,7 @@ const TEST_CONFIG_KEYS = [
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
   const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
   for (const path of paths) {
-    const text = readFileSync(join(projectDir, path), 'utf8');
+    const text = readProjectText(projectDir, path);
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);

@@ -6,6 +6,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  visit,
   type Document,
   type Node,
 } from 'yaml';
@@ -37,7 +38,40 @@ export function parseYaml(path: string, text: string): YamlFile {
       }),
     );
   }
-  return { path, doc, lines, value: doc.toJS() ?? {} };
+  return { path, doc, lines, value: toValue(path, doc, lines) ?? {} };
+}
+
+/**
+ * How far aliases may expand (the yaml package's `maxAliasCount`: uses of an anchor times the
+ * aliases inside it). Its default of 100 rejects a properties file that reuses one anchor for
+ * more than 100 models; this still stops a "billion laughs" file after a few levels.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+function toValue(path: string, doc: Document, lines: LineCounter): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION });
+  } catch (e) {
+    // The package does not say which alias failed: resolve them one by one to find the first.
+    let culprit: Node | undefined;
+    visit(doc, {
+      Alias(_, alias) {
+        try {
+          alias.toJS(doc, { maxAliasCount: MAX_ALIAS_EXPANSION });
+        } catch {
+          culprit = alias;
+          return visit.BREAK;
+        }
+      },
+    });
+    const { line, col } = lines.linePos(culprit?.range?.[0] ?? 0);
+    const message = /excessive alias count/i.test((e as Error).message)
+      ? `alias ${String(culprit ?? '')} expands to more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes through nested aliases (an alias bomb?); write the values out instead`
+      : firstLine((e as Error).message);
+    throw new ProjectErrors([
+      new ProjectError(`invalid YAML: ${message}`, { file: path, line, column: col }),
+    ]);
+  }
 }
 
 function firstLine(s: string): string {

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.ts';
-import { ParseCache } from '../project/parseCache.ts';
 import type { MacroFile } from '../project/types.ts';
+import { macroFailure, templateError } from './templateError.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
 export interface RenderScope {
@@ -20,24 +20,7 @@ export interface RenderOptions {
   vars: Record<string, unknown>;
   target: { name: string; schema: string; type: string };
   macros: MacroFile[];
-  /** Keeps compiled template code between runs. */
-  cache?: ParseCache;
 }
-
-/** nunjucks' template compiler: not in its type definitions, but public (precompile uses it). */
-const templateCompiler = (
-  nunjucks as unknown as {
-    compiler: {
-      compile(
-        src: string,
-        asyncFilters: string[],
-        extensions: unknown[],
-        name: string,
-        opts: object,
-      ): string;
-    };
-  }
-).compiler;
 
 const BUILTINS = [
   'ref',
@@ -77,15 +60,13 @@ export class Renderer {
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
 
-  private readonly cache: ParseCache;
-
   constructor(options: RenderOptions) {
-    this.cache = options.cache ?? ParseCache.none();
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
-    // holding only a message: see templateError().
+    // holding only a message: see templateError(). `throwOnUndefined` makes `{{ x }}` of an
+    // undefined x an error, as dbt's is, instead of ''; `is defined` and `default` still work.
     this.env = new nunjucks.Environment(null, {
       autoescape: false,
-      throwOnUndefined: false,
+      throwOnUndefined: true,
       dev: true,
     });
     const current = () => {
@@ -143,12 +124,12 @@ export class Renderer {
       try {
         template = new nunjucks.Template(text, this.env, file.path, true);
       } catch (e) {
-        throw templateError(e, file.path, 'parse');
+        throw templateError(e, file.path, 'parse', text, this.callable);
       }
       try {
         exported = getExportedSync(template);
       } catch (e) {
-        throw templateError(e, file.path, 'render');
+        throw templateError(e, file.path, 'render', text, this.callable);
       }
       for (const [name, macro] of Object.entries(exported)) {
         if (BUILTINS.includes(name))
@@ -164,11 +145,21 @@ export class Renderer {
         definedIn.set(name, file.path);
         this.macroNames.push(name);
         this.env.addGlobal(name, (...args: unknown[]) => {
-          const out = (macro as (...a: unknown[]) => unknown)(...args);
+          let out: unknown;
+          try {
+            out = (macro as (...a: unknown[]) => unknown)(...args);
+          } catch (e) {
+            throw macroFailure(e, name, { path: file.path, text }, this.callable);
+          }
           return out === undefined ? '' : String(out);
         });
       }
     }
+  }
+
+  /** Names a template can call: for "did you mean" on a name that is not one of them. */
+  private get callable(): string[] {
+    return [...BUILTINS, ...this.macroNames];
   }
 
   hasMacro(name: string): boolean {
@@ -187,34 +178,27 @@ export class Renderer {
     const key = `${scope.path}\0${text}`;
     let template = this.templates.get(key);
     if (!template) {
-      let code: string;
+      // Compiled from source every run: compiled template code is never cached on disk, since
+      // loading it would run whatever a changed target/partial_parse.json says.
       try {
-        code = this.cache.get('template', key, () =>
-          templateCompiler.compile(text, [], [], scope.path, {}),
-        );
+        template = new nunjucks.Template(text, this.env, scope.path, true);
       } catch (e) {
-        throw templateError(e, scope.path, 'parse');
+        throw templateError(e, scope.path, 'parse', text, this.callable);
       }
-      // The compiled code is nunjucks' own output for this exact text, hence safe to evaluate.
-      template = new nunjucks.Template(
-        { type: 'code', obj: new Function(code)() } as unknown as string,
-        this.env,
-        scope.path,
-        true,
-      );
       this.templates.set(key, template);
     }
     const compiled = template;
-    return this.withScope(scope, () => compiled.render(scope.locals ?? {}));
+    return this.withScope(scope, () => compiled.render(scope.locals ?? {}), text);
   }
 
-  private withScope<T>(scope: RenderScope, fn: () => T): T {
+  /** Run `fn` with `scope` current; `text` is the template rendered, for error messages. */
+  private withScope<T>(scope: RenderScope, fn: () => T, text = ''): T {
     const previous = this.scope;
     this.scope = scope;
     try {
       return fn();
     } catch (e) {
-      throw templateError(e, scope.path, 'render');
+      throw templateError(e, scope.path, 'render', text, this.callable);
     } finally {
       this.scope = previous;
     }
@@ -234,29 +218,4 @@ function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   });
   if (failure) throw failure;
   return result;
-}
-
-/**
- * A nunjucks error as `file:line:column: template error: …`. Parse errors carry 1-based
- * positions; errors raised while rendering carry the compiled code's 0-based ones.
- */
-function templateError(e: unknown, path: string, phase: 'parse' | 'render'): Error {
-  if (e instanceof ProjectError) return e;
-  const err = e as Error & { lineno?: number; colno?: number; cause?: unknown };
-  // A ProjectError thrown by a global (e.g. ref()) already says where it comes from.
-  if (err.cause instanceof ProjectError) return err.cause;
-  const text = err.cause instanceof Error ? err.cause.message : String(err.message ?? e);
-  const message = text
-    .replace(/^\(.*?\)\s*/, '')
-    .replace(/\[Line \d+(, Column \d+)?\]\s*/, '')
-    .replace(/^Template render error:\s*/i, '')
-    .replace(/^\s*(Error:\s*)?/, '')
-    .trim();
-  const base = phase === 'render' ? 1 : 0;
-  const position = (n: number | undefined) => (typeof n === 'number' ? n + base : undefined);
-  return new ProjectError(`template error: ${message}`, {
-    file: path,
-    line: position(err.lineno),
-    column: position(err.colno),
-  });
 }

@@ -1,7 +1,7 @@
 import { DuckDBAdapter } from '../../adapters/duckdb.ts';
 import type { Adapter, Connection } from '../../adapters/types.ts';
 import type { Compiler, CompiledSql } from '../../compile/compiler.ts';
-import { locateSqlError } from '../../materializations/sqlError.ts';
+import { locateSqlError, type NodeSqlError } from '../../materializations/sqlError.ts';
 import type { ModelNode, Project, ProjectNode, TargetConfig } from '../../project/types.ts';
 import type { NodeResult } from '../../runner/events.ts';
 import { Renderer } from '../../templating/renderer.ts';
@@ -50,7 +50,15 @@ function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
 
 const firstLine = (message: string) => message.split('\n')[0];
 
-type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures'>;
+type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures'> &
+  Partial<Pick<NodeResult, 'file' | 'line'>>;
+
+/** The model's SQL fails whatever the givens: the model's error, not the unit test's. */
+class ModelSqlError extends Error {
+  constructor(readonly located: NodeSqlError) {
+    super(located.message);
+  }
+}
 
 /**
  * Runs unit tests: every given becomes a temp table, the model is rendered with its refs and
@@ -61,6 +69,10 @@ export class UnitTestRunner {
   private opened: Promise<Adapter> | undefined;
   private ownStats: Adapter['stats'] | undefined;
   private shapes: Shapes | undefined;
+  /** Per model: whether its SQL fails on its own, checked once. */
+  private readonly ownFailures = new Map<string, Promise<boolean>>();
+  /** Per model whose SQL fails: the unit test that reported it; the others are skipped. */
+  private readonly reportedBy = new Map<string, string>();
 
   constructor(
     private readonly project: Project,
@@ -103,10 +115,13 @@ export class UnitTestRunner {
       this.shapes ??= new Shapes(this.project, this.renderer, db);
       outcome = await db.withConnection((conn) => this.execute(conn, node, this.shapes!, keep));
     } catch (e) {
-      outcome = {
-        status: 'error',
-        message: `unit test '${node.name}' of model '${node.model}': ${(e as Error).message}`,
-      };
+      outcome =
+        e instanceof ModelSqlError
+          ? this.modelFailure(node, e.located)
+          : {
+              status: 'error',
+              message: `unit test '${node.name}' of model '${node.model}': ${(e as Error).message}`,
+            };
     }
     const completedAt = new Date();
     return {
@@ -114,15 +129,48 @@ export class UnitTestRunner {
       name: node.name,
       kind: 'unit_test',
       detail: 'unit',
+      file: node.path,
+      line: node.line,
       ...outcome,
       startedAt: startedAt.toISOString(),
       completedAt: completedAt.toISOString(),
       seconds: (completedAt.getTime() - startedAt.getTime()) / 1000,
       compiledPath,
-      file: node.path,
-      line: node.line,
       attachedTo: node.attachedTo,
     };
+  }
+
+  /**
+   * A model whose SQL fails is one error, at the model's file and line, reported by the first of
+   * its unit tests to find it; its other unit tests are skipped, as they can test nothing.
+   */
+  private modelFailure(node: UnitTestNode, located: NodeSqlError): Outcome {
+    const first = this.reportedBy.get(node.model);
+    if (first !== undefined)
+      return {
+        status: 'skipped',
+        message: `skipped: model ${node.model}'s SQL fails (reported by unit test ${first})`,
+      };
+    this.reportedBy.set(node.model, node.name);
+    const where = `${located.file}${located.line ? `:${located.line}` : ''}: `;
+    const detail = located.message.startsWith(where)
+      ? located.message.slice(where.length)
+      : located.message;
+    return {
+      status: 'error',
+      message: `${where}model '${node.model}' fails on its own SQL, whatever a unit test gives it: ${detail}`,
+      file: located.file,
+      line: located.line,
+    };
+  }
+
+  private ownFailure(conn: Connection, model: ModelNode, shapes: Shapes): Promise<boolean> {
+    let known = this.ownFailures.get(model.name);
+    if (!known) {
+      known = shapes.failsOnItsOwn(conn, model);
+      this.ownFailures.set(model.name, known);
+    }
+    return known;
   }
 
   private async execute(
@@ -156,6 +204,7 @@ export class UnitTestRunner {
         await conn.run(`create or replace temp table ${quoteIdent(ACTUAL)} as\n${compiled.sql}`);
       } catch (e) {
         const located = locateSqlError(e, compiled, 1);
+        if (await this.ownFailure(conn, model, shapes)) throw new ModelSqlError(located);
         const hint = /Binder Error/.test(located.message)
           ? `\nhint: a given has the columns its rows name, plus those known of its upstream (declared data_type, a seed's file, an upstream model's SQL)`
           : '';

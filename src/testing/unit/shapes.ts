@@ -27,6 +27,9 @@ function merge(derived: Column[], declared: Column[]): Column[] {
   ];
 }
 
+/** A model's upstream whose columns are not known, so its SQL cannot be checked without a given. */
+class UnknownShape extends Error {}
+
 /**
  * The columns of an upstream relation as a real build would type them, found without the target
  * database: a seed's file is described through its reader, a model's SQL is described over empty
@@ -64,12 +67,26 @@ export class Shapes {
     return [];
   }
 
+  /**
+   * Whether a model's SQL fails over empty tables shaped like its upstreams, whatever a unit
+   * test gives it: then a failure is the model's, not its givens'. False when an upstream's
+   * columns are unknown, as nothing can be said without the givens.
+   */
+  async failsOnItsOwn(conn: Connection, model: ModelNode): Promise<boolean> {
+    try {
+      await this.describeModel(conn, model);
+      return false;
+    } catch (e) {
+      return !(e instanceof UnknownShape);
+    }
+  }
+
   private async describeModel(conn: Connection, model: ModelNode): Promise<Column[]> {
     const relations = new Map<string, string>();
     const tables: string[] = [];
     const stand = async (label: string, upstream: ProjectNode | undefined) => {
       const columns = upstream ? await this.of(conn, upstream) : [];
-      if (columns.length === 0) throw new Error(`no known columns for ${label}`);
+      if (columns.length === 0) throw new UnknownShape(`no known columns for ${label}`);
       const table = `shape__${++this.tables}`;
       tables.push(table);
       await conn.run(
