@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
-import type { Project } from '../project/types.ts';
+import type { DashboardNode, Project } from '../project/types.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { DUCKFLOW_VERSION } from '../version.ts';
 
@@ -9,8 +9,33 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Unit tests are listed under `unit_tests` (as in dbt's manifest), not among the nodes. */
 const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_test';
 
+/** Dashboards are listed under `dashboards`, as dbt lists exposures apart from its nodes. */
+function describeDashboard(d: DashboardNode): Record<string, unknown> {
+  return {
+    unique_id: d.id,
+    kind: d.kind,
+    name: d.name,
+    title: d.title,
+    path: d.path,
+    line: d.line ?? null,
+    description: d.description,
+    owner: d.owner ?? null,
+    tags: d.tags,
+    meta: d.meta,
+    depends_on: d.dependsOn,
+    tiles: d.tiles.map((t) => ({
+      name: t.name,
+      type: t.type,
+      title: t.title,
+      caption: t.caption,
+      model: t.model ?? null,
+      sql: t.sql ?? null,
+    })),
+  };
+}
+
 function describeNode(
-  node: Exclude<GraphNode, { kind: 'unit_test' }>,
+  node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' }>,
   graph: Graph,
 ): Record<string, unknown> {
   const common = {
@@ -75,7 +100,11 @@ export function buildManifest(
   invocationId: string,
 ): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
-  for (const n of graph.nodes()) if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
+  const dashboards: Record<string, unknown> = {};
+  for (const n of graph.nodes()) {
+    if (n.kind === 'dashboard') dashboards[n.id] = describeDashboard(n);
+    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph);
+  }
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,
     metadata: {
@@ -90,6 +119,7 @@ export function buildManifest(
       },
     },
     nodes,
+    dashboards,
     unit_tests: project.unitTests.map((u) => ({
       name: u.name,
       model: u.model,

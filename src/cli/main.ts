@@ -126,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('list nodes matching a selection')
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
-    .option('--resource-type <type...>', 'model, seed, source, test, unit_test')
+    .option('--resource-type <type...>', 'model, seed, source, test, unit_test, dashboard')
     .addOption(
       new Option('--output <format>', 'name, path or json')
         .choices(['name', 'path', 'json'])

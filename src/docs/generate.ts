@@ -11,8 +11,10 @@ import {
   type Catalog,
   type Columns,
 } from './catalog.ts';
-import { exportDashboard, type DashboardData } from './dashboard.ts';
+import { Compiler } from '../compile/compiler.ts';
+import { exportDashboards, type DashboardData } from './dashboard.ts';
 import { describeProject, readRunResults } from './nodes.ts';
+import { publishDir } from './publish.ts';
 import { serveDirectory, type DocsServer } from './server.ts';
 import { writeSite } from './site.ts';
 
@@ -34,32 +36,34 @@ export async function generateDocs(options: LoadOptions = {}): Promise<DocsResul
   const notes: string[] = [];
   let catalog: Catalog = new Map();
   let sources = new Map<string, Columns>();
-  let dashboard: DashboardData;
+  let dashboards: DashboardData[];
+  const compiler = new Compiler(project, session.renderer);
   const adapter = await openBuiltDatabase(project.target);
   if (!adapter)
     notes.push(
       `no database at ${project.target.path}: column types and the dashboard need 'duckflow build' first`,
     );
   try {
-    dashboard = await (adapter
+    dashboards = await (adapter
       ? adapter.withConnection(async (conn) => {
           catalog = await readCatalog(conn);
           sources = await sourceColumns(conn, project.sources.values(), catalog);
-          return exportDashboard(project, catalog, conn);
+          return exportDashboards({ project, catalog, conn, compiler });
         })
-      : exportDashboard(project, catalog, undefined));
+      : exportDashboards({ project, catalog, conn: undefined, compiler }));
   } finally {
     await adapter?.close();
   }
-  for (const d of Object.values(dashboard.datasets)) {
-    if (d.unavailable?.startsWith('query failed'))
-      notes.push(`dashboard ${d.id}: ${d.unavailable}`);
-  }
+  // Not being built yet is said once above; a failed query or a wrong column name is a mistake.
+  for (const d of dashboards)
+    for (const t of d.tiles)
+      if (adapter && t.unavailable && !t.unavailable.includes('not built yet'))
+        notes.push(`dashboard ${d.name}, tile ${t.name}: ${t.unavailable}`);
   const runResults = readRunResults(project.targetPath);
   if (!runResults) notes.push('no target/run_results.json: statuses show as "not run"');
   const docs = describeProject(session, catalog, sources, runResults, adapter !== undefined);
   const dir = docsDir(project.targetPath);
-  const files = writeSite(dir, docs, dashboard);
+  const files = publishDir(dir, (version) => writeSite(version, docs, dashboards));
   return { dir, index: join(dir, 'index.html'), files, notes };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Compiler } from '../compile/compiler.ts';
-import type { ModelNode, ProjectNode } from '../project/types.ts';
+import type { DashboardNode, ModelNode, ProjectNode } from '../project/types.ts';
 import type { Session } from '../runner/session.ts';
 import type { TestNode } from '../testing/types.ts';
 import type { UnitTestNode } from '../testing/unit/types.ts';
@@ -46,7 +46,7 @@ export interface DocsColumn {
 
 export interface DocsNode {
   id: string;
-  kind: 'model' | 'seed' | 'source';
+  kind: 'model' | 'seed' | 'source' | 'dashboard';
   name: string;
   path: string;
   description: string;
@@ -156,8 +156,11 @@ export function describeProject(
   const compiler = new Compiler(project, session.renderer);
   const documented = graph
     .nodes()
-    .filter((n): n is ProjectNode => n.kind !== 'test' && n.kind !== 'unit_test');
-  const ids = new Set(documented.map((n) => n.id));
+    .filter(
+      (n): n is ProjectNode => n.kind === 'model' || n.kind === 'seed' || n.kind === 'source',
+    );
+  const dashboards = graph.nodes().filter((n): n is DashboardNode => n.kind === 'dashboard');
+  const ids = new Set([...documented, ...dashboards].map((n) => n.id));
   const testsOf = new Map<string, TestNode[]>();
   const unitTestsOf = new Map<string, UnitTestNode[]>();
   for (const n of graph.nodes()) {
@@ -243,8 +246,34 @@ export function describeProject(
           success: runResults.success,
         }
       : null,
-    nodes,
-    edges: nodes.flatMap((n) => n.depends_on.map((d): [string, string] => [d, n.id])),
+    nodes: [...nodes, ...dashboards.map((d) => describeDashboard(d, graph, ids))],
+    edges: [...nodes, ...dashboards.map((d) => ({ id: d.id, depends_on: d.dependsOn }))].flatMap(
+      (n) => n.depends_on.filter((d) => ids.has(d)).map((d): [string, string] => [d, n.id]),
+    ),
+  };
+}
+
+/** A dashboard in the lineage and search: a leaf downstream of everything its tiles read. */
+function describeDashboard(d: DashboardNode, graph: Session['graph'], ids: Set<string>): DocsNode {
+  return {
+    id: d.id,
+    kind: 'dashboard',
+    name: d.name,
+    path: d.path,
+    description: d.description,
+    tags: d.tags,
+    materialized: 'dashboard',
+    relation: null,
+    location: null,
+    columns: [],
+    tests: [],
+    unit_tests: [],
+    depends_on: d.dependsOn.filter((id) => ids.has(id)),
+    children: graph.children(d.id),
+    raw_sql: null,
+    compiled_sql: null,
+    result: null,
+    health: 'none',
   };
 }
 

@@ -3,7 +3,7 @@
  * internet: libraries are copied from node_modules, and data ships as scripts that assign
  * globals, because browsers refuse fetch() of local files.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +46,8 @@ const CLIENT_FILES = [
 interface Page {
   file: string;
   title: string;
-  nav: 'overview' | 'lineage' | 'dashboard';
+  /** The nav link marked as the current page: 'overview', 'lineage' or a dashboard's page. */
+  nav: string;
   scripts: string[];
 }
 
@@ -75,26 +76,30 @@ const PAGES: Page[] = [
       'assets/lineage.js',
     ],
   },
-  {
-    file: 'dashboard.html',
-    title: 'Dashboard',
-    nav: 'dashboard',
+];
+
+function dashboardPageOf(d: DashboardData): Page {
+  return {
+    file: d.page,
+    title: d.title,
+    nav: d.page,
     scripts: [
       'assets/vendor/echarts.min.js',
       'data/docs.js',
-      'data/dashboard.js',
+      `data/dashboard-${d.name}.js`,
       'assets/common.js',
       'assets/dashboard.js',
     ],
-  },
-];
+  };
+}
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-function renderPage(page: Page, projectName: string): string {
-  const link = (nav: Page['nav'], href: string, label: string) =>
-    `<a href="${href}"${page.nav === nav ? ' class="active" aria-current="page"' : ''}>${label}</a>`;
+function renderPage(page: Page, projectName: string, dashboards: DashboardData[]): string {
+  const link = (nav: string, href: string, label: string) =>
+    `<a href="${href}"${page.nav === nav ? ' class="active" aria-current="page"' : ''}>${escapeHtml(label)}</a>`;
+  const dashboardLinks = dashboards.map((d) => link(d.page, d.page, d.title)).join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -104,10 +109,10 @@ function renderPage(page: Page, projectName: string): string {
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="assets/docs.css">
 </head>
-<body data-page="${page.nav}">
+<body data-page="${escapeHtml(page.nav)}">
 <header class="topbar">
   <a class="brand" href="index.html#/"><span class="brand-mark">◆</span> duckflow <span class="brand-project">${escapeHtml(projectName)}</span></a>
-  <nav>${link('overview', 'index.html#/', 'Overview')}${link('lineage', 'lineage.html', 'Lineage')}${link('dashboard', 'dashboard.html', 'Dashboard')}</nav>
+  <nav>${link('overview', 'index.html#/', 'Overview')}${link('lineage', 'lineage.html', 'Lineage')}${dashboardLinks}</nav>
   <div class="search">
     <input id="search" type="search" placeholder="Search models and columns…" autocomplete="off" aria-label="Search models and columns">
     <div id="search-results" class="search-results" role="listbox" hidden></div>
@@ -123,8 +128,8 @@ ${page.scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
 const dataScript = (global: string, value: unknown) =>
   `window.${global} = ${JSON.stringify(value)};\n`;
 
-export function writeSite(outDir: string, docs: DocsData, dashboard: DashboardData): string[] {
-  rmSync(outDir, { recursive: true, force: true });
+/** Write the site into `outDir`, a fresh folder. */
+export function writeSite(outDir: string, docs: DocsData, dashboards: DashboardData[]): string[] {
   for (const dir of ['assets/vendor', 'data']) mkdirSync(join(outDir, dir), { recursive: true });
   const written: string[] = [];
   const write = (relative: string, content: string) => {
@@ -143,10 +148,13 @@ export function writeSite(outDir: string, docs: DocsData, dashboard: DashboardDa
   const client = clientDir();
   for (const f of CLIENT_FILES) write(`assets/${f}`, readFileSync(join(client, f), 'utf8'));
   write('data/docs.js', dataScript('DUCKFLOW_DOCS', docs));
-  write('data/dashboard.js', dataScript('DUCKFLOW_DASHBOARD', dashboard));
   // The same data as plain JSON, for tools and notebooks that want the metrics without a browser.
   write('data/docs.json', `${JSON.stringify(docs, null, 2)}\n`);
-  write('data/dashboard.json', `${JSON.stringify(dashboard, null, 2)}\n`);
-  for (const page of PAGES) write(page.file, renderPage(page, docs.project.name));
+  for (const d of dashboards) {
+    write(`data/dashboard-${d.name}.js`, dataScript('DUCKFLOW_DASHBOARD', d));
+    write(`data/dashboard-${d.name}.json`, `${JSON.stringify(d, null, 2)}\n`);
+  }
+  const pages = [...PAGES, ...dashboards.map(dashboardPageOf)];
+  for (const page of pages) write(page.file, renderPage(page, docs.project.name, dashboards));
   return written;
 }

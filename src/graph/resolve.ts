@@ -1,12 +1,12 @@
 import { ProjectError, ProjectErrors } from '../errors.ts';
-import type { ModelNode, Project, ProjectNode } from '../project/types.ts';
+import type { DashboardNode, ModelNode, Project, ProjectNode } from '../project/types.ts';
 import type { Renderer } from '../templating/renderer.ts';
 import type { TestNode } from '../testing/types.ts';
 import type { UnitTestNode } from '../testing/unit/types.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
-export type GraphNode = ProjectNode | TestNode | UnitTestNode;
+export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode;
 export type Graph = Dag<GraphNode>;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -134,9 +134,16 @@ export function resolveDependencies(project: Project): void {
   }
 }
 
-/** The graph of enabled nodes and their tests (tests are leaves, so they add no cycle). */
+/**
+ * The graph of enabled nodes, their tests and the dashboards that read them (tests and
+ * dashboards are leaves, so they add no cycle).
+ */
 export function assembleGraph(project: Project, tests: (TestNode | UnitTestNode)[] = []): Graph {
-  return new Dag<GraphNode>([...projectNodes(project), ...tests]);
+  return new Dag<GraphNode>([
+    ...projectNodes(project),
+    ...tests,
+    ...(project.dashboards?.values() ?? []),
+  ]);
 }
 
 function projectNodes(project: Project): ProjectNode[] {

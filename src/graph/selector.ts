@@ -64,6 +64,8 @@ const METHODS: Record<string, (node: Selectable, value: string) => boolean> = {
     v === 'data' ? n.kind === 'test' && n.testType !== 'unit' : n.testType === v,
   source: (n, v) =>
     n.kind === 'source' && (glob(v).test(n.name) || glob(v).test(n.name.split('.')[0])),
+  // dbt selects exposures with `exposure:<name>`; a dashboard is an exposure with charts.
+  dashboard: (n, v) => n.kind === 'dashboard' && glob(v).test(n.name),
 };
 
 function matchAtom<N extends Selectable>(dag: Dag<N>, atom: Atom): Set<string> {
@@ -118,7 +120,8 @@ function words(args: string[] | undefined): string[] {
 
 /**
  * dbt's node selection: words are unioned, commas intersect, `+`/`n+` walk the graph,
- * methods `tag:`, `path:`, `source:`, `resource_type:`, `test_type:`, `config.<key>:`.
+ * methods `tag:`, `path:`, `source:`, `dashboard:`, `resource_type:`, `test_type:`,
+ * `config.<key>:`.
  * No `--select` means everything. `--exclude` is applied last. A word naming a node that does
  * not exist is a UsageError; other words that match nothing are passed to `warn`.
  */

@@ -5,12 +5,12 @@ import type { Atom, Selectable } from './selector.ts';
 
 export type Flag = '--select' | '--exclude';
 
-const KINDS = ['model', 'seed', 'source', 'test', 'unit_test'];
+const KINDS = ['model', 'seed', 'source', 'test', 'unit_test', 'dashboard'];
 const TEST_TYPES = ['data', 'generic', 'singular', 'unit'];
 
 /**
  * What a selector method that matched nothing could have meant. `named`: the atom names one
- * thing (a node, a file, a source, a value of a closed list) that does not exist, which is a
+ * thing (a node, a file, a source, a dashboard, a value of a closed list) that does not exist, which is a
  * mistake; patterns, tags and config values may legitimately match nothing today.
  */
 function misses<N extends Selectable>(
@@ -34,6 +34,11 @@ function misses<N extends Selectable>(
         candidates: nodes
           .filter((n) => n.kind === 'source')
           .flatMap((n) => [n.name, n.name.split('.')[0]]),
+      };
+    case 'dashboard':
+      return {
+        named: exact,
+        candidates: nodes.filter((n) => n.kind === 'dashboard').map((n) => n.name),
       };
     case 'tag':
       return { named: false, candidates: [...new Set(nodes.flatMap((n) => n.tags))] };

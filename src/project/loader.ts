@@ -9,9 +9,10 @@ import { asTags, folderConfig, MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './fol
 import { ParseCache } from './parseCache.ts';
 import { readProjectText } from './readText.ts';
 import { dataFileProblem, pathOrigin } from '../seeds/dataFile.ts';
-import { readProperties, type Described } from './properties.ts';
+import { emptyProperties, readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
 import type {
+  DashboardNode,
   Materialization,
   ModelNode,
   Project,
@@ -74,9 +75,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   };
 
-  let properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] } as ReturnType<
-    typeof readProperties
-  >;
+  let properties = emptyProperties();
   collect(() => {
     properties = readProperties(
       dir,
@@ -169,6 +168,18 @@ export function loadProject(options: LoadOptions = {}): Project {
     errors,
   );
   const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
+  const dashboards = new Map<string, DashboardNode>();
+  for (const d of properties.dashboards) {
+    const previous = dashboards.get(d.name);
+    if (previous)
+      errors.push(
+        new ProjectError(
+          `dashboard '${d.name}' is declared twice: also in ${previous.path}:${previous.line}`,
+          { file: d.path, line: d.line },
+        ),
+      );
+    else dashboards.set(d.name, { ...d, id: `dashboard.${config.name}.${d.name}` });
+  }
 
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
@@ -197,6 +208,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     sources,
     macros,
     unitTests: properties.unitTests,
+    dashboards,
     queries,
     singularTests,
     testConfig: config.data_tests ?? {},

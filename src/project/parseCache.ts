@@ -6,7 +6,8 @@ import { DUCKFLOW_VERSION } from '../version.ts';
 import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' };
 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
-const FORMAT = 3;
+// 4: and dashboards.
+const FORMAT = 4;
 
 /** What can be cached: kinds the schema describes, each a JSON value (never code). */
 export type CacheKind = 'properties';

@@ -3,7 +3,14 @@ import type { ParseCache } from './parseCache.ts';
 import { readProjectText } from './readText.ts';
 import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
 import { propertiesSchema } from './schemas.ts';
-import type { ColumnSpec, QuerySpec, TestDeclaration, UnitTestSpec } from './types.ts';
+import { readDashboard, type RawDashboard } from '../dashboards/spec.ts';
+import type {
+  ColumnSpec,
+  DashboardNode,
+  QuerySpec,
+  TestDeclaration,
+  UnitTestSpec,
+} from './types.ts';
 
 interface RawColumn {
   name: string;
@@ -46,6 +53,7 @@ interface PropertiesFile {
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
   queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
     Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
+  dashboards?: RawDashboard[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -77,6 +85,7 @@ export interface Properties {
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
+  dashboards: Omit<DashboardNode, 'id'>[];
 }
 
 /** Config keys that dbt lets users write beside a test's arguments. */
@@ -94,7 +103,7 @@ const TEST_CONFIG_KEYS = [
 ];
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
+  const result: Properties = emptyProperties();
   for (const path of paths) {
     const text = readProjectText(projectDir, path);
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
@@ -103,12 +112,13 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
     result.queries.push(...one.queries);
+    result.dashboards.push(...one.dashboards);
   }
   return result;
 }
 
 function readPropertiesFile(path: string, text: string): Properties {
-  const result: Properties = { models: [], seeds: [], sources: [], unitTests: [], queries: [] };
+  const result: Properties = emptyProperties();
   const file = parseYaml(path, text);
   const props = validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
@@ -148,8 +158,20 @@ function readPropertiesFile(path: string, text: string): Properties {
       line: positionOf(file, ['queries', i]).line,
     }),
   );
+  props.dashboards?.forEach((d, i) =>
+    result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
+  );
   return result;
 }
+
+export const emptyProperties = (): Properties => ({
+  models: [],
+  seeds: [],
+  sources: [],
+  unitTests: [],
+  queries: [],
+  dashboards: [],
+});
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
   const columns: Record<string, ColumnSpec> = {};

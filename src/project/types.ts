@@ -166,6 +166,8 @@ export interface Project {
   macros: MacroFile[];
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
+  /** Keyed by dashboard name. */
+  dashboards: Map<string, DashboardNode>;
   /** Singular data tests: SQL files under test paths. */
   singularTests: { name: string; path: string; rawSql: string }[];
   /** Folder config for data tests, from project.yml. */
@@ -174,4 +176,80 @@ export interface Project {
   onRunEnd: string[];
   /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
   parseCache: ParseCache;
+}
+
+/** How a value is printed on a dashboard: in tooltips, labels, axes, tables and KPI tiles. */
+export type ValueFormat = 'number' | 'integer' | 'percent' | 'duration' | 'date' | 'text';
+
+export const TILE_TYPES = [
+  'line',
+  'bar',
+  'stacked_bar',
+  'histogram',
+  'boxplot',
+  'funnel',
+  'table',
+  'kpi',
+] as const;
+export type TileType = (typeof TILE_TYPES)[number];
+
+/** One encoding: a column of the tile's rows, how to label it and print its values. */
+export interface FieldSpec {
+  column: string;
+  label?: string;
+  format?: ValueFormat;
+  /** A `y` field of a bar chart drawn as a line instead (a bar and line combination). */
+  mark?: 'bar' | 'line';
+  /** A `y` field on a second value axis on the right. */
+  axis?: 'left' | 'right';
+}
+
+/** A chart, table or KPI of a dashboard, over one model or one SQL query of refs. */
+export interface TileSpec {
+  name: string;
+  type: TileType;
+  title: string;
+  /** The definition of what is shown, printed under the tile. */
+  caption: string;
+  /** A model or seed name (`model: ref('x')` or `model: x`). */
+  model?: string;
+  /** A SELECT template that may call ref() and source(). */
+  sql?: string;
+  x?: FieldSpec;
+  y: FieldSpec[];
+  series?: FieldSpec;
+  /** Table columns; all of the query's when absent. */
+  columns: FieldSpec[];
+  /** Extra columns listed in the tooltip of each point. */
+  tooltip: FieldSpec[];
+  /** Histogram bins: `width` wide, everything at or above `max` in one last bin. */
+  bin?: { width: number; max?: number };
+  orientation: 'vertical' | 'horizontal';
+  /** Print each value beside its bar. */
+  labels: boolean;
+  /** KPI line under the value, `{column}` replaced by that column of the row. */
+  detail?: string;
+  width: 'half' | 'full';
+  /** Where the tile's `model:` or `sql:` stands, for errors about what it reads. */
+  at: { line?: number; column?: number };
+}
+
+/**
+ * A dashboard declared in YAML: dbt's exposure (name, owner, description, what it reads) with
+ * the tiles that draw it. Its dependencies come from the tiles' refs.
+ */
+export interface DashboardNode {
+  id: string;
+  kind: 'dashboard';
+  name: string;
+  title: string;
+  path: string;
+  line?: number;
+  description: string;
+  owner?: { name?: string; email?: string };
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  tiles: TileSpec[];
+  dependsOn: string[];
 }

@@ -125,7 +125,12 @@ export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
   return file.value as T;
 }
 
-/** anyOf/oneOf report every branch's complaint; keep the summary unless a branch explains more. */
+/**
+ * anyOf/oneOf report every branch's complaint; keep the summary unless a branch explains more.
+ * A value that took one branch's shape (a mapping, say) and failed inside it also fails the
+ * other branches' `type`; those say nothing the deeper error does not. And if/then repeats
+ * what its `then` branch already reported.
+ */
 function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
   const hasSpecific = (e: ErrorObject) =>
     errors.some(
@@ -134,7 +139,20 @@ function pruneErrors(errors: ErrorObject[]): ErrorObject[] {
         o.instancePath.startsWith(e.instancePath) &&
         !['anyOf', 'oneOf'].includes(o.keyword),
     );
-  return errors.filter((e) => !(['anyOf', 'oneOf'].includes(e.keyword) && hasSpecific(e)));
+  // An unknown or missing key is reported on its mapping, but is about the key inside it.
+  const pathOf = (e: ErrorObject) => {
+    const p = e.params as { additionalProperty?: string; missingProperty?: string };
+    const key = p.additionalProperty ?? p.missingProperty;
+    return key === undefined ? e.instancePath : `${e.instancePath}/${key}`;
+  };
+  const failedDeeper = (e: ErrorObject) =>
+    errors.some((o) => pathOf(o).startsWith(`${e.instancePath}/`));
+  return errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      !(['anyOf', 'oneOf'].includes(e.keyword) && hasSpecific(e)) &&
+      !(e.keyword === 'type' && failedDeeper(e)),
+  );
 }
 
 function dedupe(errors: ProjectError[]): ProjectError[] {

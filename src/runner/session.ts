@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Compiler } from '../compile/compiler.ts';
 import { checkRelationNames } from '../graph/relations.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
+import { resolveDashboards } from '../dashboards/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import { ensureTargetDir } from '../project/targetPath.ts';
 import type { Project } from '../project/types.ts';
@@ -29,6 +30,7 @@ export function openSession(options: LoadOptions = {}): Session {
   parseModels(project, renderer);
   checkRelationNames(project);
   resolveDependencies(project);
+  resolveDashboards(project, renderer);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);

@@ -10,15 +10,25 @@ const BIN = resolve(import.meta.dirname, '../../bin/duckflow.js');
 afterAll(removeFixtures);
 
 test('docs generate before any build still writes the site, and says what is missing', async () => {
-  const p = project(PLAIN_PROJECT);
+  const p = project({
+    ...PLAIN_PROJECT,
+    'models/dashboards.yml': `dashboards:
+  - name: items
+    title: Items
+    tiles:
+      - {name: count, type: kpi, title: Items, caption: Rows of items., sql: "select count(*) as n from {{ ref('item_names') }}", y: n}
+`,
+  });
   const result = await p.cli(['docs', 'generate']);
   expect(result.code).toBe(0);
   expect(result.stderr).toContain("column types and the dashboard need 'duckflow build' first");
   expect(p.exists('target/docs/index.html')).toBe(true);
-  const dashboard = JSON.parse(p.read('target/docs/data/dashboard.json')) as {
-    datasets: Record<string, { unavailable?: string }>;
+  const dashboard = JSON.parse(p.read('target/docs/data/dashboard-items.json')) as {
+    tiles: { unavailable?: string }[];
   };
-  expect(Object.values(dashboard.datasets).every((d) => d.unavailable)).toBe(true);
+  expect(dashboard.tiles.map((t) => t.unavailable)).toEqual([
+    "no database yet: run 'duckflow build' first",
+  ]);
 });
 
 test('docs serve serves target/docs on 127.0.0.1 on the given port until Ctrl-C', async () => {

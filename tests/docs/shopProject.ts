@@ -1,9 +1,18 @@
 /**
  * A small webshop project for the docs tests: hand-made sessions of six customers over three
- * days, and models named like the webshop's metric models, so every chart's point count is
- * known in advance (see EXPECTED).
+ * days, models named like the webshop's metric models, and the webshop's own dashboard
+ * declaration (models/dashboards.yml), so every chart's point count is known in advance (see
+ * EXPECTED).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { FileMap } from '../helpers/fixture.ts';
+
+/** The webshop project's dashboard, as declared in this repository. */
+export const WEBSHOP_DASHBOARDS = readFileSync(
+  resolve(import.meta.dirname, '../../models/dashboards.yml'),
+  'utf8',
+);
 
 const SESSIONS_CSV = `session_id,customer_id,session_number,session_start,session_end,duration_seconds,page_view_count,add_product_to_cart_count,purchase_count,landing_page,referrer_host,channel
 s01,1,1,2022-05-01 10:00:00,2022-05-01 10:05:00,300,3,0,0,https://shop.example/,google.com,search
@@ -26,9 +35,14 @@ export const EXPECTED = {
   models: 7,
   seeds: 2,
   sources: 1,
-  /** Every ref and source call across the models below. */
-  edges: 9,
-  datasets: {
+  dashboards: 1,
+  /**
+   * Every ref and source call across the models below (9), and the six models the dashboard
+   * reads.
+   */
+  edges: 15,
+  /** Points of each chart of the webshop dashboard, by tile name. */
+  charts: {
     metric_daily_sessions: 3, // 2022-05-01, -02, -03
     metric_session_duration_by_referrer: 10, // 4 channels + 6 channel/host pairs
     funnel: 3,
@@ -61,6 +75,7 @@ models:
         description: The shop's products.
         external_location: data/products.csv
 `,
+  'models/dashboards.yml': WEBSHOP_DASHBOARDS,
   'models/staging/stg_products.sql': `select product_id, name from {{ source('shop', 'products') }}\n`,
   'models/sessions.sql': `select s.session_id, s.customer_id, s.session_number, s.session_start, s.session_end, s.duration_seconds,
   s.page_view_count, s.add_product_to_cart_count, s.purchase_count, s.purchase_count > 0 as has_purchase,
@@ -159,7 +174,7 @@ unit_tests:
 `,
 };
 
-/** A project with no metric models at all: the dashboard must say so and still load. */
+/** A project with no dashboard: the site must have no dashboard page. */
 export const PLAIN_PROJECT: FileMap = {
   'project.yml': 'name: plain\n',
   'seeds/items.csv': 'id,name\n1,one\n2,two\n',

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
@@ -36,7 +36,7 @@ describe('docs site from file://', () => {
     const { page, errors, requests } = await browser.open(site(shop, 'index.html'));
     await page.locator('tr[data-node-id]').first().waitFor();
     expect(await page.locator('tr[data-node-id]').count()).toBe(
-      EXPECTED.models + EXPECTED.seeds + EXPECTED.sources,
+      EXPECTED.models + EXPECTED.seeds + EXPECTED.sources + EXPECTED.dashboards,
     );
     for (const vendor of ['assets/vendor/dagre.min.js', 'data/docs.js'])
       expect(requests.some((u) => u.endsWith(vendor))).toBe(true);
@@ -58,12 +58,16 @@ describe('docs site from file://', () => {
     offline(requests);
   });
 
-  test('the lineage graph has one node per model, seed and source and one edge per dependency, coloured by last status', async () => {
+  test('the lineage graph has one node per model, seed, source and dashboard and one edge per dependency, coloured by last status', async () => {
     const { page, errors, requests } = await browser.open(site(shop, 'lineage.html'));
     const manifest = JSON.parse(shop.read('target/manifest.json')) as {
       nodes: Record<string, { kind: string; depends_on: string[] }>;
+      dashboards: Record<string, { kind: string; depends_on: string[] }>;
     };
-    const documented = Object.entries(manifest.nodes).filter(([, n]) => n.kind !== 'test');
+    const documented = [
+      ...Object.entries(manifest.nodes).filter(([, n]) => n.kind !== 'test'),
+      ...Object.entries(manifest.dashboards),
+    ];
     const expectedEdges = documented
       .flatMap(([id, n]) => n.depends_on.map((d) => `${d} -> ${id}`))
       .sort();
@@ -72,7 +76,9 @@ describe('docs site from file://', () => {
       .locator('svg.graph [data-node-id]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-node-id')));
     expect(nodeIds.sort()).toEqual(documented.map(([id]) => id).sort());
-    expect(nodeIds).toHaveLength(EXPECTED.models + EXPECTED.seeds + EXPECTED.sources);
+    expect(nodeIds).toHaveLength(
+      EXPECTED.models + EXPECTED.seeds + EXPECTED.sources + EXPECTED.dashboards,
+    );
     const edges = await page
       .locator('svg.graph [data-edge-from]')
       .evaluateAll((els) =>
@@ -102,8 +108,8 @@ describe('docs site from file://', () => {
     offline(requests);
   });
 
-  test('every dashboard chart renders one data point per row of its metric model or query', async () => {
-    const { page, errors, requests } = await browser.open(site(shop, 'dashboard.html'));
+  test('every chart of the declared dashboard renders one data point per row of its model or query', async () => {
+    const { page, errors, requests } = await browser.open(site(shop, 'dashboard-webshop.html'));
     await page.locator('[data-chart] svg').first().waitFor();
     const charts = await page.evaluate(() => {
       const w = window as unknown as {
@@ -112,7 +118,7 @@ describe('docs site from file://', () => {
             el: Element,
           ): { getOption(): { series: { data: unknown[] }[] } } | undefined;
         };
-        DUCKFLOW_DASHBOARD: { datasets: Record<string, { rows: unknown[] }> };
+        DUCKFLOW_DASHBOARD: { tiles: { name: string; rows: unknown[] }[] };
       };
       return [...document.querySelectorAll<HTMLElement>('[data-chart]')].map((el) => {
         const id = el.dataset.chart!;
@@ -123,12 +129,12 @@ describe('docs site from file://', () => {
           values: option?.series[0].data.map((d) =>
             typeof d === 'object' && d !== null && 'value' in d ? d.value : d,
           ),
-          rows: w.DUCKFLOW_DASHBOARD.datasets[id].rows.length,
+          rows: w.DUCKFLOW_DASHBOARD.tiles.find((t) => t.name === id)!.rows.length,
           drawn: el.querySelectorAll('svg path').length,
         };
       });
     });
-    expect(Object.fromEntries(charts.map((c) => [c.id, c.points]))).toEqual(EXPECTED.datasets);
+    expect(Object.fromEntries(charts.map((c) => [c.id, c.points]))).toEqual(EXPECTED.charts);
     for (const c of charts) {
       expect(c.points, c.id).toBe(c.rows);
       expect(c.drawn, `${c.id} draws shapes`).toBeGreaterThan(c.rows);
@@ -199,7 +205,8 @@ describe('docs site from file://', () => {
     await expect(page.locator('.facts').innerText()).resolves.toContain('models/sessions.sql');
     const upstream = await page.locator('.two-col > div').first().locator('a').allInnerTexts();
     expect(upstream.sort()).toEqual(['raw_sessions', 'referrer_channels']);
-    expect(await page.locator('svg.graph [data-node-id]').count()).toBe(7);
+    // Itself, 2 parents, 4 models and the dashboard reading it.
+    expect(await page.locator('svg.graph [data-node-id]').count()).toBe(8);
 
     // Unit tests are listed with the model they test.
     await page.goto(page.url().replace(/#.*$/, '#/node/model.shop.metric_daily_sessions'));
@@ -217,50 +224,41 @@ describe('docs site from file://', () => {
     expect(errors).toEqual([]);
   });
 
-  test('the dashboard of a project without the metric models says so instead of failing', async () => {
-    const { page, errors, requests } = await browser.open(site(plain, 'dashboard.html'));
-    const notice = page.locator('[data-missing-models]');
-    await expect(notice.getAttribute('data-missing-models')).resolves.toBe(
-      'metric_daily_sessions metric_session_duration_by_referrer metric_sessions_before_first_purchase metric_session_duration_before_first_purchase',
-    );
-    expect(await page.locator('[data-chart]').count()).toBe(0);
-    const dashboard = JSON.parse(readFileSync(site(plain, 'data/dashboard.json'), 'utf8')) as {
-      datasets: Record<string, unknown>;
-    };
-    expect(await page.locator('[data-unavailable]').count()).toBe(
-      Object.keys(dashboard.datasets).length - 1,
-    ); // KPIs are tiles, not a panel
-    await expect(page.locator('[data-unavailable="funnel"]').innerText()).resolves.toContain(
-      "this project has no model named 'sessions'",
-    );
+  test('a project that declares no dashboard gets no dashboard page and no link to one', async () => {
+    const { page, errors, requests } = await browser.open(site(plain, 'index.html'));
+    await page.locator('tr[data-node-id]').first().waitFor();
+    expect(await page.locator('header nav a').allInnerTexts()).toEqual(['Overview', 'Lineage']);
+    expect(readdirSync(site(plain, '')).filter((f) => f.startsWith('dashboard'))).toEqual([]);
+    expect(readdirSync(site(plain, 'data')).sort()).toEqual(['docs.js', 'docs.json']);
     expect(errors).toEqual([]);
     offline(requests);
   });
 });
 
-test('docs generate exports each metric model and dashboard query as JSON beside the site', () => {
-  const dashboard = JSON.parse(readFileSync(site(shop, 'data/dashboard.json'), 'utf8')) as {
-    datasets: Record<string, { rows: unknown[]; caption: string; sql: string | null }>;
+test('docs generate exports each tile of the dashboard as JSON beside the site, with the SQL it ran', () => {
+  const dashboard = JSON.parse(readFileSync(site(shop, 'data/dashboard-webshop.json'), 'utf8')) as {
+    tiles: { name: string; type: string; rows: unknown[]; caption: string; sql: string | null }[];
   };
-  expect(Object.keys(dashboard.datasets).sort()).toEqual(
-    [
-      ...Object.keys(EXPECTED.datasets),
-      'kpis',
-      'metric_sessions_before_first_purchase',
-      'metric_session_duration_before_first_purchase',
-    ].sort(),
-  );
-  expect(dashboard.datasets.metric_daily_sessions.rows).toHaveLength(3);
-  expect(dashboard.datasets.kpis.rows).toEqual([
-    {
-      sessions: 13,
-      customers: 6,
-      purchasing_sessions: 5,
-      purchasing_customers: 5,
-      conversion_rate: 5 / 13,
-    },
+  const tile = (name: string) => dashboard.tiles.find((t) => t.name === name)!;
+  expect(
+    dashboard.tiles
+      .filter((t) => t.type !== 'kpi' && t.type !== 'table')
+      .map((t) => t.name)
+      .sort(),
+  ).toEqual(Object.keys(EXPECTED.charts).sort());
+  expect(tile('metric_daily_sessions').rows).toHaveLength(3);
+  expect(tile('customers').rows).toEqual([{ customers: 6, purchasing_customers: 5 }]);
+  expect(tile('conversion_rate').rows).toEqual([
+    { conversion_rate: 5 / 13, purchasing_sessions: 5 },
   ]);
-  for (const d of Object.values(dashboard.datasets)) expect(d.sql).toMatch(/^select|^with/);
+  // Bins of width 1 from the fewest to the most sessions before a first purchase (0 to 3).
+  expect(tile('sessions_before_purchase_histogram').rows).toEqual([
+    { bin_start: 0, bin_end: 1, count: 2 },
+    { bin_start: 1, bin_end: 2, count: 1 },
+    { bin_start: 2, bin_end: 3, count: 1 },
+    { bin_start: 3, bin_end: 4, count: 1 },
+  ]);
+  for (const t of dashboard.tiles) expect(t.sql).toMatch(/^select|^with/);
   expect(existsSync(join(shop.dir, 'target/docs/assets/vendor/echarts.min.js.LICENSE.txt'))).toBe(
     true,
   );

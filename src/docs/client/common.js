@@ -47,7 +47,20 @@
 
   const healthBadge = (health) => badge(health === 'none' ? null : health, HEALTH_LABEL[health]);
 
-  const nodeHref = (id) => `index.html#/node/${encodeURIComponent(id)}`;
+  /** A dashboard has a page of its own; every other node a route of the index page. */
+  const nodeHref = (id) => {
+    const node = byId.get(id);
+    return node && node.kind === 'dashboard'
+      ? `dashboard-${node.name}.html`
+      : `index.html#/node/${encodeURIComponent(id)}`;
+  };
+
+  /** For the one place the site hands a library HTML (ECharts tooltips): data stays text. */
+  const escapeHtml = (value) =>
+    String(value).replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+    );
 
   const number = new Intl.NumberFormat('en-US');
   const fmt = {
@@ -59,9 +72,11 @@
     pct: (v, digits = 1) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(digits)}%`),
     duration(seconds) {
       if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '–';
-      if (seconds < 60) return `${Math.round(seconds)} s`;
-      if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-      return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+      // Rounded once, up front: rounding the remainder alone would print '6 min 60 s'.
+      const s = Math.round(seconds);
+      if (s < 60) return `${s} s`;
+      if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+      return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
     },
     date: (iso) =>
       iso
@@ -177,6 +192,7 @@
     healthBadge,
     HEALTH_LABEL,
     nodeHref,
+    escapeHtml,
     fmt,
     summary,
     paragraphs,

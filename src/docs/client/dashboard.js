@@ -1,167 +1,309 @@
-// dashboard.html: the stakeholders' view of the webshop, drawn with ECharts from the datasets
-// `duckflow docs generate` exported (data/dashboard.js). Every chart plots one dataset row per
-// data point, so what the page shows can be checked against the metric models row for row.
+// dashboard-<name>.html: one dashboard declared in the project's YAML, drawn from the rows
+// `duckflow docs generate` exported (data/dashboard-<name>.js). Each tile type has one small
+// renderer below; every chart plots one exported row per data point, so what the page shows can
+// be checked against its query row for row. Data values are text: tooltips (the one place ECharts
+// takes HTML) escape them, and everything else is built with DOM text nodes.
 (function () {
   'use strict';
-  const { docs, h, fmt, nodeHref } = window.DF;
-  const data = window.DUCKFLOW_DASHBOARD;
-  const sets = data.datasets;
+  const { docs, h, fmt, nodeHref, escapeHtml, paragraphs } = window.DF;
+  const dashboard = window.DUCKFLOW_DASHBOARD;
   const main = document.getElementById('main');
-  const modelByName = new Map(docs.nodes.filter((n) => n.kind === 'model').map((n) => [n.name, n]));
+  const modelByName = new Map(
+    docs.nodes.filter((n) => n.kind === 'model' || n.kind === 'seed').map((n) => [n.name, n]),
+  );
 
   const COLORS = [
     '#2563eb',
     '#f59e0b',
     '#10b981',
-    '#ef4444',
     '#8b5cf6',
+    '#ef4444',
     '#06b6d4',
     '#ec4899',
     '#64748b',
   ];
-  const TEXT = '#334155';
-  const GRID_LINE = '#e2e8f0';
+  const MUTED = '#64748b';
   const base = {
     color: COLORS,
     // Charts appear at once: no animation to wait for in screenshots and checks.
     animation: false,
     textStyle: {
       fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-      color: TEXT,
+      color: '#334155',
     },
-    tooltip: { trigger: 'axis', confine: true },
     grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
   };
-  const valueAxis = (extra) => ({
+
+  /** How a field's values print; numbers without a format get up to two decimals. */
+  const FORMATS = {
+    number: (v) => (typeof v === 'number' ? fmt.num(v, 2) : FORMATS.text(v)),
+    integer: fmt.int,
+    percent: fmt.pct,
+    duration: fmt.duration,
+    date: (v) => (v === null || v === undefined ? '–' : String(v).slice(0, 10)),
+    text: (v) => (v === null || v === undefined ? '–' : String(v)),
+  };
+  const show = (field, v) => FORMATS[field.format || 'number'](v);
+  /** Axis ticks: shorter than values, so neighbouring ticks never overlap. */
+  const AXIS_FORMATS = {
+    percent: (v) => fmt.pct(v, 0),
+    duration: (v) =>
+      v < 60
+        ? `${fmt.num(v, 0)} s`
+        : v < 3600
+          ? `${fmt.num(v / 60, 1)} min`
+          : `${fmt.num(v / 3600, 1)} h`,
+  };
+  const tick = (field, v) => (AXIS_FORMATS[field.format] || FORMATS[field.format || 'number'])(v);
+  const label = (field) => field.label || field.column.replace(/_/g, ' ');
+
+  /** Tooltip HTML: a bold heading and `name: value` lines, every piece escaped. */
+  const tip = (heading, lines) =>
+    `<b>${escapeHtml(heading)}</b>${lines.map(([k, v]) => `<br>${escapeHtml(k)}: ${escapeHtml(v)}`).join('')}`;
+  /** The tile's extra `tooltip` columns of one row. */
+  const extra = (tile, row) =>
+    row ? tile.tooltip.map((f) => [label(f), show(f, row[f.column])]) : [];
+
+  const valueAxis = (field, extraOptions) => ({
     type: 'value',
-    splitLine: { lineStyle: { color: GRID_LINE } },
-    axisLabel: { color: '#64748b' },
-    ...extra,
+    name: field && field.label,
+    // Starting at the axis, a long name grows into the chart rather than off its edge.
+    nameTextStyle: { color: MUTED, align: field && field.axis === 'right' ? 'right' : 'left' },
+    splitLine: { lineStyle: { color: '#e2e8f0' } },
+    axisLabel: { color: MUTED, formatter: field ? (v) => tick(field, v) : undefined },
+    // Counts have no fractional ticks.
+    minInterval: field && field.format === 'integer' ? 1 : undefined,
+    ...extraOptions,
   });
-  const categoryAxis = (values, extra) => ({
+  const categoryAxis = (field, values, extraOptions) => ({
     type: 'category',
     data: values,
+    name: field.label,
+    nameLocation: 'middle',
+    nameGap: 28,
+    nameTextStyle: { color: MUTED },
     axisLine: { lineStyle: { color: '#cbd5e1' } },
     axisTick: { show: false },
-    axisLabel: { color: '#64748b' },
-    ...extra,
+    axisLabel: { color: MUTED, formatter: (v) => show(field, v) },
+    ...extraOptions,
   });
+  const valueLabel = (tile, field) =>
+    tile.labels
+      ? {
+          show: true,
+          position: tile.orientation === 'horizontal' ? 'right' : 'top',
+          color: '#475569',
+          fontSize: 11,
+          formatter: (p) => show(field, p.value),
+        }
+      : undefined;
 
-  /** Where a dataset comes from, with a link to the model and the SQL the docs command ran. */
-  function provenance(set) {
-    return h(
-      'div',
-      { class: 'provenance' },
-      'From ',
-      set.models.map((m, i) => [
-        i ? ', ' : '',
-        modelByName.has(m)
-          ? h('a', { href: nodeHref(modelByName.get(m).id) }, m)
-          : h('code', {}, m),
-      ]),
-      set.sql
-        ? h(
-            'details',
-            {},
-            h('summary', {}, 'SQL'),
-            h('pre', { class: 'sql' }, h('code', {}, set.sql)),
-          )
-        : null,
-    );
-  }
-
-  /**
-   * Pixel width for a column of category labels. ECharts' containLabel under-measures truncated
-   * and rich-text labels and clips them at the chart's edge, so horizontal bar charts size it here.
-   */
-  const labelColumn = (texts) =>
-    Math.min(240, 20 + 7 * Math.max(...texts.map((t) => String(t).length)));
-
-  const charts = [];
-  /** A chart card; `option(set)` maps the dataset to an ECharts option whose first series has one point per row. */
-  function chartCard(id, option, { wide = false, height = 300 } = {}) {
-    const set = sets[id];
-    const card = h(
-      'section',
-      { class: `card chart-card${wide ? ' wide' : ''}`, 'data-dataset': id },
-      h('h2', {}, set.title),
-      h('p', { class: 'caption' }, set.caption),
-    );
-    if (set.unavailable || set.rows.length === 0) {
-      card.append(
-        h(
-          'div',
-          { class: 'empty', 'data-unavailable': id },
-          set.unavailable ? `No data: ${set.unavailable}.` : 'No rows in this dataset.',
-        ),
-      );
-    } else {
-      const el = h('div', {
-        class: 'chart',
-        style: `height:${height}px`,
-        'data-chart': id,
-        'data-rows': set.rows.length,
-      });
-      card.append(el);
-      charts.push(() => {
-        const chart = echarts.init(el, null, { renderer: 'svg' });
-        chart.setOption({ ...base, ...option(set) });
-        return chart;
-      });
-    }
-    card.append(provenance(set));
-    return card;
-  }
-
-  function daily(set) {
+  /** Series of a chart with `series:`: one per distinct value, categories in first-seen order. */
+  function pivot(tile) {
+    const x = tile.x.column;
+    const s = tile.series.column;
+    const y = tile.y[0];
+    const categories = [...new Set(tile.rows.map((r) => r[x]))];
+    const names = [...new Set(tile.rows.map((r) => r[s]))];
+    const at = new Map(tile.rows.map((r) => [`${r[x]}\u0000${r[s]}`, r[y.column]]));
     return {
-      legend: { top: 0, left: 'center' },
-      grid: { ...base.grid, top: 48 },
-      xAxis: categoryAxis(set.rows.map((r) => String(r.session_date).slice(0, 10))),
-      yAxis: [
-        valueAxis({ name: 'sessions', nameTextStyle: { color: '#64748b', align: 'left' } }),
-        valueAxis({
-          name: 'conversion rate',
-          min: 0,
-          nameTextStyle: { color: '#64748b', align: 'right' },
-          axisLabel: { formatter: (v) => `${Math.round(v * 100)}%`, color: '#64748b' },
-          splitLine: { show: false },
+      categories,
+      series: names.map((name) => ({
+        name: show(tile.series, name),
+        field: y,
+        data: categories.map((c) => at.get(`${c}\u0000${name}`) ?? null),
+      })),
+    };
+  }
+
+  /** Line, bar and stacked bar: one series per `y` field, or per value of `series`. */
+  function cartesian(tile, mark, stack) {
+    const { categories, series } = tile.series
+      ? pivot(tile)
+      : {
+          categories: tile.rows.map((r) => r[tile.x.column]),
+          series: tile.y.map((f) => ({
+            name: label(f),
+            field: f,
+            data: tile.rows.map((r) => r[f.column]),
+          })),
+        };
+    const horizontal = tile.orientation === 'horizontal';
+    if (horizontal && series.length > 1 && !stack) return smallMultiples(tile, categories, series);
+    const right = tile.y.find((f) => f.axis === 'right');
+    const left = tile.y.find((f) => f.axis !== 'right') || tile.y[0];
+    const valueAxes = [
+      valueAxis(left),
+      ...(right ? [valueAxis(right, { splitLine: { show: false } })] : []),
+    ];
+    const catAxis = categoryAxis(
+      tile.x,
+      categories,
+      horizontal ? { inverse: true, nameGap: 0, name: '' } : {},
+    );
+    return {
+      legend: series.length > 1 ? { top: 0, left: 'center' } : undefined,
+      grid: {
+        ...base.grid,
+        top: series.length > 1 ? 48 : 24,
+        bottom: tile.x.label ? 28 : 8,
+        // Room for the value printed at the end of the longest bar.
+        right: horizontal && tile.labels ? 64 : base.grid.right,
+      },
+      xAxis: horizontal ? valueAxes : catAxis,
+      yAxis: horizontal ? catAxis : valueAxes,
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: horizontal ? 'shadow' : 'line' },
+        formatter: (ps) =>
+          tip(show(tile.x, categories[ps[0].dataIndex]), [
+            ...ps.map((p) => [p.seriesName, show(series[p.seriesIndex].field, p.value)]),
+            ...extra(tile, tile.series ? undefined : tile.rows[ps[0].dataIndex]),
+          ]),
+      },
+      series: series.map((s) => ({
+        name: s.name,
+        type: s.field.mark || mark,
+        stack: stack ? 'total' : undefined,
+        yAxisIndex: !horizontal && s.field.axis === 'right' ? 1 : 0,
+        xAxisIndex: horizontal && s.field.axis === 'right' ? 1 : 0,
+        data: s.data,
+        barMaxWidth: 28,
+        symbolSize: 5,
+        label: valueLabel(tile, s.field),
+      })),
+    };
+  }
+
+  /** Horizontal bars of several measures: a panel per measure, sharing the category rows. */
+  function smallMultiples(tile, categories, series) {
+    const width = 100 / series.length;
+    const labelWidth = Math.min(
+      240,
+      20 + 7 * Math.max(...categories.map((c) => show(tile.x, c).length)),
+    );
+    const panelLeft = (i) => (i === 0 ? labelWidth : `${i * width + 2}%`);
+    return {
+      title: series.map((s, i) => ({
+        text: s.name,
+        left: i === 0 ? 0 : `${i * width + 2}%`,
+        textStyle: { fontSize: 12, fontWeight: 600, color: '#475569' },
+      })),
+      grid: series.map((_, i) => ({
+        left: panelLeft(i),
+        right: `${100 - (i + 1) * width + 4}%`,
+        top: 28,
+        bottom: 24,
+      })),
+      yAxis: series.map((_, i) =>
+        categoryAxis(tile.x, categories, {
+          gridIndex: i,
+          inverse: true,
+          name: '',
+          axisLabel: {
+            show: i === 0,
+            color: '#334155',
+            width: labelWidth - 12,
+            overflow: 'truncate',
+            formatter: (v) => show(tile.x, v),
+          },
         }),
-      ],
-      tooltip: { trigger: 'axis', valueFormatter: (v) => (v <= 1 ? fmt.pct(v) : fmt.int(v)) },
+      ),
+      xAxis: series.map((s, i) => valueAxis(s.field, { gridIndex: i, name: '' })),
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (ps) =>
+          tip(show(tile.x, categories[ps[0].dataIndex]), [
+            ...series.map((s) => [s.name, show(s.field, s.data[ps[0].dataIndex])]),
+            ...extra(tile, tile.rows[ps[0].dataIndex]),
+          ]),
+      },
+      series: series.map((s, i) => ({
+        name: s.name,
+        type: 'bar',
+        xAxisIndex: i,
+        yAxisIndex: i,
+        data: s.data,
+        barMaxWidth: 14,
+        itemStyle: { color: COLORS[i % COLORS.length], borderRadius: [0, 3, 3, 0] },
+        label: valueLabel(tile, s.field),
+      })),
+    };
+  }
+
+  /** A bin's label: `10+` for the open last bin, `0` for whole-number bins of width 1, else `a–b` (in tick format: `0 s–5 min`). */
+  function binLabel(tile, row) {
+    const x = (v) => tick(tile.x, v);
+    if (row.bin_end === null) return `${x(row.bin_start)}+`;
+    if (tile.bin.width === 1 && Number.isInteger(row.bin_start)) return x(row.bin_start);
+    return `${x(row.bin_start)}–${x(row.bin_end)}`;
+  }
+
+  function histogram(tile) {
+    const labels = tile.rows.map((r) => binLabel(tile, r));
+    return {
+      grid: { ...base.grid, top: 24, bottom: 28 },
+      xAxis: categoryAxis({ ...tile.x, label: label(tile.x), format: 'text' }, labels),
+      yAxis: valueAxis({ column: 'count', label: 'rows', format: 'integer' }),
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps) =>
+          tip(`${label(tile.x)}: ${labels[ps[0].dataIndex]}`, [['rows', fmt.int(ps[0].value)]]),
+      },
       series: [
         {
-          name: 'Sessions',
           type: 'bar',
-          data: set.rows.map((r) => r.sessions),
-          itemStyle: { color: '#93c5fd', borderRadius: [3, 3, 0, 0] },
-        },
-        {
-          name: 'Conversion rate',
-          type: 'line',
-          yAxisIndex: 1,
-          data: set.rows.map((r) => r.conversion_rate),
-          symbolSize: 5,
-          lineStyle: { width: 2.5, color: '#f59e0b' },
-          itemStyle: { color: '#f59e0b' },
+          data: tile.rows.map((r) => r.count),
+          barCategoryGap: '8%',
+          itemStyle: { color: '#8b5cf6' },
         },
       ],
     };
   }
 
-  function funnel(set) {
-    const first = set.rows[0].sessions || 1;
+  function boxplot(tile) {
+    const y = tile.y[0];
+    const categories = tile.rows.map((r) => r[tile.x.column]);
     return {
+      grid: { ...base.grid, top: 24 },
+      xAxis: categoryAxis(tile.x, categories),
+      yAxis: valueAxis(y),
       tooltip: {
         trigger: 'item',
-        formatter: (p) =>
-          `${p.name}: ${fmt.int(p.value)} sessions (${fmt.pct(p.value / first)} of sessions with a page view)`,
+        formatter: (p) => {
+          const r = tile.rows[p.dataIndex];
+          return tip(`${show(tile.x, r[tile.x.column])} (${fmt.int(r.count)} rows)`, [
+            ['p10', show(y, r.p10)],
+            ['p25', show(y, r.p25)],
+            ['median', show(y, r.median)],
+            ['p75', show(y, r.p75)],
+            ['p90', show(y, r.p90)],
+          ]);
+        },
       },
+      series: [
+        {
+          type: 'boxplot',
+          data: tile.rows.map((r) => [r.p10, r.p25, r.median, r.p75, r.p90]),
+          itemStyle: { color: '#dbeafe', borderColor: '#2563eb', borderWidth: 1.5 },
+          boxWidth: [12, 42],
+        },
+      ],
+    };
+  }
+
+  function funnel(tile) {
+    const y = tile.y[0];
+    const first = tile.rows[0][y.column] || 1;
+    const step = (p) => `${show(y, p.value)} · ${fmt.pct(p.value / first)} of the first step`;
+    return {
+      tooltip: { trigger: 'item', formatter: (p) => tip(p.name, [[label(y), step(p)]]) },
       series: [
         {
           type: 'funnel',
           sort: 'none',
-          // Widths proportional to the counts (min 0), labels beside the shapes so narrow steps stay legible.
+          // Widths proportional to the values, labels beside the shapes so narrow steps stay legible.
           min: 0,
           minSize: '0%',
           left: '2%',
@@ -173,378 +315,205 @@
             position: 'right',
             color: '#334155',
             lineHeight: 17,
-            formatter: (p) =>
-              `{name|${p.name}}\n${fmt.int(p.value)} sessions · ${fmt.pct(p.value / first)}`,
-            rich: { name: { fontWeight: 700, color: '#0f172a' } },
+            formatter: (p) => `${p.name}\n${step(p)}`,
           },
           labelLine: { length: 16, lineStyle: { color: '#cbd5e1' } },
-          data: set.rows.map((r, i) => ({
-            name: r.label,
-            value: r.sessions,
-            itemStyle: { color: ['#2563eb', '#3b82f6', '#10b981'][i] || COLORS[i % COLORS.length] },
+          data: tile.rows.map((r) => ({
+            name: show(tile.x, r[tile.x.column]),
+            value: r[y.column],
           })),
         },
       ],
     };
   }
 
-  function histogram(set) {
-    return {
-      tooltip: {
-        trigger: 'axis',
-        formatter: (ps) => `${ps[0].name} sessions before: ${fmt.int(ps[0].value)} customers`,
-      },
-      xAxis: categoryAxis(
-        set.rows.map((r) => r.label),
-        {
-          name: 'sessions before the first purchase',
-          nameLocation: 'middle',
-          nameGap: 28,
-          nameTextStyle: { color: '#64748b' },
-        },
-      ),
-      yAxis: valueAxis({ name: 'customers', nameTextStyle: { color: '#64748b' } }),
-      grid: { ...base.grid, bottom: 28 },
-      series: [
-        {
-          type: 'bar',
-          data: set.rows.map((r) => r.customers),
-          barCategoryGap: '15%',
-          itemStyle: { color: '#8b5cf6', borderRadius: [3, 3, 0, 0] },
-        },
-      ],
-    };
+  /** Table columns: those declared, else every exported column, numbers right-aligned. */
+  function tableFields(tile) {
+    if (tile.columns.length) return tile.columns;
+    return tile.result_columns.map((c) => ({
+      column: c.name,
+      format: /CHAR|DATE|TIME|BOOL/i.test(c.type) ? 'text' : 'number',
+    }));
   }
 
-  function durationByChannel(set) {
-    return {
-      tooltip: {
-        trigger: 'item',
-        formatter: (p) => {
-          const r = set.rows[p.dataIndex];
-          return `<b>${r.channel}</b> (${fmt.int(r.sessions)} sessions)<br>p10 ${fmt.num(r.p10_minutes)} · p25 ${fmt.num(r.p25_minutes)} · median ${fmt.num(r.median_minutes)} · p75 ${fmt.num(r.p75_minutes)} · p90 ${fmt.num(r.p90_minutes)} min`;
-        },
-      },
-      xAxis: categoryAxis(set.rows.map((r) => r.channel)),
-      yAxis: valueAxis({ name: 'minutes', nameTextStyle: { color: '#64748b' } }),
-      series: [
-        {
-          type: 'boxplot',
-          data: set.rows.map((r) => [
-            r.p10_minutes,
-            r.p25_minutes,
-            r.median_minutes,
-            r.p75_minutes,
-            r.p90_minutes,
-          ]),
-          itemStyle: { color: '#dbeafe', borderColor: '#2563eb', borderWidth: 1.5 },
-          boxWidth: [12, 42],
-        },
-      ],
-    };
-  }
-
-  /**
-   * Channel totals and their referrer hosts side by side: median duration on the left, share of
-   * sessions with a purchase on the right, one category row per metric row. Rows are regrouped so
-   * each channel's hosts follow its total.
-   */
-  function byReferrer(set) {
-    const totals = set.rows.filter((r) => r.grain === 'channel');
-    const rows = [
-      ...totals.flatMap((t) => [
-        t,
-        ...set.rows.filter((r) => r.grain !== 'channel' && r.channel === t.channel),
-      ]),
-      ...set.rows.filter(
-        (r) => r.grain !== 'channel' && !totals.some((t) => t.channel === r.channel),
-      ),
-    ];
-    const labels = rows.map((r) =>
-      r.grain === 'channel' ? `{channel|${r.channel}}` : `{host|${r.referrer_host}}`,
-    );
-    const labelWidth = labelColumn(
-      rows.map((r) => (r.grain === 'channel' ? r.channel : r.referrer_host)),
-    );
-    const axis = (gridIndex, show) =>
-      categoryAxis(labels, {
-        gridIndex,
-        inverse: true,
-        axisLabel: {
-          show,
-          width: labelWidth - 12,
-          overflow: 'truncate',
-          rich: { channel: { fontWeight: 700, color: '#0f172a' }, host: { color: '#64748b' } },
-        },
-      });
-    const colorOf = (r) => (r.grain === 'channel' ? '#2563eb' : '#93c5fd');
-    return {
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        formatter: (ps) => {
-          const r = rows[ps[0].dataIndex];
-          const name =
-            r.grain === 'channel'
-              ? `${r.channel} (all hosts)`
-              : `${r.channel} · ${r.referrer_host}`;
-          return `<b>${name}</b> · ${fmt.int(r.sessions)} sessions<br>median ${fmt.duration(r.median_duration_seconds)} · p75 ${fmt.duration(r.p75_duration_seconds)} · p90 ${fmt.duration(r.p90_duration_seconds)} · mean ${fmt.duration(r.mean_duration_seconds)}<br>with a purchase: ${fmt.pct(r.purchase_session_share)}`;
-        },
-      },
-      title: [
-        {
-          text: 'Median session duration (minutes)',
-          left: 0,
-          top: 0,
-          textStyle: { fontSize: 12, fontWeight: 600, color: '#475569' },
-        },
-        {
-          text: 'Sessions with a purchase',
-          left: '66%',
-          top: 0,
-          textStyle: { fontSize: 12, fontWeight: 600, color: '#475569' },
-        },
-      ],
-      grid: [
-        { left: labelWidth, right: '40%', top: 28, bottom: 24 },
-        { left: '66%', right: 48, top: 28, bottom: 24 },
-      ],
-      yAxis: [axis(0, true), axis(1, false)],
-      xAxis: [
-        valueAxis({ gridIndex: 0 }),
-        valueAxis({
-          gridIndex: 1,
-          max: 1,
-          axisLabel: { formatter: (v) => `${Math.round(v * 100)}%`, color: '#64748b' },
-        }),
-      ],
-      series: [
-        {
-          name: 'Median duration',
-          type: 'bar',
-          xAxisIndex: 0,
-          yAxisIndex: 0,
-          data: rows.map((r) => ({
-            value: r.median_duration_seconds / 60,
-            itemStyle: { color: colorOf(r) },
-          })),
-          barMaxWidth: 14,
-          itemStyle: { borderRadius: [0, 3, 3, 0] },
-        },
-        {
-          name: 'Sessions with a purchase',
-          type: 'bar',
-          xAxisIndex: 1,
-          yAxisIndex: 1,
-          data: rows.map((r) => ({
-            value: r.purchase_session_share,
-            itemStyle: { color: r.grain === 'channel' ? '#d97706' : '#fcd34d' },
-          })),
-          barMaxWidth: 14,
-          itemStyle: { borderRadius: [0, 3, 3, 0] },
-          label: {
-            show: true,
-            position: 'right',
-            color: '#475569',
-            fontSize: 11,
-            formatter: (p) => fmt.pct(p.value, 0),
-          },
-        },
-      ],
-    };
-  }
-
-  function landingPages(set) {
-    const pages = set.rows.map(
-      (r) => String(r.landing_page).replace(/^https?:\/\/[^/]+/, '') || '/',
-    );
-    const labelWidth = labelColumn(pages);
-    return {
-      tooltip: {
-        trigger: 'axis',
-        axisPointer: { type: 'shadow' },
-        formatter: (ps) => {
-          const r = set.rows[ps[0].dataIndex];
-          return `<b>${r.landing_page}</b><br>${fmt.pct(r.conversion_rate)} of ${fmt.int(r.sessions)} sessions (${fmt.int(r.purchasing_sessions)} with a purchase)`;
-        },
-      },
-      grid: { left: labelWidth, right: 130, top: 8, bottom: 24 },
-      yAxis: categoryAxis(pages, {
-        inverse: true,
-        axisLabel: { color: '#334155', width: labelWidth - 12, overflow: 'truncate' },
-      }),
-      xAxis: valueAxis({
-        axisLabel: { formatter: (v) => `${Math.round(v * 100)}%`, color: '#64748b' },
-      }),
-      series: [
-        {
-          type: 'bar',
-          data: set.rows.map((r) => r.conversion_rate),
-          barMaxWidth: 18,
-          itemStyle: { color: '#10b981', borderRadius: [0, 3, 3, 0] },
-          label: {
-            show: true,
-            position: 'right',
-            color: '#475569',
-            formatter: (p) =>
-              `${fmt.pct(p.value)} · ${fmt.int(set.rows[p.dataIndex].sessions)} sessions`,
-          },
-        },
-      ],
-    };
-  }
-
-  /** A single-row metric model as a tile: value, label, definition. */
-  function kpi({ label, set, value, format, detail }) {
-    const row = set && !set.unavailable ? set.rows[0] : undefined;
-    const v = row ? value(row) : undefined;
+  /** A one-row result reads best as a list of name and value; more rows as a table. */
+  function table(tile) {
+    const fields = tableFields(tile);
+    if (tile.rows.length === 1)
+      return h(
+        'dl',
+        { class: 'facts metric-facts', 'data-table': tile.name },
+        fields.map((f) => [h('dt', {}, label(f)), h('dd', {}, show(f, tile.rows[0][f.column]))]),
+      );
     return h(
       'div',
-      { class: 'kpi', 'data-kpi': label, title: set ? set.caption : '' },
-      h('div', { class: 'kpi-label' }, label),
-      h('div', { class: 'kpi-value' }, v === undefined || v === null ? '–' : format(v)),
+      { class: 'table-wrap' },
+      h(
+        'table',
+        { class: 'table', 'data-table': tile.name },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            fields.map((f) => h('th', {}, label(f))),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          tile.rows.map((r) =>
+            h(
+              'tr',
+              {},
+              fields.map((f) => h('td', {}, show(f, r[f.column]))),
+            ),
+          ),
+        ),
+      ),
+      tile.truncated ? h('p', { class: 'muted' }, `First ${tile.rows.length} rows.`) : null,
+    );
+  }
+
+  /** `{column}` in a KPI's detail line becomes that column's value. */
+  const fillDetail = (tile, row) =>
+    (tile.detail || '').replace(/\{(\w+)\}/g, (_, c) => FORMATS.number(row[c]));
+
+  function kpi(tile) {
+    const row = tile.unavailable ? undefined : tile.rows[0];
+    const y = tile.y[0];
+    return h(
+      'div',
+      { class: 'kpi', 'data-kpi': tile.title, 'data-tile': tile.name, title: tile.caption },
+      h('div', { class: 'kpi-label' }, tile.title),
+      h('div', { class: 'kpi-value' }, row ? show(y, row[y.column]) : '–'),
       h(
         'div',
         { class: 'kpi-detail' },
-        row ? detail(row) : set && set.unavailable ? `No data: ${set.unavailable}` : 'No data',
+        row ? fillDetail(tile, row) : tile.unavailable ? `No data: ${tile.unavailable}` : 'No rows',
+      ),
+      h('div', { class: 'kpi-caption' }, tile.caption),
+    );
+  }
+
+  /** Each tile type: an ECharts option (`chart`) or a DOM element (`element`). */
+  const RENDERERS = {
+    line: { chart: (t) => cartesian(t, 'line', false) },
+    bar: { chart: (t) => cartesian(t, 'bar', false) },
+    stacked_bar: { chart: (t) => cartesian(t, 'bar', true) },
+    histogram: { chart: histogram },
+    boxplot: { chart: boxplot },
+    funnel: { chart: funnel },
+    table: { element: table },
+    kpi: { element: kpi },
+  };
+
+  /** Where a tile's rows come from, with links to the models and the SQL that was run. */
+  function provenance(tile) {
+    return h(
+      'div',
+      { class: 'provenance' },
+      'From ',
+      tile.models.map((m, i) => [
+        i ? ', ' : '',
+        modelByName.has(m)
+          ? h('a', { href: nodeHref(modelByName.get(m).id) }, m)
+          : h('code', {}, m),
+      ]),
+      tile.sql
+        ? h(
+            'details',
+            {},
+            h('summary', {}, 'SQL'),
+            h('pre', { class: 'sql' }, h('code', {}, tile.sql)),
+          )
+        : null,
+    );
+  }
+
+  const charts = [];
+  function card(tile) {
+    const renderer = RENDERERS[tile.type];
+    const el = h(
+      'section',
+      {
+        class: `card ${renderer.chart ? 'chart-card' : 'table-card'}${tile.width === 'full' ? ' wide' : ''}`,
+        'data-tile': tile.name,
+      },
+      h('h2', {}, tile.title),
+      h('p', { class: 'caption' }, tile.caption),
+    );
+    if (tile.unavailable || tile.rows.length === 0) {
+      el.append(
+        h(
+          'div',
+          { class: 'empty', 'data-unavailable': tile.name },
+          tile.unavailable ? `No data: ${tile.unavailable}.` : 'No rows.',
+        ),
+      );
+    } else if (renderer.element) {
+      el.append(renderer.element(tile));
+    } else {
+      const horizontal = tile.orientation === 'horizontal' || tile.type === 'funnel';
+      const rows = tile.series
+        ? new Set(tile.rows.map((r) => r[tile.x.column])).size
+        : tile.rows.length;
+      const height = horizontal && tile.type !== 'funnel' ? Math.max(280, 24 * rows + 70) : 300;
+      const box = h('div', {
+        class: 'chart',
+        style: `height:${height}px`,
+        'data-chart': tile.name,
+        'data-rows': tile.rows.length,
+      });
+      el.append(box);
+      charts.push(() => {
+        const chart = echarts.init(box, null, { renderer: 'svg' });
+        chart.setOption({ ...base, ...renderer.chart(tile) });
+        return chart;
+      });
+    }
+    el.append(provenance(tile));
+    return el;
+  }
+
+  /** Tiles in their YAML order; neighbouring KPIs share a row. */
+  function layout(tiles) {
+    const groups = [];
+    for (const tile of tiles) {
+      const kind = tile.type === 'kpi' ? 'kpis' : 'grid';
+      if (!groups.length || groups[groups.length - 1].kind !== kind)
+        groups.push({ kind, tiles: [] });
+      groups[groups.length - 1].tiles.push(tile);
+    }
+    return groups.map((g) =>
+      h(
+        g.kind === 'kpis' ? 'section' : 'div',
+        { class: g.kind },
+        g.tiles.map((t) => (g.kind === 'kpis' ? kpi(t) : card(t))),
       ),
     );
   }
 
-  function kpis() {
-    const k = sets.kpis;
-    const before = sets.metric_sessions_before_first_purchase;
-    const duration = sets.metric_session_duration_before_first_purchase;
-    return h(
-      'section',
-      { class: 'kpis' },
-      kpi({
-        label: 'Sessions',
-        set: k,
-        value: (r) => r.sessions,
-        format: fmt.int,
-        detail: () => 'sessions of logged-in customers',
-      }),
-      kpi({
-        label: 'Customers',
-        set: k,
-        value: (r) => r.customers,
-        format: fmt.int,
-        detail: (r) => `${fmt.int(r.purchasing_customers)} of them purchased`,
-      }),
-      kpi({
-        label: 'Conversion rate',
-        set: k,
-        value: (r) => r.conversion_rate,
-        format: fmt.pct,
-        detail: (r) => `${fmt.int(r.purchasing_sessions)} sessions with a purchase`,
-      }),
-      kpi({
-        label: 'Median sessions before first purchase',
-        set: before,
-        value: (r) => r.median_sessions_before_first_purchase,
-        format: (v) => fmt.num(v, 1),
-        detail: (r) => `over ${fmt.int(r.customers_counted)} customers who purchased`,
-      }),
-      kpi({
-        label: 'Median session duration before first purchase',
-        set: duration,
-        value: (r) => r.median_pre_purchase_session_duration_seconds,
-        format: fmt.duration,
-        detail: (r) =>
-          `over ${fmt.int(r.pre_purchase_session_count)} sessions before a first purchase`,
-      }),
-    );
-  }
-
-  /** The single-row metric models in full: every statistic they carry, not only the median. */
-  function factsCard(id) {
-    const set = sets[id];
-    const card = h(
-      'section',
-      { class: 'card', 'data-dataset': id },
-      h('h2', {}, set.title),
-      h('p', { class: 'caption' }, set.caption),
-    );
-    if (set.unavailable || !set.rows.length)
-      card.append(
-        h(
-          'div',
-          { class: 'empty', 'data-unavailable': id },
-          set.unavailable ? `No data: ${set.unavailable}.` : 'No rows.',
-        ),
-      );
-    else {
-      const row = set.rows[0];
-      const value = (name, v) =>
-        typeof v !== 'number'
-          ? String(v ?? '–')
-          : /seconds/.test(name)
-            ? fmt.duration(v)
-            : Number.isInteger(v)
-              ? fmt.int(v)
-              : fmt.num(v, 2);
-      card.append(
-        h(
-          'dl',
-          { class: 'facts metric-facts' },
-          set.columns.map((c) => [
-            h('dt', {}, c.name.replace(/_/g, ' ')),
-            h('dd', {}, value(c.name, row[c.name])),
-          ]),
-        ),
-      );
-    }
-    card.append(provenance(set));
-    return card;
-  }
-
-  const metricModels = [
-    'metric_daily_sessions',
-    'metric_session_duration_by_referrer',
-    'metric_sessions_before_first_purchase',
-    'metric_session_duration_before_first_purchase',
-  ];
-  const missing = metricModels.filter((m) => !modelByName.has(m));
-  const days = sets.metric_daily_sessions.rows;
-
+  document.title = `${dashboard.title} · ${docs.project.name} · duckflow docs`;
+  const owner =
+    dashboard.owner && [dashboard.owner.name, dashboard.owner.email].filter(Boolean).join(' · ');
   main.replaceChildren(
     h(
       'section',
-      { class: 'hero' },
-      h('h1', {}, 'Webshop dashboard'),
+      { class: 'hero', 'data-dashboard': dashboard.name },
+      h('h1', {}, dashboard.title),
+      dashboard.description
+        ? h('div', { class: 'description' }, paragraphs(dashboard.description))
+        : null,
       h(
         'p',
         { class: 'muted' },
-        days.length
-          ? `${String(days[0].session_date).slice(0, 10)} to ${String(days[days.length - 1].session_date).slice(0, 10)} · `
-          : '',
-        `data as of ${fmt.date(data.generated_at)}. Hover a chart for exact values.`,
+        owner ? `Owner: ${owner} · ` : '',
+        `data as of ${fmt.date(dashboard.generated_at)}. Hover a chart for exact values.`,
       ),
-      missing.length
-        ? h(
-            'p',
-            { class: 'notice', 'data-missing-models': missing.join(' ') },
-            `This project has no ${missing.join(', ')} model${missing.length > 1 ? 's' : ''}: the panels that need them say so below. The dashboard is built for the webshop project's metric models.`,
-          )
-        : null,
     ),
-    kpis(),
-    h(
-      'div',
-      { class: 'grid' },
-      chartCard('metric_daily_sessions', daily, { wide: true, height: 320 }),
-      chartCard('funnel', funnel),
-      chartCard('sessions_before_purchase_histogram', histogram),
-      chartCard('duration_by_channel', durationByChannel, { height: 320 }),
-      chartCard('landing_pages', landingPages, { height: 320 }),
-      chartCard('metric_session_duration_by_referrer', byReferrer, {
-        wide: true,
-        height: Math.max(280, 24 * sets.metric_session_duration_by_referrer.rows.length + 70),
-      }),
-      factsCard('metric_sessions_before_first_purchase'),
-      factsCard('metric_session_duration_before_first_purchase'),
-    ),
+    ...layout(dashboard.tiles),
   );
 
   const instances = charts.map((make) => make());

@@ -5,7 +5,12 @@
   const { docs, byId, h, badge, healthBadge, nodeHref, fmt, summary, paragraphs, drawGraph } =
     window.DF;
   const main = document.getElementById('main');
-  const KIND_TITLE = { model: 'Models', seed: 'Seeds', source: 'Sources' };
+  const KIND_TITLE = {
+    model: 'Models',
+    seed: 'Seeds',
+    source: 'Sources',
+    dashboard: 'Dashboards',
+  };
 
   function stat(label, value, extra) {
     return h(
@@ -22,7 +27,7 @@
     const tests = docs.nodes.flatMap((n) => n.tests);
     const count = (status) => tests.filter((t) => t.result && t.result.status === status).length;
     const run = docs.last_run;
-    const kinds = ['model', 'seed', 'source'].filter((k) => docs.nodes.some((n) => n.kind === k));
+    const kinds = Object.keys(KIND_TITLE).filter((k) => docs.nodes.some((n) => n.kind === k));
     return [
       h(
         'section',
