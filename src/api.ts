@@ -1,5 +1,5 @@
 /** duckflow's programmatic API; the CLI is a thin layer over these functions. */
-import { existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { adapterPlugin } from './adapters/registry.ts';
 import { buildManifest, writeJson } from './artifacts/manifest.ts';
 import { Compiler, relationOf } from './compile/compiler.ts';
@@ -8,7 +8,9 @@ import { buildsRelation } from './materializations/registry.ts';
 import { UsageError } from './core/errors.ts';
 import type { GraphNode } from './graph/resolve.ts';
 import { select } from './graph/selector.ts';
+import { readProjectFile } from './project/config.ts';
 import { loadProject, type LoadOptions } from './project/loader.ts';
+import { removeTarget, type CleanOptions } from './project/targetPath.ts';
 import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
 import { isFailure, type NodeResult } from './core/results.ts';
@@ -32,6 +34,8 @@ export const test = (options?: RunOptions): Promise<RunReport> => execute('test'
 export interface SelectOptions extends LoadOptions {
   select?: string[];
   exclude?: string[];
+  /** Told about selectors that match nothing (a selector naming a missing node throws instead). */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -67,7 +71,7 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   nodes: GraphNode[];
 } {
   const session = openSession(options);
-  const chosen = select(session.graph, options.select, options.exclude);
+  const chosen = select(session.graph, options.select, options.exclude, options.onWarning);
   const nodes = session.graph
     .topoOrder(chosen)
     .map((id) => session.graph.get(id))
@@ -126,6 +130,9 @@ export async function show(
   // A session, not just the loaded files: `config()` inside a model can set its schema, alias or
   // materialization, and only parsing the models applies it.
   const { project } = openSession(options);
+  const limit = options.limit ?? 10;
+  if (!(Number.isInteger(limit) && limit >= 0))
+    throw new UsageError(`limit must be a whole number, 0 or more (got ${limit})`);
   const node = project.models.get(name) ?? project.seeds.get(name);
   if (!node)
     throw new UsageError(
@@ -134,18 +141,18 @@ export async function show(
   if (node.kind === 'model' && !buildsRelation(node))
     throw new UsageError(`'${name}' is ${node.materialized}: it has no relation to show`);
   return query(
-    `select * from ${project.dialect.relation(relationOf(node))} limit ${options.limit ?? 10}`,
+    `select * from ${project.dialect.relation(relationOf(node))} limit ${limit}`,
     options,
   );
 }
 
-/** Remove target/ (compiled SQL, artifacts; the database too when it lives there). */
-export function clean(options: LoadOptions = {}): string[] {
-  const project = loadProject(options);
-  const removed: string[] = [];
-  if (existsSync(project.targetPath)) {
-    rmSync(project.targetPath, { recursive: true, force: true });
-    removed.push(project.targetPath);
-  }
-  return removed;
+/**
+ * Remove target/ (compiled SQL, artifacts; the database too when it lives there). Reads only
+ * project.yml, so a project with broken models can still be cleaned; deletes only a folder
+ * duckflow created, inside the project unless allowed otherwise (see removeTarget).
+ */
+export function clean(options: Pick<LoadOptions, 'projectDir'> & CleanOptions = {}): string[] {
+  const dir = resolve(options.projectDir ?? '.');
+  const { file, config } = readProjectFile(dir);
+  return removeTarget(dir, file, config, options);
 }

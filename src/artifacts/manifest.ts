@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
 import type { Dialect } from '../core/dialect.ts';
 import type { DashboardNode, Project } from '../core/nodes.ts';
 import { buildsRelation } from '../materializations/registry.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
+import { writeFileAtomic } from '../util/atomicWrite.ts';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
@@ -134,9 +134,9 @@ export function buildManifest(
   };
 }
 
+/** Write an artifact whole or not at all (see writeFileAtomic). */
 export function writeJson(dir: string, name: string, value: unknown): string {
-  mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
-  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
 }

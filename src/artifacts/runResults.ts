@@ -1,10 +1,19 @@
 import type { NodeResult } from '../core/results.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 
-export const RUN_RESULTS_SCHEMA_VERSION = 1;
+export const RUN_RESULTS_SCHEMA_VERSION = 2;
+
+/**
+ * `running` is written before the first node runs (and refreshed as nodes finish), so a run that
+ * dies without finishing (kill -9, a crash, a lost machine) leaves `running` rather than the
+ * previous run's record; `interrupted` is a run stopped by SIGINT/SIGTERM; `errored` a run that
+ * stopped on an error of its own (the database could not be opened, …) before its nodes ended.
+ */
+export type RunStatus = 'running' | 'finished' | 'interrupted' | 'errored';
 
 /** target/run_results.json: what happened to every node in the last run. */
 export function buildRunResults(args: {
+  status: RunStatus;
   command: string;
   invocationId: string;
   startedAt: Date;
@@ -20,7 +29,9 @@ export function buildRunResults(args: {
       duckflow_version: DUCKFLOW_VERSION,
       generated_at: new Date().toISOString(),
       invocation_id: args.invocationId,
+      pid: process.pid,
     },
+    status: args.status,
     command: args.command,
     args: args.argv ?? {},
     started_at: args.startedAt.toISOString(),

@@ -11,13 +11,14 @@ import {
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import type { RunEvent } from '../core/results.ts';
 import { formatCsv, formatTable } from '../util/format.ts';
+import { wholeNumber } from './options.ts';
 import { jsonPrinter, textPrinter, useColor } from './printer.ts';
 
 interface GlobalOptions {
   projectDir?: string;
   target?: string;
   vars?: string;
-  threads?: string;
+  threads?: number;
   logFormat: 'text' | 'json';
 }
 
@@ -25,11 +26,11 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function loadOptions(g: GlobalOptions) {
-  const threads = g.threads === undefined ? undefined : Number(g.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0))
-    throw new UsageError(`--threads must be a positive whole number (got '${g.threads}')`);
-  return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads };
+  return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads: g.threads };
 }
+
+/** Selector warnings of commands whose stdout is their result (ls, compile) go to stderr. */
+const warnOnStderr = (message: string) => err(`warning: ${message}`);
 
 function printer(g: GlobalOptions): (e: RunEvent) => void {
   return g.logFormat === 'json' ? jsonPrinter(out) : textPrinter(out, useColor(process.stdout));
@@ -44,7 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--project-dir <dir>', 'directory holding project.yml', '.')
     .option('--target <name>', 'target from project.yml targets')
     .option('--vars <yaml>', "variables, as YAML or JSON (e.g. '{events_path: data/x.json}')")
-    .option('--threads <n>', 'nodes to run at once')
+    .option('--threads <n>', 'nodes to run at once', wholeNumber('--threads', 1))
     .addOption(
       new Option('--log-format <format>', 'text for people, json for machines (one event per line)')
         .choices(['text', 'json'])
@@ -73,13 +74,16 @@ export async function main(argv: string[]): Promise<number> {
           junitXml?: string;
         }) => {
           const controller = new AbortController();
-          const onSigint = () => {
+          // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
+          // signal of the same kind kills the process.
+          const onSignal = (signal: NodeJS.Signals) => {
             err(
-              '\ninterrupted: stopping running statements, nothing new starts; tables keep their previous contents',
+              `\ninterrupted (${signal}): stopping running statements, nothing new starts; tables keep their previous contents`,
             );
             controller.abort();
           };
-          process.once('SIGINT', onSigint);
+          process.once('SIGINT', onSignal);
+          process.once('SIGTERM', onSignal);
           try {
             const report = await api[name]({
               ...loadOptions(globals()),
@@ -92,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
             });
             exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
           } finally {
-            process.removeListener('SIGINT', onSigint);
+            process.removeListener('SIGINT', onSignal);
+            process.removeListener('SIGTERM', onSignal);
           }
         },
       );
@@ -108,7 +113,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --select <selector...>', 'nodes to compile')
     .option('--exclude <selector...>', 'nodes to leave out')
     .action((opts: { select?: string[]; exclude?: string[] }) => {
-      const { compiled } = api.compile({ ...loadOptions(globals()), ...opts });
+      const { compiled } = api.compile({
+        ...loadOptions(globals()),
+        ...opts,
+        onWarning: warnOnStderr,
+      });
       for (const c of compiled) out(c.path);
     });
 
@@ -135,6 +144,7 @@ export async function main(argv: string[]): Promise<number> {
           select: opts.select,
           exclude: opts.exclude,
           resourceTypes: opts.resourceType,
+          onWarning: warnOnStderr,
         });
         for (const n of nodes) {
           if (opts.output === 'json') {
@@ -167,12 +177,12 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('show <model>')
     .description("print a model's or seed's first rows")
-    .option('--limit <n>', 'rows to show', '10')
+    .option('--limit <n>', 'rows to show', wholeNumber('--limit', 0), 10)
     .addOption(formatOption())
-    .action(async (model: string, opts: { limit: string; format: string }) => {
+    .action(async (model: string, opts: { limit: number; format: string }) => {
       printRows(
         opts.format,
-        await api.show(model, { ...loadOptions(globals()), limit: Number(opts.limit) }),
+        await api.show(model, { ...loadOptions(globals()), limit: opts.limit }),
       );
     });
 
@@ -186,18 +196,25 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('clean')
-    .description('remove target/ (compiled SQL, artifacts, and the database when it lives there)')
-    .action(() => {
-      for (const p of api.clean(loadOptions(globals()))) out(`removed ${p}`);
+    .description(
+      'remove target/ (compiled SQL, artifacts, and the database when it lives there); only a folder duckflow created, inside the project',
+    )
+    .option(
+      '--allow-outside-project',
+      'also remove a target outside the project folder, when target-path is an absolute path',
+    )
+    .action((opts: { allowOutsideProject?: boolean }) => {
+      const removed = api.clean({
+        projectDir: globals().projectDir,
+        allowOutsideProject: opts.allowOutsideProject,
+      });
+      for (const p of removed) out(`removed ${p}`);
     });
 
-  const parsePort = (text: string) => {
-    const port = Number(text);
-    if (!(Number.isInteger(port) && port >= 0 && port <= 65535))
-      throw new UsageError(`--port must be a whole number from 0 to 65535 (got '${text}')`);
-    return port;
-  };
-  /** Run a server until Ctrl-C or a termination signal. */
+  const portOption = () =>
+    new Option('--port <n>', 'port to listen on (0 = any free port)')
+      .argParser(wholeNumber('--port', 0, 65535))
+      .default(8080);
   const serveUntilStopped = async (
     what: string,
     port: number,
@@ -221,18 +238,17 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'serve a read-only JSON API over the latest built snapshot, and the docs site, until Ctrl-C',
     )
-    .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
+    .addOption(portOption())
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option(
       '--allowed-host <name...>',
       'more Host header names to answer (the bound address, and localhost on loopback, always are)',
     )
-    .action(async (opts: { port: string; host: string; allowedHost?: string[] }) => {
-      const port = parsePort(opts.port);
-      await serveUntilStopped('the API (/api/openapi.json) and docs', port, () =>
+    .action(async (opts: { port: number; host: string; allowedHost?: string[] }) => {
+      await serveUntilStopped('the API (/api/openapi.json) and docs', opts.port, () =>
         api.serve({
           ...loadOptions(globals()),
-          port,
+          port: opts.port,
           host: opts.host,
           allowedHosts: opts.allowedHost,
         }),
@@ -256,11 +272,10 @@ export async function main(argv: string[]): Promise<number> {
   docs
     .command('serve')
     .description('serve target/docs on 127.0.0.1 until Ctrl-C')
-    .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
-    .action(async (opts: { port: string }) => {
-      const port = parsePort(opts.port);
-      await serveUntilStopped('docs', port, () =>
-        api.serveDocs({ ...loadOptions(globals()), port }),
+    .addOption(portOption())
+    .action(async (opts: { port: number }) => {
+      await serveUntilStopped('docs', opts.port, () =>
+        api.serveDocs({ ...loadOptions(globals()), port: opts.port }),
       );
     });
 

@@ -75,7 +75,9 @@ export function textPrinter(
         write(
           event.level === 'info'
             ? event.message
-            : paint(event.level === 'warn' ? 'yellow' : 'red', event.message),
+            : event.level === 'warn'
+              ? paint('yellow', `warning: ${event.message}`)
+              : paint('red', `error: ${event.message}`),
         );
         break;
     }

@@ -35,6 +35,7 @@ export interface NodeResult {
 
 export type RunEvent =
   | { type: 'run_started'; command: string; invocationId: string; target: string; total: number }
+  | { type: 'node_started'; id: string; name: string; kind: NodeResult['kind'] }
   | { type: 'node_finished'; index: number; total: number; result: NodeResult }
   | {
       type: 'run_finished';

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import type { Dag, DagNode } from './dag.ts';
+import { reportUnmatched, type Flag } from './unmatched.ts';
 
 /** What selection needs to know of a node. */
 export interface Selectable extends DagNode {
@@ -13,14 +14,17 @@ export interface Selectable extends DagNode {
   sourceName?: string;
 }
 
-interface Atom {
+export interface Atom {
+  text: string;
   method: string;
   value: string;
+  /** Where `value` sits in `text`, to suggest a correction in the form the user wrote. */
+  valueAt: [number, number];
   parents: number;
   children: number;
 }
 
-const ATOM = /^(?:(\d*)\+)?(?:([a-z_.]+):)?([^+]+?)(?:\+(\d*))?$/;
+const ATOM = /^(?:(\d*)\+)?(?:([a-z_.]+):)?([^+]+?)(?:\+(\d*))?$/d;
 
 function parseAtom(text: string): Atom {
   const m = ATOM.exec(text);
@@ -30,8 +34,10 @@ function parseAtom(text: string): Atom {
   const depth = (digits: string | undefined) =>
     digits === undefined ? 0 : digits ? Number(digits) : Infinity;
   return {
+    text,
     method: method ?? (value.includes('/') || value.endsWith('.sql') ? 'path' : 'fqn'),
     value,
+    valueAt: m.indices![3]!,
     parents: depth(up),
     children: depth(down),
   };
@@ -86,10 +92,26 @@ function matchAtom<N extends Selectable>(dag: Dag<N>, atom: Atom): Set<string> {
   return matched;
 }
 
-/** One `--select` word: comma-separated atoms, intersected. */
-function matchWord<N extends Selectable>(dag: Dag<N>, word: string): Set<string> {
-  const sets = word.split(',').map((a) => matchAtom(dag, parseAtom(a.trim())));
-  return sets.reduce((acc, s) => new Set([...acc].filter((id) => s.has(id))));
+/**
+ * One `--select` word: comma-separated atoms, intersected. An atom that matches nothing is
+ * reported (an error when it names a node, else a warning), and so is an empty intersection.
+ */
+function matchWord<N extends Selectable>(
+  dag: Dag<N>,
+  word: string,
+  flag: Flag,
+  warn: (message: string) => void,
+): Set<string> {
+  const sets = word.split(',').map((text) => {
+    const atom = parseAtom(text.trim());
+    const matched = matchAtom(dag, atom);
+    if (matched.size === 0) reportUnmatched(dag, atom, flag, warn);
+    return matched;
+  });
+  const both = sets.reduce((acc, s) => new Set([...acc].filter((id) => s.has(id))));
+  if (both.size === 0 && sets.every((s) => s.size > 0))
+    warn(`${flag} '${word}' matches no node: each part matches some, but no node matches them all`);
+  return both;
 }
 
 function words(args: string[] | undefined): string[] {
@@ -100,17 +122,31 @@ function words(args: string[] | undefined): string[] {
  * dbt's node selection: words are unioned, commas intersect, `+`/`n+` walk the graph,
  * methods `tag:`, `path:`, `source:`, `dashboard:`, `resource_type:`, `test_type:`,
  * `config.<key>:`.
- * No `--select` means everything. `--exclude` is applied last.
+ * No `--select` means everything. `--exclude` is applied last. A word naming a node that does
+ * not exist is a UsageError; other words that match nothing are passed to `warn`.
  */
+export function resolveSelection<N extends Selectable>(
+  dag: Dag<N>,
+  include?: string[],
+  exclude?: string[],
+  warn: (message: string) => void = () => undefined,
+): { chosen: Set<string>; excluded: Set<string> } {
+  const chosen = new Set<string>();
+  const excluded = new Set<string>();
+  const selectWords = words(include);
+  if (selectWords.length === 0) for (const n of dag.nodes()) chosen.add(n.id);
+  for (const w of selectWords) for (const id of matchWord(dag, w, '--select', warn)) chosen.add(id);
+  for (const w of words(exclude))
+    for (const id of matchWord(dag, w, '--exclude', warn)) excluded.add(id);
+  for (const id of excluded) chosen.delete(id);
+  return { chosen, excluded };
+}
+
 export function select<N extends Selectable>(
   dag: Dag<N>,
   include?: string[],
   exclude?: string[],
+  warn?: (message: string) => void,
 ): Set<string> {
-  const chosen = new Set<string>();
-  const selectWords = words(include);
-  if (selectWords.length === 0) for (const n of dag.nodes()) chosen.add(n.id);
-  for (const w of selectWords) for (const id of matchWord(dag, w)) chosen.add(id);
-  for (const w of words(exclude)) for (const id of matchWord(dag, w)) chosen.delete(id);
-  return chosen;
+  return resolveSelection(dag, include, exclude, warn).chosen;
 }

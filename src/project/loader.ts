@@ -11,6 +11,7 @@ import { ParseCache } from '../util/parseCache.ts';
 import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
 import { readProjectText } from './readText.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
+import { resolveTargetPath } from './targetPath.ts';
 import type {
   DashboardNode,
   Materialization,
@@ -62,7 +63,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const seedPaths = config['seed-paths'] ?? ['seeds'];
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
-  const targetPath = resolve(dir, config['target-path'] ?? 'target');
+  const targetPath = resolveTargetPath(dir, file, config);
   const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
   const errors: ProjectError[] = [];

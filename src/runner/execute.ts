@@ -3,13 +3,14 @@ import { databaseBusySeconds } from '../adapters/busyClock.ts';
 import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
 import type { Adapter } from '../adapters/types.ts';
-import { buildManifest, writeJson } from '../artifacts/manifest.ts';
-import { buildRunResults } from '../artifacts/runResults.ts';
+import { buildManifest } from '../artifacts/manifest.ts';
+import { buildRunResults, type RunStatus } from '../artifacts/runResults.ts';
+import { ArtifactWriter } from '../artifacts/writer.ts';
 import { Compiler, relationOf } from '../compile/compiler.ts';
 import { NodeSqlError } from '../core/errors.ts';
 import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
-import { select } from '../graph/selector.ts';
+import { resolveSelection } from '../graph/selector.ts';
 import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
 import type { LoadOptions } from '../project/loader.ts';
@@ -21,13 +22,18 @@ import type { TestNode } from '../core/nodes.ts';
 import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { runProjectHooks } from './hooks.ts';
-import { schedule } from './scheduler.ts';
+import { interruptible } from './interruptible.ts';
+import { INTERRUPTED, schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
 
 const ON_RUN_START_FAILED = 'on-run-start failed';
-const SKIP_REASONS = ['run was interrupted', ON_RUN_START_FAILED];
+const SKIP_REASONS = [INTERRUPTED, ON_RUN_START_FAILED];
+/** How often an interrupt is repeated until the running nodes have stopped. */
+const INTERRUPT_REPEAT_MS = 100;
+/** How often run_results.json is refreshed while nodes finish. */
+const PROGRESS_EVERY_MS = 1000;
 
 export interface RunOptions extends LoadOptions {
   select?: string[];
@@ -57,15 +63,23 @@ const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
   test: ['test', 'unit_test'],
 };
 
-/** The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes. */
+/**
+ * The nodes a command executes: selected nodes of its kinds, plus tests of selected nodes.
+ * Selectors that match nothing, and a run with nothing to do, are passed to `warn`.
+ */
 export function runSet(
   session: Session,
   command: RunCommand,
   options: Pick<RunOptions, 'select' | 'exclude'>,
+  warn: (message: string) => void = () => undefined,
 ): string[] {
   const { graph } = session;
-  const selected = select(graph, options.select, options.exclude);
-  const excluded = options.exclude?.length ? select(graph, options.exclude) : new Set<string>();
+  const { chosen: selected, excluded } = resolveSelection(
+    graph,
+    options.select,
+    options.exclude,
+    warn,
+  );
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
     kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
@@ -79,7 +93,19 @@ export function runSet(
       n.dependsOn.some((p) => selected.has(p))
     );
   });
+  if (chosen.length === 0) warn(nothingToDo(command, selected.size, options));
   return graph.topoOrder(chosen.map((n) => n.id));
+}
+
+function nothingToDo(
+  command: RunCommand,
+  selected: number,
+  options: Pick<RunOptions, 'select' | 'exclude'>,
+): string {
+  if (!options.select?.length && !options.exclude?.length)
+    return `nothing to do: the project has no node that ${command} runs`;
+  if (selected === 0) return 'nothing to do: the selection matches no node';
+  return `nothing to do: the selection matches ${selected} node${selected === 1 ? '' : 's'}, none of which ${command} runs`;
 }
 
 /**
@@ -150,7 +176,9 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const session = openSession(options);
   const { project, graph } = session;
   const emit: EventSink = options.onEvent ?? (() => undefined);
-  const ids = runSet(session, command, options);
+  const log = (level: 'warn' | 'error') => (message: string) =>
+    emit({ type: 'log', level, message });
+  const ids = runSet(session, command, options, log('warn'));
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
   // Unit tests read only their fixtures: a run of nothing else never opens the target database,
@@ -165,12 +193,108 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     total,
   });
 
+  const artifacts = new ArtifactWriter(project.targetPath, log('error'));
+  const results: NodeResult[] = [];
+  const record = (status: RunStatus, success: boolean) =>
+    artifacts.write(
+      'run_results.json',
+      buildRunResults({
+        status,
+        command,
+        invocationId: session.invocationId,
+        startedAt: session.startedAt,
+        seconds: (performance.now() - started) / 1000,
+        dbSeconds: databaseBusySeconds() - busyAtStart,
+        success,
+        results,
+        argv: {
+          select: options.select ?? [],
+          exclude: options.exclude ?? [],
+          full_refresh: !!options.fullRefresh,
+          target: project.target.name,
+        },
+      }),
+    );
+  // Before anything runs: a run killed midway leaves this record, never the previous run's.
+  record('running', false);
+  let recordedAt = performance.now();
+  const finished = (r: NodeResult) => {
+    results.push(r);
+    emit({ type: 'node_finished', index: results.length, total, result: r });
+    // Progress for a run that is killed later, at most once a second.
+    if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
+      record('running', false);
+      recordedAt = performance.now();
+    }
+  };
+  try {
+    await runNodes({ command, session, ids, unitOnly, options, emit, results, finished });
+  } catch (e) {
+    // The run stopped on an error of its own (e.g. the database is locked): say so, not `running`.
+    record('errored', false);
+    throw e;
+  }
+  // The target and the unit tests' scratch database work concurrently: their busy time is counted once.
+  const dbSeconds = databaseBusySeconds() - busyAtStart;
+
+  const seconds = (performance.now() - started) / 1000;
+  const interrupted = !!options.signal?.aborted;
+  const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
+  const recorded = [
+    artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
+    record(interrupted ? 'interrupted' : 'finished', ran),
+  ].every(Boolean);
+  // CI reads the artifacts: a run whose record could not be written has not succeeded.
+  const success = ran && recorded;
+  if (options.junitXml)
+    writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
+  emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
+  return {
+    command,
+    invocationId: session.invocationId,
+    success,
+    results,
+    seconds,
+    dbSeconds,
+    session,
+  };
+}
+
+/**
+ * Opens the database, runs the project hooks and the nodes; `finished` is told of every
+ * result, which `results` then holds.
+ */
+async function runNodes({
+  command,
+  session,
+  ids,
+  unitOnly,
+  options,
+  emit,
+  results,
+  finished,
+}: {
+  command: RunCommand;
+  session: Session;
+  ids: string[];
+  unitOnly: boolean;
+  options: RunOptions;
+  emit: EventSink;
+  results: readonly NodeResult[];
+  finished: (r: NodeResult) => void;
+}): Promise<void> {
+  const { project, graph } = session;
   const plugin = adapterPlugin(project.target.type);
   const adapter = await plugin.open(unitOnly ? plugin.scratch(project.target) : project.target);
   const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
-  const onAbort = () => adapter.interruptAll();
+  // A statement that was starting when the interrupt came could miss it: interrupt again until
+  // every running node has stopped.
+  let reinterrupt: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    adapter.interruptAll();
+    reinterrupt = setInterval(() => adapter.interruptAll(), INTERRUPT_REPEAT_MS);
+  };
   options.signal?.addEventListener('abort', onAbort);
-  const results: NodeResult[] = [];
   try {
     const existing = await existingRelations(adapter);
     const incremental = new Set(
@@ -195,23 +319,16 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       ids.map((id) => graph.get(id)),
     );
 
-    const record = (r: NodeResult) => {
-      results.push(r);
-      emit({ type: 'node_finished', index: results.length, total, result: r });
-    };
     const skip = (id: string, because: string) => {
       const node = graph.get(id);
       const now = new Date().toISOString();
       const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
       // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
       const status = graph.has(because) || SKIP_REASONS.includes(because) ? 'skipped' : 'error';
-      record({
+      finished({
         id,
         name: node.name,
-        kind:
-          node.kind === 'test' || node.kind === 'unit_test'
-            ? node.kind
-            : (node.kind as 'model' | 'seed'),
+        kind: resultKind(node),
         status,
         message: `skipped: ${reason}`,
         detail: detailOf(node),
@@ -224,7 +341,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     const startHooks = unitOnly
       ? []
       : await runProjectHooks('on-run-start', project.onRunStart, hookContext);
-    startHooks.forEach(record);
+    startHooks.forEach(finished);
     if (startHooks.some((r) => isFailure(r.status))) {
       for (const id of ids) skip(id, ON_RUN_START_FAILED);
     } else {
@@ -233,7 +350,9 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
         concurrency: project.target.threads,
         signal: options.signal,
         run: async (id) => {
-          const result = await runNode(graph.get(id), {
+          const node = graph.get(id);
+          emit({ type: 'node_started', id, name: node.name, kind: resultKind(node) });
+          let result = await runNode(node, {
             adapter,
             compiler,
             project,
@@ -242,8 +361,14 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
             existing,
             unitTests,
             gzipChecks,
+            signal: options.signal,
           });
-          record(result);
+          if (options.signal?.aborted && result.status === 'error')
+            result = {
+              ...result,
+              message: `interrupted: the run was stopped while this node ran; nothing of it was committed\n${result.message}`,
+            };
+          finished(result);
           return { outcome: isFailure(result.status) ? 'failed' : 'ok', result };
         },
         onSkip: skip,
@@ -251,7 +376,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     }
     // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
     if (!unitOnly && !options.signal?.aborted)
-      (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(record);
+      (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(finished);
     compiler.writeCompiled();
     const published = await publishIfComplete(
       command,
@@ -269,50 +394,10 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
       });
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    clearInterval(reinterrupt);
     await unitTests.close();
     await adapter.close();
   }
-  // The target and the unit tests' scratch database work concurrently: their busy time is counted once.
-  const dbSeconds = databaseBusySeconds() - busyAtStart;
-
-  const seconds = (performance.now() - started) / 1000;
-  const success = !results.some((r) => isFailure(r.status)) && !options.signal?.aborted;
-  writeJson(
-    project.targetPath,
-    'manifest.json',
-    buildManifest(project, graph, session.invocationId),
-  );
-  writeJson(
-    project.targetPath,
-    'run_results.json',
-    buildRunResults({
-      command,
-      invocationId: session.invocationId,
-      startedAt: session.startedAt,
-      seconds,
-      dbSeconds,
-      success,
-      results,
-      argv: {
-        select: options.select ?? [],
-        exclude: options.exclude ?? [],
-        full_refresh: !!options.fullRefresh,
-        target: project.target.name,
-      },
-    }),
-  );
-  if (options.junitXml)
-    writeJunitXml(resolve(options.junitXml), results, `${project.name} ${command}`);
-  emit({ type: 'run_finished', command, seconds, counts: countStatuses(results), success });
-  return {
-    command,
-    invocationId: session.invocationId,
-    success,
-    results,
-    seconds,
-    dbSeconds,
-    session,
-  };
 }
 
 /**
@@ -324,7 +409,7 @@ async function publishIfComplete(
   unitOnly: boolean,
   { project, invocationId }: Session,
   adapter: Adapter,
-  results: NodeResult[],
+  results: readonly NodeResult[],
   options: RunOptions,
 ): Promise<SnapshotPointer | undefined> {
   // Snapshots are copies of a database file: only a target that has one (DuckDB) keeps them.
@@ -366,6 +451,12 @@ interface NodeContext {
   existing: Set<string>;
   unitTests: UnitTestRunner;
   gzipChecks: GzipChecks;
+  signal?: AbortSignal;
+}
+
+/** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
+function resultKind(node: GraphNode): NodeResult['kind'] {
+  return node.kind as NodeResult['kind'];
 }
 
 function detailOf(node: GraphNode): string {
@@ -389,7 +480,7 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
   ): NodeResult => {
     const completedAt = new Date();
     return {
-      kind: node.kind === 'test' ? 'test' : (node.kind as 'model' | 'seed'),
+      kind: resultKind(node),
       ...base,
       ...partial,
       startedAt: startedAt.toISOString(),
@@ -435,10 +526,10 @@ async function materialize(
   const self = adapter.dialect.relation(relation);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
     asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
-  return adapter.withConnection((conn) =>
+  return adapter.withConnection((pooled) =>
     strategy.build({
       adapter,
-      conn,
+      conn: interruptible(pooled, ctx.signal),
       node,
       relation,
       compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
@@ -461,7 +552,7 @@ async function runTestNode(
   Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>
 > {
   const outcome = await ctx.adapter.withConnection((conn) =>
-    runDataTest(ctx.adapter, conn, test, ctx.session.invocationId),
+    runDataTest(ctx.adapter, interruptible(conn, ctx.signal), test, ctx.session.invocationId),
   );
   return {
     status: outcome.status,

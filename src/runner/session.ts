@@ -5,6 +5,7 @@ import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../
 import { resolveDashboards } from '../dashboards/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import type { Project } from '../core/nodes.ts';
+import { ensureTargetDir } from '../project/targetPath.ts';
 import { Renderer } from '../templating/renderer.ts';
 import { collectTests } from '../testing/collect.ts';
 import { collectUnitTests } from '../testing/unit/collect.ts';
@@ -33,6 +34,7 @@ export function openSession(options: LoadOptions = {}): Session {
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);
+  ensureTargetDir(project.targetPath);
   project.parseCache.save();
   return { project, renderer, graph, invocationId: randomUUID(), startedAt };
 }

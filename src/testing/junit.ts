@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { NodeResult } from '../core/results.ts';
+import { writeFileAtomic } from '../util/atomicWrite.ts';
 
 const escapeXml = (s: string) =>
   s
@@ -46,6 +45,5 @@ export function junitXml(results: NodeResult[], suiteName: string): string {
 }
 
 export function writeJunitXml(path: string, results: NodeResult[], suiteName: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, junitXml(results, suiteName));
+  writeFileAtomic(path, junitXml(results, suiteName));
 }

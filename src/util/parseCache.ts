@@ -1,8 +1,8 @@
 import { Ajv } from 'ajv';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
+import { writeFileAtomic } from './atomicWrite.ts';
 import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' };
 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
@@ -63,10 +63,8 @@ export class ParseCache {
   save(): void {
     if (!this.file) return;
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.stored).length) return;
-    mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(
-      tmp,
+    writeFileAtomic(
+      this.file,
       JSON.stringify({
         format: FORMAT,
         version: DUCKFLOW_VERSION,
@@ -74,7 +72,6 @@ export class ParseCache {
         entries: this.used,
       }),
     );
-    renameSync(tmp, this.file);
   }
 }
 

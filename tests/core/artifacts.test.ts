@@ -99,7 +99,13 @@ describe('artifacts validate against their JSON Schemas', () => {
 
   it('run_results.json', () => {
     expectValid(validateRunResults, runResults);
-    expect(runResults).toMatchObject({ schema_version: 1, command: 'build', success: false });
+    expect(runResults).toMatchObject({
+      schema_version: 2,
+      status: 'finished',
+      command: 'build',
+      success: false,
+      metadata: { pid: process.pid },
+    });
     const status = Object.fromEntries(
       runResults.results.map((r: { name: string; status: string }) => [r.name, r.status]),
     );
@@ -136,7 +142,11 @@ describe('artifacts validate against their JSON Schemas', () => {
     const bad = structuredClone(runResults);
     bad.results[0].status = 'exploded';
     expect(validateRunResults(bad)).toBe(false);
-    expect(validateRunResults({ ...runResults, schema_version: 2 })).toBe(false);
+    expect(validateRunResults({ ...runResults, schema_version: 1 })).toBe(false);
+    // A run still running (or interrupted) cannot have succeeded.
+    expect(validateRunResults({ ...runResults, status: 'running', success: true })).toBe(false);
+    expect(validateRunResults({ ...runResults, status: 'interrupted', success: false })).toBe(true);
+    expect(validateRunResults({ ...runResults, status: 'crashed' })).toBe(false);
     const { nodes: _, ...noNodes } = manifest;
     expect(validateManifest(noNodes)).toBe(false);
     const wrongKind = structuredClone(manifest);

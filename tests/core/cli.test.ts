@@ -153,7 +153,7 @@ describe('the CLI end to end', () => {
         ['show', 'stg_customer'],
         /no model or seed named 'stg_customer' \(did you mean 'stg_customers'\?\)/,
       ],
-      [['build', '--threads', 'zero'], /--threads must be a positive whole number/],
+      [['build', '--threads', 'zero'], /--threads must be a whole number, 1 or more/],
       [['ls', '--output', 'xml'], /argument 'xml' is invalid/],
       [['build', '--log-format', 'yaml'], /argument 'yaml' is invalid/],
     ];

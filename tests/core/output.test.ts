@@ -18,7 +18,7 @@ const files = {
 };
 
 describe('--log-format json', () => {
-  it('emits one JSON event per line: run_started, node_finished with [k/n], run_finished', async () => {
+  it('emits one JSON event per line: run_started, node_started and node_finished with [k/n], run_finished', async () => {
     const p = project(files);
     const r = await p.cli(['build', '--log-format', 'json']);
     expect(r.code).toBe(1);
@@ -26,15 +26,27 @@ describe('--log-format json', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as RunEvent & { ts: string });
-    expect(events).toHaveLength(1 + 4 + 1);
+    // Each node that runs starts before it finishes; a skipped node only finishes.
+    const startedNames = events.flatMap((e) => (e.type === 'node_started' ? [e.name] : []));
+    expect(startedNames.sort()).toEqual(['broken', 'people', 'people_count']);
+    expect(events.find((e) => e.type === 'node_started' && e.name === 'people')).toMatchObject({
+      id: 'seed.x.people',
+      kind: 'seed',
+    });
+    const finishedAfterStart = (name: string) =>
+      events.findIndex((e) => e.type === 'node_started' && e.name === name) <
+      events.findIndex((e) => e.type === 'node_finished' && e.result.name === name);
+    for (const name of startedNames) expect(finishedAfterStart(name)).toBe(true);
+    const nonStart = events.filter((e) => e.type !== 'node_started');
+    expect(nonStart).toHaveLength(1 + 4 + 1);
     for (const e of events) expect(e.ts).toMatch(/^\d{4}-\d\d-\d\dT/);
-    expect(events[0]).toMatchObject({
+    expect(nonStart[0]).toMatchObject({
       type: 'run_started',
       command: 'build',
       target: 'dev',
       total: 4,
     });
-    const finished = events.slice(1, -1) as Extract<RunEvent, { type: 'node_finished' }>[];
+    const finished = nonStart.slice(1, -1) as Extract<RunEvent, { type: 'node_finished' }>[];
     expect(finished.map((e) => [e.type, e.index, e.total])).toEqual(
       [1, 2, 3, 4].map((k) => ['node_finished', k, 4]),
     );

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../src/api.ts';
-import { project, removeFixtures, type CliResult } from '../helpers/fixture.ts';
+import { spawnCli } from '../helpers/child.ts';
+import { project, removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
 
@@ -122,39 +121,30 @@ describe('Ctrl-C', () => {
     await p.build();
     expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
 
-    const child = spawn(process.execPath, [
-      join(import.meta.dirname, '../../bin/duckflow.js'),
-      'build',
-      '--vars',
-      '{n: 100000000000}',
-      '--project-dir',
-      p.dir,
-    ]);
     const started = Date.now();
-    const result = await new Promise<CliResult & { seconds: number }>((done) => {
-      let stdout = '';
-      let stderr = '';
-      let sent = false;
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d;
-        // Once the run has begun, give the slow statement time to start, then press Ctrl-C.
-        if (!sent && stdout.includes('duckflow build')) {
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 1000);
-        }
-      });
-      child.stderr.on('data', (d: Buffer) => (stderr += d));
-      const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      child.on('close', (code) => {
-        clearTimeout(guard);
-        done({ code: code ?? -1, stdout, stderr, seconds: (Date.now() - started) / 1000 });
-      });
-    });
+    const child = spawnCli(['build', '--vars', '{n: 100000000000}'], p.dir);
+    // Ctrl-C once the slow node has started, not after a guessed delay.
+    await child.waitFor((e) => e.type === 'node_started' && e.name === 'slow', 'slow started');
+    child.kill('SIGINT');
+    const result = await child.exited;
+    const seconds = (Date.now() - started) / 1000;
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('interrupted: stopping running statements');
-    expect(result.stdout).toMatch(/ERROR +model slow \(table\) .*Interrupted/);
-    expect(result.stdout).toMatch(/SKIP +model after_slow/);
-    expect(result.seconds).toBeLessThan(20);
+    expect(result.stderr).toContain('interrupted (SIGINT): stopping running statements');
+    const finished = result.events.flatMap((e) => (e.type === 'node_finished' ? [e.result] : []));
+    finished.sort((a, b) => b.name.localeCompare(a.name));
+    expect(finished).toEqual([
+      expect.objectContaining({
+        name: 'slow',
+        status: 'error',
+        message: expect.stringMatching(/^interrupted: .*\n.*Interrupted/),
+      }),
+      expect.objectContaining({
+        name: 'after_slow',
+        status: 'skipped',
+        message: 'skipped: the run was interrupted',
+      }),
+    ]);
+    expect(seconds).toBeLessThan(20);
     expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
   });
 });

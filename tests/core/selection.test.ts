@@ -126,10 +126,58 @@ describe('node selection', () => {
 
   it('resource_type:, no match, and an unknown method', async () => {
     expect(sel(['resource_type:seed'])).toEqual(['raw_orders']);
-    expect(sel(['nothing_like_this'])).toEqual([]);
+    const missing = await errorOf(() => p.list({ select: ['nothing_like_this'] }));
+    expect(missing).toBeInstanceOf(UsageError);
+    expect(missing.message).toBe("--select 'nothing_like_this' matches no node");
     const e = await errorOf(() => p.list({ select: ['colour:red'] }));
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toMatch(/^unknown selector method 'colour:'/);
+  });
+
+  it('a selector naming something that does not exist is an error; one that may match nothing is a warning', async () => {
+    const warnings: string[] = [];
+    const list = (select: string[], exclude?: string[]) =>
+      p.list({ select, exclude, onWarning: (m) => warnings.push(m) });
+    // Named: a node, a file or folder, a source, a value of a closed list.
+    for (const [select, message] of [
+      [['+fct_c+'], "--select '+fct_c+' matches no node (did you mean '+fct_a+'?)"],
+      [
+        ['path:models/mart'],
+        "--select 'path:models/mart' matches no node (did you mean 'path:models/marts'?)",
+      ],
+      [
+        ['models/staging/stg_order.sql'],
+        "--select 'models/staging/stg_order.sql' matches no node (did you mean 'models/staging/stg_orders.sql'?)",
+      ],
+      [
+        ['resource_type:modle'],
+        "--select 'resource_type:modle' matches no node (did you mean 'resource_type:model'?)",
+      ],
+      [
+        ['test_type:singulr'],
+        "--select 'test_type:singulr' matches no node (did you mean 'test_type:singular'?)",
+      ],
+      [['source:web'], "--select 'source:web' matches no node"],
+    ] as const) {
+      const e = await errorOf(() => list([...select]));
+      expect(e, select[0]).toBeInstanceOf(UsageError);
+      expect(e.message).toBe(message);
+    }
+    expect(warnings).toEqual([]);
+    // Patterns, tags, config values and kinds with no node today: warnings, and nothing selected.
+    expect(
+      list(['fct_z*', 'tag:financ', 'config.materialized:table', 'resource_type:unit_test']),
+    ).toEqual([]);
+    expect(list(['tag:finance,tag:nightly'])).toEqual([]);
+    expect(list(['fct_a,stg_orders'])).toEqual([]);
+    expect(warnings).toEqual([
+      "--select 'fct_z*' matches no node",
+      "--select 'tag:financ' matches no node (did you mean 'tag:finance'?)",
+      "--select 'config.materialized:table' matches no node",
+      "--select 'resource_type:unit_test' matches no node",
+      "--select 'tag:nightly' matches no node",
+      "--select 'fct_a,stg_orders' matches no node: each part matches some, but no node matches them all",
+    ]);
   });
 
   it('run executes only the selected models; build adds selected seeds', async () => {

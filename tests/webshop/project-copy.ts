@@ -1,8 +1,8 @@
 /**
  * The webshop project (project.yml, models, macros, seeds) copied into a fresh temp directory,
  * so a test can build it without touching the repository's target/ (the target path lives in
- * project.yml and cannot be overridden from the API). Datasets outside the repository are never
- * copied: point the raw_events seed at them with the events_path var.
+ * project.yml and cannot be overridden from the API). Other exports (such as the committed real
+ * sample in tests/fixtures) are not copied: point the raw_events seed at them with the events_path var.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,7 +1,7 @@
 /**
- * Builds the webshop project on the real 1,152-event sample of the shop's export, read in place
- * from ../shared/datasets (relative to the repository root; never copied into the repository),
- * into a temp copy of the project: every record is staged, none rejected, the build succeeds.
+ * Builds the webshop project on the real 1,152-event sample of the shop's export, committed as
+ * tests/fixtures/real-export-sample.json.gz (see tests/fixtures/README.md), into a temp copy of
+ * the project: every record is staged, none rejected, the build succeeds.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, query, type RunReport } from '../../src/api.ts';
 import { copyProject, ROOT, type ProjectCopy } from './project-copy.ts';
 
-const SAMPLE = resolve(ROOT, '../shared/datasets/webshop-events-sample/events_subset.json');
+const SAMPLE = resolve(ROOT, 'tests/fixtures/real-export-sample.json.gz');
 // The copy has no committed seed file, so every load of the project must point at the sample.
 const VARS = { events_path: SAMPLE };
 
@@ -20,7 +20,7 @@ describe('webshop project on the real export sample', () => {
     Number((await query(sql, { projectDir: project.dir, vars: VARS })).rows[0].n);
 
   beforeAll(async () => {
-    // The sample is part of the environment: a missing sample fails here rather than skipping.
+    // A missing sample fails here rather than skipping.
     expect(existsSync(SAMPLE), `the real sample is expected at ${SAMPLE}`).toBe(true);
     project = copyProject({ withCommittedEvents: false });
     report = await build({ projectDir: project.dir, vars: VARS, fullRefresh: true });
