@@ -215,7 +215,11 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
     }
   });
 
-  it('loads seeds with declared column types', async () => {
+  // The CLI always passes an abort signal (Ctrl-C, SIGTERM), which wraps every connection.
+  it.each([
+    ['without', undefined],
+    ['with', new AbortController().signal],
+  ])('loads seeds with declared column types (%s an abort signal)', async (_, signal) => {
     const p = fixture(engine, {
       'seeds/codes.csv': 'code,amount\n007,1.50\n010,2.25\n',
       'seeds/codes.yml': stringify({
@@ -224,7 +228,7 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
         ],
       }),
     });
-    const report = await p.build();
+    const report = await p.build({ signal });
     expect(report.results.find((r) => r.name === 'codes')).toMatchObject({
       status: 'success',
       rows: 2,
