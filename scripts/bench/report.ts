@@ -145,20 +145,20 @@ export function goals(results: BenchResults): Goal[] {
   const ten = results.sizes['10M'];
   const fifty = results.sizes['50M'];
   const out: Goal[] = [];
+  // Issue 13's goal for a validated parse and sessions; 1.3× was the earlier, unreachable one.
+  const floorGoal = 3.5;
+  const floorGoalText = {
+    goal: `10M events: build within ${floorGoal}× of (parse floor + sort floor)`,
+    target: `≤ ${floorGoal.toFixed(2)}×`,
+  };
   out.push(
     ten
       ? {
-          goal: '10M events: build within 1.3× of (parse floor + sort floor)',
-          target: '≤ 1.30×',
+          ...floorGoalText,
           measured: `${fmt(ten.summary.ratio.median)}× (median of ${ten.runs.length})`,
-          status: ten.summary.ratio.median <= 1.3 ? 'met' : 'missed',
+          status: ten.summary.ratio.median <= floorGoal ? 'met' : 'missed',
         }
-      : {
-          goal: '10M events: build within 1.3× of (parse floor + sort floor)',
-          target: '≤ 1.30×',
-          measured: '–',
-          status: 'not measured',
-        },
+      : { ...floorGoalText, measured: '–', status: 'not measured' },
   );
   out.push(
     ten
