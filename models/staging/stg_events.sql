@@ -26,19 +26,7 @@ single_records as (
 
     select
         -- the columns of collapsed_duplicates, in its order: the union below matches by position
-        event_id,
-        event_type,
-        event_ts,
-        customer_id,
-        user_agent,
-        ip,
-        page_url,
-        page_path,
-        referrer_url,
-        referrer_host,
-        search_query,
-        product_id,
-        position,
+        {{ staged_event_columns() }},
         record_number,
         1::bigint as source_record_count
     from stageable_records
@@ -51,37 +39,13 @@ single_records as (
 collapsed_duplicates as (
 
     select
-        event_id,
-        event_type,
-        event_ts,
-        customer_id,
-        user_agent,
-        ip,
-        page_url,
-        page_path,
-        referrer_url,
-        referrer_host,
-        search_query,
-        product_id,
-        position,
+        {{ staged_event_columns() }},
         min(record_number) as record_number,
         count(*) as source_record_count
     from stageable_records
     where event_id in (select event_id from duplicate_ids where not is_conflicting)
     group by
-        event_id,
-        event_type,
-        event_ts,
-        customer_id,
-        user_agent,
-        ip,
-        page_url,
-        page_path,
-        referrer_url,
-        referrer_host,
-        search_query,
-        product_id,
-        position
+        {{ staged_event_columns() }}
 
 ),
 
@@ -94,19 +58,7 @@ distinct_events as (
 )
 
 select
-    event_id,
-    event_type,
-    event_ts,
-    customer_id,
-    user_agent,
-    ip,
-    page_url,
-    page_path,
-    referrer_url,
-    referrer_host,
-    search_query,
-    product_id,
-    position,
+    {{ staged_event_columns() }},
     record_number,
     source_record_count
 from distinct_events
