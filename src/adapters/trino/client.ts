@@ -79,34 +79,38 @@ function parseJson(text: string): unknown {
   return parse(text, undefined, (value) => (isSafeNumber(value) ? Number(value) : value));
 }
 
+/** The headers every request of a client carries. */
+function requestHeaders(options: TrinoClientOptions): Record<string, string> {
+  const h: Record<string, string> = {
+    'X-Trino-User': options.user,
+    'X-Trino-Time-Zone': 'UTC',
+    // Without it Trino rounds timestamps to milliseconds in results.
+    'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME',
+    'X-Trino-Source': 'duckflow',
+  };
+  if (options.catalog) h['X-Trino-Catalog'] = options.catalog;
+  if (options.schema) h['X-Trino-Schema'] = options.schema;
+  const session = Object.entries(options.sessionProperties ?? {});
+  if (session.length > 0)
+    h['X-Trino-Session'] = session.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join(',');
+  return h;
+}
+
 export class TrinoClient {
   private readonly base: string;
+  /** The client's options never change: the headers are built once, not for every poll. */
+  private readonly headers: Record<string, string>;
   /** The next URI of every query in flight: DELETE on it cancels the query. */
   private readonly running = new Map<string, string>();
 
   constructor(private readonly options: TrinoClientOptions) {
     this.base = options.url.replace(/\/+$/, '');
-  }
-
-  private headers(): Record<string, string> {
-    const h: Record<string, string> = {
-      'X-Trino-User': this.options.user,
-      'X-Trino-Time-Zone': 'UTC',
-      // Without it Trino rounds timestamps to milliseconds in results.
-      'X-Trino-Client-Capabilities': 'PARAMETRIC_DATETIME',
-      'X-Trino-Source': 'duckflow',
-    };
-    if (this.options.catalog) h['X-Trino-Catalog'] = this.options.catalog;
-    if (this.options.schema) h['X-Trino-Schema'] = this.options.schema;
-    const session = Object.entries(this.options.sessionProperties ?? {});
-    if (session.length > 0)
-      h['X-Trino-Session'] = session.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join(',');
-    return h;
+    this.headers = requestHeaders(options);
   }
 
   private async request(method: 'GET' | 'POST', uri: string, body?: string) {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(uri, { method, headers: this.headers(), body });
+      const response = await fetch(uri, { method, headers: this.headers, body });
       const text = await response.text();
       if (RETRY_STATUSES.has(response.status) && attempt < MAX_RETRIES) {
         await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
@@ -153,14 +157,14 @@ export class TrinoClient {
   async cancelAll(): Promise<void> {
     await Promise.all(
       [...this.running.values()].map((uri) =>
-        fetch(uri, { method: 'DELETE', headers: this.headers() }).catch(() => undefined),
+        fetch(uri, { method: 'DELETE', headers: this.headers }).catch(() => undefined),
       ),
     );
   }
 
   /** Server version and whether it has finished starting (`/v1/info`). */
   async info(): Promise<{ version: string; starting: boolean }> {
-    const response = await fetch(`${this.base}/v1/info`, { headers: this.headers() });
+    const response = await fetch(`${this.base}/v1/info`, { headers: this.headers });
     if (!response.ok) throw new Error(`Trino at ${this.base} answered HTTP ${response.status}`);
     const body = (await response.json()) as { nodeVersion: { version: string }; starting: boolean };
     return { version: body.nodeVersion.version, starting: body.starting };
