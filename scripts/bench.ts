@@ -136,19 +136,8 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
     mkdirSync(runDir, { recursive: true });
     const startedAt = new Date().toISOString();
     try {
-      const project = writeBenchProject(REPO, runDir, {
-        memoryLimit,
-        duckdbThreads,
-        preserveInsertionOrder,
-      });
       log(`${label} run ${run}/${runs}: build`);
-      const build = await runBuild(
-        project.projectDir,
-        exp.path,
-        project.dbPath,
-        project.targetPath,
-        runDir,
-      );
+      const { project, build } = await buildBenchProject(runDir, exp.path);
       log(
         `  build ${build.wallSeconds.toFixed(2)} s (DuckDB ${build.dbSeconds.toFixed(2)} s, overhead ${build.overheadPercent.toFixed(1)}%), peak RSS ${(build.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
       );
@@ -242,20 +231,11 @@ async function benchPostgres(
   mkdirSync(runDir, { recursive: true });
   process.env.DUCKFLOW_BENCH_PG_PASSWORD = server.password;
   try {
-    const project = writeBenchProject(
-      REPO,
-      runDir,
-      { memoryLimit, duckdbThreads, preserveInsertionOrder },
-      { ...server, password: "{{ env_var('DUCKFLOW_BENCH_PG_PASSWORD') }}" },
-    );
     log(`${label} PostgreSQL: build`);
-    const build = await runBuild(
-      project.projectDir,
-      exp.path,
-      project.dbPath,
-      project.targetPath,
-      runDir,
-    );
+    const { build } = await buildBenchProject(runDir, exp.path, {
+      ...server,
+      password: "{{ env_var('DUCKFLOW_BENCH_PG_PASSWORD') }}",
+    });
     const duckdbSeconds = median(record.runs.map((r) => r.build.wallSeconds));
     log(
       `  PostgreSQL build ${build.wallSeconds.toFixed(2)} s against DuckDB ${duckdbSeconds.toFixed(2)} s: ${(build.wallSeconds / duckdbSeconds).toFixed(2)}x`,
@@ -273,6 +253,24 @@ async function benchPostgres(
   } finally {
     if (!values.keep) rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/** A fresh copy of the project in `runDir` (on PostgreSQL when given), built once on `exportPath`. */
+async function buildBenchProject(runDir: string, exportPath: string, postgres?: BenchPostgres) {
+  const project = writeBenchProject(
+    REPO,
+    runDir,
+    { memoryLimit, duckdbThreads, preserveInsertionOrder },
+    postgres,
+  );
+  const build = await runBuild(
+    project.projectDir,
+    exportPath,
+    project.dbPath,
+    project.targetPath,
+    runDir,
+  );
+  return { project, build };
 }
 
 function benchCompile(): CompileRecord {
