@@ -25,9 +25,20 @@
       order_by, timestamp, gap_minutes: as in sessionize()
 
     Returns the columns sessionize() returns, plus sessionize_previous_timestamp and
-    sessionize_sessions_before; event_number counts from the reprocessing start.
+    sessionize_sessions_before; event_number counts from the reprocessing start. On a full build
+    (is_incremental() false) it is sessionize() over every row of `relation`, so a model calls
+    this one macro either way (`new_rows` is not read then).
 -#}
 {%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number') -%}
+{%- if not is_incremental() -%}
+{{ sessionize(
+    relation=relation,
+    partition_by=partition_by,
+    order_by=order_by,
+    timestamp=timestamp,
+    gap_minutes=gap_minutes
+) }}
+{%- else -%}
 {%- set keys = partition_by.replace(' ', '').split(',') -%}
 {%- set key_list = keys | join(', ') -%}
 select * from (
@@ -96,6 +107,7 @@ select * from (
         sessions_before='sessionize_sessions_before'
     ) }}
 ) as sessionize_incremental
+{%- endif -%}
 {%- endmacro -%}
 
 {%- macro sessionize_keys_match(keys, left, right) -%}

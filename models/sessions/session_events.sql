@@ -39,6 +39,7 @@ events_of_this_load as (
 
 ),
 
+{% endif %}
 events_with_sessions as (
 
     {{ sessionize_incremental(
@@ -52,19 +53,6 @@ events_with_sessions as (
     ) }}
 
 )
-{% else %}
-events_with_sessions as (
-
-    {{ sessionize(
-        relation='logged_in_events',
-        partition_by='customer_id',
-        order_by='event_ts, event_id',
-        timestamp='event_ts',
-        gap_minutes=var('session_gap_minutes', 30)
-    ) }}
-
-)
-{% endif %}
 
 select
     md5(customer_id::varchar || '|' || {{ iso_timestamp_us('session_start') }}) as session_id,

@@ -7,10 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { build, query, type RunOptions } from '../../src/api.ts';
-import { engines, freshSchema } from '../adapters/engines.ts';
+import { engines } from '../adapters/engines.ts';
 import { copyExample, type ExampleCopy } from '../examples/site-visits-copy.ts';
+import { exceptAll, writeTwoTargets, type TwoTargets } from './two-targets.ts';
 
 /** Views landing together, and the hour windows (of 2020-02-02) a scheduler then runs. */
 const LANDINGS: { views: string[]; windows: number[] }[] = [
@@ -47,23 +47,21 @@ const LANDINGS: { views: string[]; windows: number[] }[] = [
 
 describe.each(engines())('examples/pageviews, batch by batch: $type', (engine) => {
   let example: ExampleCopy;
-  const schemas = { full: freshSchema(), inc: freshSchema() };
+  let schemas: TwoTargets;
   const landed: string[] = [];
 
   beforeAll(() => {
     example = copyExample('pageviews');
-    writeFileSync(
-      join(example.dir, 'project.yml'),
-      stringify({
-        name: 'pageviews',
-        target: 'inc',
-        targets: { full: engine.target(schemas.full), inc: engine.target(schemas.inc) },
-        'macro-paths': ['../../macros'],
-        vars: { session_gap_minutes: 30 },
-      }),
-    );
+    schemas = writeTwoTargets(example.dir, engine, {
+      name: 'pageviews',
+      'macro-paths': ['../../macros'],
+      vars: { session_gap_minutes: 30 },
+    });
   });
-  afterAll(() => example?.remove());
+  afterAll(() => {
+    example?.remove();
+    schemas?.remove();
+  });
 
   const rows = async (sql: string) =>
     (await query(sql, { projectDir: example.dir, target: 'inc' })).rows;
@@ -71,8 +69,8 @@ describe.each(engines())('examples/pageviews, batch by batch: $type', (engine) =
     const report = await build({ projectDir: example.dir, ...options });
     expect(report.results.filter((r) => !['success', 'pass'].includes(r.status))).toEqual([]);
   };
-  const exceptAll = (a: string, b: string) =>
-    `select '${a}' as only_in, d.* from (select * from "${a}".sessions except all select * from "${b}".sessions) as d`;
+  const onlyIn = (a: string, b: string) =>
+    `select '${a}' as only_in, d.* from (${exceptAll('sessions', a, b)}) as d`;
 
   it('keeps the sessions table equal to a full refresh after every landing', async () => {
     for (const [i, landing] of LANDINGS.entries()) {
@@ -91,7 +89,7 @@ describe.each(engines())('examples/pageviews, batch by batch: $type', (engine) =
         });
       await buildOk({ target: 'full', fullRefresh: true });
       const differing = await rows(
-        `${exceptAll(schemas.full, schemas.inc)} union all ${exceptAll(schemas.inc, schemas.full)}`,
+        `${onlyIn(schemas.full, schemas.inc)} union all ${onlyIn(schemas.inc, schemas.full)}`,
       );
       expect(differing, `after landing ${i + 1}`).toEqual([]);
     }

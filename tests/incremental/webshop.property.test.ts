@@ -11,10 +11,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { build, openSession, query, type RunOptions } from '../../src/api.ts';
-import { engines, freshSchema } from '../adapters/engines.ts';
+import { engines } from '../adapters/engines.ts';
 import { copyProject, type ProjectCopy } from '../webshop/project-copy.ts';
+import { exceptAll, writeTwoTargets, type TwoTargets } from './two-targets.ts';
 import { batchesArbitrary } from './webshop-batches.ts';
 
 const RUNS = 3;
@@ -34,8 +34,7 @@ const MODELS_ONLY: Pick<RunOptions, 'exclude'> = {
 describe.each(engines())('webshop incremental builds equal full refreshes: $type', (engine) => {
   let project: ProjectCopy;
   let compared: string[];
-  const schemas = { full: freshSchema(), inc: freshSchema() };
-
+  let schemas: TwoTargets;
   let batchFile: string;
   let allFile: string;
 
@@ -44,32 +43,28 @@ describe.each(engines())('webshop incremental builds equal full refreshes: $type
     batchFile = join(project.dir, 'batch.ndjson');
     allFile = join(project.dir, 'all.ndjson');
     writeFileSync(batchFile, '');
-    writeFileSync(
-      join(project.dir, 'project.yml'),
-      stringify({
-        name: 'webshop',
-        target: 'inc',
-        targets: { full: engine.target(schemas.full), inc: engine.target(schemas.inc) },
-        vars: {
-          session_gap_minutes: 30,
-          purchase_event_types: ['PLACED_ORDER'],
-          events_path: batchFile,
-        },
-        'test-paths': ['tests/data'],
-      }),
-    );
+    schemas = writeTwoTargets(project.dir, engine, {
+      name: 'webshop',
+      vars: {
+        session_gap_minutes: 30,
+        purchase_event_types: ['PLACED_ORDER'],
+        events_path: batchFile,
+      },
+      'test-paths': ['tests/data'],
+    });
     const { project: loaded } = openSession({ projectDir: project.dir });
     compared = [...loaded.models.keys()]
       .map((id) => loaded.models.get(id)!.name)
       .filter((name) => !PER_LOAD.has(name))
       .sort();
   });
-  afterAll(() => project?.remove());
+  afterAll(() => {
+    project?.remove();
+    schemas?.remove();
+  });
 
   const run = async (sql: string) =>
     (await query(sql, { projectDir: project.dir, target: 'inc' })).rows;
-  const exceptAll = (relation: string, a: string, b: string) =>
-    `select * from "${a}"."${relation}" except all select * from "${b}"."${relation}"`;
   /** Rows of each relation found in one schema and not the other, counted in one query. */
   const differences = async (): Promise<string[]> => {
     const counts = await run(

@@ -33,6 +33,7 @@ views_in_window as (
 
 ),
 
+{% endif %}
 views_with_sessions as (
 
     {{ sessionize_incremental(
@@ -46,19 +47,6 @@ views_with_sessions as (
     ) }}
 
 )
-{% else %}
-views_with_sessions as (
-
-    {{ sessionize(
-        relation='page_views',
-        partition_by='user_id',
-        order_by='page_view_at, page',
-        timestamp='page_view_at',
-        gap_minutes=var('session_gap_minutes')
-    ) }}
-
-)
-{% endif %}
 
 select
     md5(user_id::varchar || '|' || {{ iso_timestamp_us('page_view_at') }} || '|' || page)
