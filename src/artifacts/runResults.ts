@@ -48,6 +48,15 @@ export function buildRunResults(args: {
       timing: { started_at: r.startedAt, completed_at: r.completedAt },
       execution_time: r.seconds,
       rows_affected: r.rows ?? null,
+      // dbt's per-node adapter response, with the row counts of an incremental build.
+      adapter_response: r.changes
+        ? {
+            rows_inserted: r.changes.inserted,
+            rows_updated: r.changes.updated,
+            rows_deleted: r.changes.deleted,
+            ...(r.changes.batches === undefined ? {} : { batches: r.changes.batches }),
+          }
+        : {},
       failures: r.failures ?? null,
       compiled_path: r.compiledPath ?? null,
       file: r.file ?? null,

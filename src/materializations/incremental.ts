@@ -1,71 +1,121 @@
+import type { CompiledSql } from '../core/compiled.ts';
 import type { ModelNode } from '../core/nodes.ts';
+import type { TableRelation } from '../core/relation.ts';
+import { runMicrobatch } from './microbatch/run.ts';
+import { reconcileSchema, type OnSchemaChange } from './schemaChange.ts';
 import { runCompiled } from './sqlError.ts';
 import { incrementalStrategy } from './strategies/registry.ts';
+import type { EventTimeWindow, IncrementalStrategy, RowChanges } from './strategies/types.ts';
 import { table } from './table.ts';
 import { inNodeTransaction } from './transaction.ts';
-import type { Materialization } from './types.ts';
+import type { Materialization, MaterializeContext, MaterializeResult, RowCounts } from './types.ts';
 
-export type OnSchemaChange = 'ignore' | 'fail' | 'append_new_columns';
+export { ON_SCHEMA_CHANGE, type OnSchemaChange } from './schemaChange.ts';
 
-export const ON_SCHEMA_CHANGE: OnSchemaChange[] = ['ignore', 'fail', 'append_new_columns'];
+/** An incremental model's config, read once. */
+export interface IncrementalSettings {
+  strategy: IncrementalStrategy;
+  uniqueKey: string[];
+  predicates: string[];
+  onSchemaChange: OnSchemaChange;
+}
+
+const list = (value: unknown): string[] => (value === undefined ? [] : [value].flat().map(String));
+
+export function incrementalSettings(model: ModelNode): IncrementalSettings {
+  const { config } = model;
+  const uniqueKey = list(config.unique_key);
+  const predicates = list(config.incremental_predicates);
+  const strategy = incrementalStrategy(config.incremental_strategy, uniqueKey);
+  strategy.check({ uniqueKey, predicates });
+  const batchOnly = ['batch_size', 'lookback', 'begin'].filter((k) => config[k] !== undefined);
+  if (!strategy.batched && batchOnly.length)
+    throw new Error(
+      `${batchOnly.join(', ')} configure microbatch models; this one's incremental_strategy is '${strategy.name}': set incremental_strategy: microbatch or remove them`,
+    );
+  return {
+    strategy,
+    uniqueKey,
+    predicates,
+    onSchemaChange: (config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore',
+  };
+}
+
+/**
+ * Put the rows of `compiled` (one batch of the model) into `target` through the strategy, with
+ * the table's columns first brought in line per `on_schema_change`. Runs inside the caller's
+ * transaction. `check` sees the batch table before it is applied.
+ */
+export async function loadBatch(
+  ctx: MaterializeContext,
+  settings: IncrementalSettings,
+  compiled: CompiledSql,
+  window?: EventTimeWindow,
+  check?: (batch: string) => Promise<void>,
+): Promise<RowChanges> {
+  const { adapter, conn, relation } = ctx;
+  const { dialect } = adapter;
+  const batchName = `${relation.identifier}__duckflow_batch`;
+  const batch = dialect.quote(batchName);
+  await runCompiled(adapter, conn, compiled, dialect.createTempTableAs(batchName, compiled.sql));
+  await check?.(batch);
+  // The batch's own columns, read from the relation: a temporary table is not in the
+  // target's catalog, so lookups by schema name do not find it.
+  const selected = await adapter.describe(conn, `select * from ${batch}`);
+  const columns = await reconcileSchema(ctx, relation, settings.onSchemaChange, selected);
+  const changes = await settings.strategy.apply({
+    conn,
+    dialect,
+    target: relation,
+    batch,
+    columns,
+    uniqueKey: settings.uniqueKey,
+    predicates: settings.predicates,
+    window,
+  });
+  await conn.run(`drop table ${batch}`);
+  return changes;
+}
+
+export async function countRows(ctx: MaterializeContext, r: TableRelation): Promise<number> {
+  const { rows } = await ctx.conn.query(
+    `select count(*) as n from ${ctx.adapter.dialect.relation(r)}`,
+  );
+  return Number(rows[0].n);
+}
+
+/** The run line's `+inserted ~updated -deleted` and the table's size afterwards. */
+export async function incrementalResult(
+  ctx: MaterializeContext,
+  changes: RowCounts,
+  rows?: number,
+): Promise<MaterializeResult> {
+  return {
+    rows: rows ?? (await countRows(ctx, ctx.relation)),
+    changes,
+    message: `incremental ${ctx.adapter.dialect.relation(ctx.relation)}`,
+  };
+}
 
 /**
  * dbt-style incremental model. The first build (or --full-refresh) is a table build; later
  * builds put the SELECT's rows (rendered with is_incremental() true) in a batch table and hand
- * it to the `incremental_strategy`, all in one transaction. Columns the SELECT has and the
- * table lacks follow `on_schema_change`, as in dbt: ignored (default), an error, or added.
+ * it to the `incremental_strategy`, all in one transaction. Microbatch models run once per
+ * `event_time` window instead (microbatch/run.ts).
  */
 export const incremental: Materialization = {
   name: 'incremental',
   appliesTo: 'model',
   buildsRelation: true,
   async build(ctx) {
-    if (!ctx.exists || ctx.fullRefresh) return table.build(ctx);
-    const { adapter, conn, relation, compiled } = ctx;
-    const { dialect } = adapter;
-    const config = (ctx.node as ModelNode).config;
-    const uniqueKey = config.unique_key === undefined ? [] : [config.unique_key].flat().map(String);
-    const strategy = incrementalStrategy(config.incremental_strategy, uniqueKey);
-    const onSchemaChange = (config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore';
-    const target = dialect.relation(relation);
-    const batchName = `${relation.identifier}__duckflow_batch`;
-    const batch = dialect.quote(batchName);
-    const rows = await inNodeTransaction(ctx, async () => {
-      await runCompiled(
-        adapter,
-        conn,
-        compiled!,
-        dialect.createTempTableAs(batchName, compiled!.sql),
-      );
-      // The batch's own columns, read from the relation: a temporary table is not in the
-      // target's catalog, so lookups by schema name do not find it.
-      const batchColumns = await adapter.describe(conn, `select * from ${batch}`);
-      const existing = new Set((await adapter.columns(conn, relation)).map((c) => c.name));
-      const added = batchColumns.filter((c) => !existing.has(c.name));
-      if (added.length > 0 && onSchemaChange === 'fail') {
-        throw new Error(
-          `on_schema_change is 'fail' and the model now has columns ${target} lacks: ${added.map((c) => c.name).join(', ')}; run with --full-refresh or set on_schema_change`,
-        );
-      }
-      if (onSchemaChange === 'append_new_columns') {
-        for (const c of added)
-          await conn.run(`alter table ${target} add column ${dialect.quote(c.name)} ${c.type}`);
-      }
-      const insertable =
-        onSchemaChange === 'append_new_columns'
-          ? batchColumns
-          : batchColumns.filter((c) => existing.has(c.name));
-      const inserted = await strategy.apply({
-        conn,
-        dialect,
-        target: relation,
-        batch,
-        columns: insertable.map((c) => dialect.quote(c.name)).join(', '),
-        uniqueKey,
-      });
-      await conn.run(`drop table ${batch}`);
-      return inserted;
-    });
-    return { rows, message: `incremental ${target}` };
+    const settings = incrementalSettings(ctx.node as ModelNode);
+    if (settings.strategy.batched) return runMicrobatch(ctx, settings);
+    if (!ctx.exists || ctx.fullRefresh) {
+      const built = await table.build(ctx);
+      const rows = built.rows ?? 0;
+      return incrementalResult(ctx, { inserted: rows, updated: 0, deleted: 0 }, rows);
+    }
+    const changes = await inNodeTransaction(ctx, () => loadBatch(ctx, settings, ctx.compiled!));
+    return incrementalResult(ctx, changes);
   },
 };
