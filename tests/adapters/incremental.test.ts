@@ -204,6 +204,8 @@ describe.each(engines())('incremental on $type', (engine) => {
       "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\n" +
       "select id, ts, v from {{ ref('events') }}\n";
     const at = (iso: string) => new Date(iso);
+    const mb =
+      "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', batch_size='day', begin='2024-01-01') }}\n";
 
     it('builds from begin, reruns lookback windows, backfills a window, warns on an empty one', async () => {
       const p = engineFixture(engine, {
@@ -273,6 +275,49 @@ describe.each(engines())('incremental on $type', (engine) => {
           /^model daily: no rows in 2 batches from 2023-06-01 00:00:00 to 2023-06-03 00:00:00 .*the window is empty/,
         ),
       ]);
+    });
+
+    it('filters sources and seeds that declare event_time; model.batch gives the window', async () => {
+      // Two events a day on 2024-01-01..03, in a source table, a seed, and an unfiltered model.
+      const day = (d: number, h: number) => `2024-01-0${d} ${String(h).padStart(2, '0')}:00:00`;
+      const all = [1, 2, 3].flatMap((d) => [day(d, 1), day(d, 23)]);
+      const p = engineFixture(
+        engine,
+        {
+          'seeds/seeded.csv': `ts\n${all.join('\n')}\n`,
+          'seeds/seeded.yml':
+            'seeds:\n  - name: seeded\n    config: {event_time: ts, column_types: {ts: timestamp}}\n',
+          'models/plain.sql': `{{ config(materialized='table') }}\n${all.map((t) => `select cast('${t}' as timestamp) as ts`).join(' union all ')}\n`,
+          'models/from_source.sql': `${mb}select ts from {{ source('raw', 'events') }}\n`,
+          'models/from_seed.sql': `${mb}select ts from {{ ref('seeded') }} as s\n`,
+          'models/from_vars.sql':
+            `${mb}select ts from {{ ref('plain') }}\n` +
+            "{% if model.batch %}where ts >= timestamp '{{ model.batch.event_time_start }}' and ts < timestamp '{{ model.batch.event_time_end }}'{% endif %}\n",
+        },
+        {
+          'on-run-start': [
+            `create table if not exists {{ target.schema }}.raw_events as ${all.map((t) => `select cast('${t}' as timestamp) as ts`).join(' union all ')}`,
+          ],
+        },
+      );
+      p.write({
+        'models/sources.yml': `sources:\n  - name: raw\n    schema: ${p.schema}\n    tables:\n      - name: events\n        identifier: raw_events\n        config: {event_time: ts}\n`,
+      });
+      // A backfill of 2024-01-02 alone: each model holds that day's two events, and nothing else.
+      const report = await p.build({
+        eventTimeStart: at('2024-01-02T00:00:00Z'),
+        eventTimeEnd: at('2024-01-03T00:00:00Z'),
+      });
+      expect(report.results.filter((r) => r.status !== 'success' && r.status !== 'pass')).toEqual(
+        [],
+      );
+      for (const name of ['from_source', 'from_seed', 'from_vars'])
+        expect(
+          await p.query(`select cast(ts as varchar(30)) as ts from ${p.rel(name)} order by ts`),
+        ).toEqual([
+          { ts: expect.stringMatching(/^2024-01-02 01:00:00/) },
+          { ts: expect.stringMatching(/^2024-01-02 23:00:00/) },
+        ]);
     });
 
     it('refuses a batch holding rows outside its window, committing the batches before it', async () => {

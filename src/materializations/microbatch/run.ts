@@ -36,6 +36,11 @@ export async function runMicrobatch(
   settings: IncrementalSettings,
 ): Promise<MaterializeResult> {
   const { eventTime, size, lookback, begin } = microbatchConfig(ctx.node as ModelNode);
+  if (settings.uniqueKey.length)
+    ctx.log(
+      'warn',
+      `unique_key is not used by microbatch: each window is replaced whole, by ${eventTime} (dbt-postgres merges on it instead; see docs/incremental.md)`,
+    );
   const fresh = !ctx.exists || ctx.fullRefresh;
   const start = firstBatchStart({
     size,
