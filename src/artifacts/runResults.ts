@@ -1,7 +1,7 @@
 import type { NodeResult } from '../core/results.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 
-export const RUN_RESULTS_SCHEMA_VERSION = 2;
+export const RUN_RESULTS_SCHEMA_VERSION = 3;
 
 /**
  * `running` is written before the first node runs (and refreshed as nodes finish), so a run that

@@ -56,5 +56,9 @@ describe('microbatch windows', () => {
       '2024-02-01T00:00:00 2024-03-01T00:00:00',
       '2024-03-01T00:00:00 2024-03-15T12:00:00',
     ]);
+    // A begin after now leaves nothing to build: an error, not an odd window.
+    expect(() => batches(t('2030-01-01T00:00:00'), t('2026-12-01T00:00:00'), 'day')).toThrow(
+      /no window to build: the first would start at 2030-01-01T00:00:00.000Z, not before the end 2026-12-01T00:00:00.000Z \(is begin in the future\?\)/,
+    );
   });
 });

@@ -64,6 +64,10 @@ export function firstBatchStart(args: {
 
 /** Consecutive windows from `start` to `end`; the last one ends exactly at `end`. */
 export function batches(start: Date, end: Date, size: BatchSize): Batch[] {
+  if (start >= end)
+    throw new Error(
+      `no window to build: the first would start at ${start.toISOString()}, not before the end ${end.toISOString()} (is begin in the future?)`,
+    );
   const out: Batch[] = [];
   let from = start;
   do {
