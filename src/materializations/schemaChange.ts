@@ -109,10 +109,11 @@ export async function reconcileSchema(
         `column types changed (${retypes(diff)}): the table keeps its types (on_schema_change 'append_new_columns')`,
       );
   }
-  if (diff.added.length)
-    ctx.log(
-      'info',
-      `added column${diff.added.length === 1 ? '' : 's'} ${names(diff.added)} to ${shown}`,
-    );
+  const done = [
+    diff.added.length && `added ${names(diff.added)}`,
+    mode === 'sync_all_columns' && diff.removed.length && `dropped ${names(diff.removed)}`,
+    mode === 'sync_all_columns' && diff.retyped.length && `retyped ${retypes(diff)}`,
+  ].filter(Boolean);
+  if (done.length) ctx.log('info', `${shown}: ${done.join('; ')} (on_schema_change '${mode}')`);
   return select.map((c) => c.name);
 }

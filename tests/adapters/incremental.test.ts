@@ -169,9 +169,14 @@ describe.each(engines())('incremental on $type', (engine) => {
           "select 2 as id, 'y' as new_name, cast(5000000000 as bigint) as n",
         ),
       });
-      const { result, warnings } = await built(p, 'm');
+      const { result, warnings, infos } = await built(p, 'm');
       expect(result.status).toBe('success');
       expect(warnings).toEqual([]);
+      expect(infos).toContainEqual(
+        expect.stringMatching(
+          /^model m: .*"m": added new_name; dropped old_name; retyped n (INTEGER|integer) -> (BIGINT|bigint) \(on_schema_change 'sync_all_columns'\)$/,
+        ),
+      );
       expect(
         await p.query(
           `select id, cast(n as varchar(20)) as n, new_name from ${p.rel('m')} order by id`,
