@@ -1,6 +1,6 @@
 import type { ModelNode } from '../../core/nodes.ts';
 import { parseInstant, sqlInstant } from '../../util/instant.ts';
-import { incrementalResult, loadBatch, type IncrementalSettings } from '../incremental.ts';
+import { incrementalResult, loadBatch, type IncrementalSettings } from '../incrementalBatch.ts';
 import type { EventTimeWindow } from '../strategies/types.ts';
 import { buildAndSwap } from '../swap.ts';
 import { createFromSelect } from '../table.ts';
