@@ -11,7 +11,7 @@ import {
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import type { RunEvent } from '../core/results.ts';
 import { formatCsv, formatTable } from '../util/format.ts';
-import { wholeNumber } from './options.ts';
+import { instant, wholeNumber } from './options.ts';
 import { jsonPrinter, textPrinter, useColor } from './printer.ts';
 
 interface GlobalOptions {
@@ -55,9 +55,24 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const globals = () => program.opts<GlobalOptions>();
 
+  // Only the commands that build models take a microbatch backfill window.
+  const withWindow = (command: Command, name: string) =>
+    name === 'build' || name === 'run'
+      ? command
+          .option(
+            '--event-time-start <time>',
+            'microbatch models: backfill from this UTC date or time (with --event-time-end)',
+            instant('--event-time-start'),
+          )
+          .option(
+            '--event-time-end <time>',
+            'microbatch models: backfill up to (not including) this UTC date or time',
+            instant('--event-time-end'),
+          )
+      : command;
+
   const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
-    program
-      .command(name)
+    withWindow(program.command(name), name)
       .description(description)
       .option(
         '-s, --select <selector...>',
@@ -72,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
           exclude?: string[];
           fullRefresh?: boolean;
           junitXml?: string;
+          eventTimeStart?: Date;
+          eventTimeEnd?: Date;
         }) => {
           const controller = new AbortController();
           // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
@@ -93,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
               onEvent: printer(globals()),
               signal: controller.signal,
               junitXml: opts.junitXml,
+              eventTimeStart: opts.eventTimeStart,
+              eventTimeEnd: opts.eventTimeEnd,
             });
             exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
           } finally {

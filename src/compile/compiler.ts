@@ -33,7 +33,7 @@ export class Compiler {
    * How a template refers to a node: its relation, or a CTE name for an ephemeral model (then
    * recorded in `ephemerals`, to be injected into the statement being compiled).
    */
-  refTarget(name: string, ephemerals?: Set<string>): string {
+  refTarget(name: string, ephemerals?: Set<string>, batch?: RenderScope['batch']): string {
     const model = this.project.models.get(name);
     if (model && !buildsRelation(model)) {
       if (!ephemerals) return `(${this.compileModel(model).sql})`;
@@ -42,7 +42,22 @@ export class Compiler {
     }
     const node = model ?? this.project.seeds.get(name);
     if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
-    return this.project.dialect.relation(relationOf(node));
+    return this.inWindow(this.project.dialect.relation(relationOf(node)), node.config, batch);
+  }
+
+  /**
+   * A relation read by a microbatch model's batch: filtered to the batch's window when it
+   * declares an `event_time` (dbt 1.9). No alias, so `{{ ref('x') }} as x` still reads.
+   */
+  private inWindow(
+    relation: string,
+    config: Record<string, unknown>,
+    batch: RenderScope['batch'],
+  ): string {
+    if (!batch || config.event_time === undefined) return relation;
+    const { dialect } = this.project;
+    const column = dialect.quote(String(config.event_time));
+    return `(select * from ${relation} where ${column} >= ${dialect.timestamp(batch.start)} and ${column} < ${dialect.timestamp(batch.end)})`;
   }
 
   /** Render any template (a model, a test, a hook) in the project's context. */
@@ -51,11 +66,12 @@ export class Compiler {
     const body = this.renderer
       .render(text, {
         path,
-        ref: (name) => this.refTarget(name, ephemerals),
-        source: (s, t) =>
-          this.project.dialect.relation(
-            this.project.sources.get(`${s}.${t}`)?.relation ?? table(s, t),
-          ),
+        ref: (name) => this.refTarget(name, ephemerals, extra.batch),
+        source: (s, t) => {
+          const found = this.project.sources.get(`${s}.${t}`);
+          const relation = this.project.dialect.relation(found?.relation ?? table(s, t));
+          return this.inWindow(relation, found?.config ?? {}, extra.batch);
+        },
         ...extra,
       })
       .replace(/[\s;]+$/, '');
@@ -91,6 +107,21 @@ export class Compiler {
         return { path, line, text: sourceLines[line - 1] ?? '' };
       },
     };
+  }
+
+  /** The model's SELECT for one microbatch window (never cached: each window renders anew). */
+  compileBatch(
+    model: ModelNode,
+    batch: { start: Date; end: Date },
+    incremental: boolean,
+  ): CompiledSql {
+    const compiled = this.renderTemplate(model.rawSql, model.path, {
+      self: this.project.dialect.relation(relationOf(model)),
+      isIncremental: incremental,
+      batch,
+    });
+    this.outputs.set(model.path, compiled.sql);
+    return compiled;
   }
 
   compileModel(model: ModelNode): CompiledSql {

@@ -13,12 +13,12 @@ export const stagingOf = (relation: TableRelation): TableRelation => ({
 /**
  * Build into a new relation and swap it in by rename within one transaction (dbt's table
  * materialization), so a failing build leaves the previous relation in place and queryable,
- * and readers never see a half-written table. `fill` creates the new table; returns its rows.
+ * and readers never see a half-written table. `fill` creates the new table; its result is returned.
  */
-export async function buildAndSwap(
+export async function buildAndSwap<T>(
   ctx: MaterializeContext,
-  fill: (staging: TableRelation) => Promise<number>,
-): Promise<number> {
+  fill: (staging: TableRelation) => Promise<T>,
+): Promise<T> {
   const staging = stagingOf(ctx.relation);
   return inNodeTransaction(ctx, async () => {
     await ctx.conn.run(ctx.adapter.dialect.drop('table', staging));

@@ -6,6 +6,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { MODEL_MATERIALIZATIONS } from '../materializations/registry.ts';
 import { ON_SCHEMA_CHANGE } from '../materializations/incremental.ts';
+import { BATCH_SIZES } from '../materializations/microbatch/batches.ts';
 import { INCREMENTAL_STRATEGIES } from '../materializations/strategies/registry.ts';
 
 /** An enum as JSON Schema's `enum`, so errors list the allowed values in one line. */
@@ -26,6 +27,12 @@ export const ModelConfig = Type.Object(
     unique_key: Type.Optional(StringOrList),
     incremental_strategy: Type.Optional(OneOf(Object.keys(INCREMENTAL_STRATEGIES))),
     on_schema_change: Type.Optional(OneOf(ON_SCHEMA_CHANGE)),
+    incremental_predicates: Type.Optional(StringOrList),
+    /** The time column: microbatch windows are on it, and microbatch models reading this one filter it. */
+    event_time: Type.Optional(Type.String()),
+    batch_size: Type.Optional(OneOf(BATCH_SIZES)),
+    lookback: Type.Optional(Type.Integer({ minimum: 0 })),
+    begin: Type.Optional(Type.String()),
     pre_hook: Type.Optional(Hooks),
     post_hook: Type.Optional(Hooks),
     meta: Type.Optional(Type.Object({})),
@@ -42,6 +49,7 @@ export const SeedConfig = Type.Object(
     tags: Type.Optional(StringOrList),
     enabled: Type.Optional(Type.Boolean()),
     path: Type.Optional(Type.String()),
+    event_time: Type.Optional(Type.String()),
     format: Type.Optional(OneOf(['csv', 'json', 'ndjson', 'parquet', 'json_records'] as const)),
     column_types: Type.Optional(Type.Record(Type.String(), Type.String())),
     header: Type.Optional(Type.Boolean()),

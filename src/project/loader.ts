@@ -428,7 +428,7 @@ function loadSources(
       path: s.file,
       description: s.description || s.sourceDescription,
       tags: [],
-      config: {},
+      config: s.sourceConfig,
       columns: s.columns,
       tests: s.tests,
       dependsOn: [],

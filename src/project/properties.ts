@@ -78,6 +78,8 @@ export interface DescribedSource extends Omit<Described, 'config'> {
   options: Record<string, unknown>;
   loadedAtField?: string;
   sourceDescription: string;
+  /** The table's `config:` (its `event_time`). */
+  sourceConfig: Record<string, unknown>;
 }
 
 export interface Properties {
@@ -125,6 +127,7 @@ function readPropertiesFile(path: string, text: string): Properties {
         format: t.format,
         options: t.options ?? {},
         loadedAtField: t.loaded_at_field,
+        sourceConfig: t.config ?? {},
       });
     }),
   );

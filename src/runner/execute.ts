@@ -7,7 +7,7 @@ import { buildManifest } from '../artifacts/manifest.ts';
 import { buildRunResults, type RunStatus } from '../artifacts/runResults.ts';
 import { ArtifactWriter } from '../artifacts/writer.ts';
 import { Compiler, relationOf } from '../compile/compiler.ts';
-import { NodeSqlError } from '../core/errors.ts';
+import { NodeSqlError, UsageError } from '../core/errors.ts';
 import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
 import { resolveSelection } from '../graph/selector.ts';
@@ -43,6 +43,26 @@ export interface RunOptions extends LoadOptions {
   signal?: AbortSignal;
   /** Also write the results as JUnit XML here. */
   junitXml?: string;
+  /** `--event-time-start`/`--event-time-end`: the window microbatch models backfill (both or neither). */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** The run's current time, where microbatch windows end by default (a replay may set it). */
+  now?: Date;
+}
+
+/** Both ends of a backfill window or neither, the end after the start. */
+function eventTimeWindow(options: RunOptions): { start: Date; end: Date } | undefined {
+  const { eventTimeStart: start, eventTimeEnd: end } = options;
+  if (!start && !end) return undefined;
+  if (!start || !end)
+    throw new UsageError(
+      '--event-time-start and --event-time-end go together: give both ends of the window to backfill',
+    );
+  if (end <= start)
+    throw new UsageError(
+      `--event-time-end (${end.toISOString()}) must be after --event-time-start (${start.toISOString()})`,
+    );
+  return { start, end };
 }
 
 export interface RunReport {
@@ -161,6 +181,9 @@ export function waitGraph(session: Session, ids: string[]): Map<string, string[]
   return waits;
 }
 
+const isMicrobatch = (n: GraphNode) =>
+  n.kind === 'model' && n.config.incremental_strategy === 'microbatch';
+
 async function existingRelations(adapter: Adapter): Promise<Set<string>> {
   return adapter.withConnection(async (conn) => {
     const { rows } = await conn.query(adapter.dialect.catalogQuery());
@@ -173,12 +196,17 @@ async function existingRelations(adapter: Adapter): Promise<Set<string>> {
 }
 
 export async function execute(command: RunCommand, options: RunOptions = {}): Promise<RunReport> {
+  const window = eventTimeWindow(options);
   const session = openSession(options);
   const { project, graph } = session;
   const emit: EventSink = options.onEvent ?? (() => undefined);
   const log = (level: 'warn' | 'error') => (message: string) =>
     emit({ type: 'log', level, message });
   const ids = runSet(session, command, options, log('warn'));
+  if (window && !ids.some((id) => isMicrobatch(graph.get(id))))
+    log('warn')(
+      '--event-time-start/--event-time-end apply to microbatch models, and none is selected: the window is not used',
+    );
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
   // Unit tests read only their fixtures: a run of nothing else never opens the target database,
@@ -362,6 +390,9 @@ async function runNodes({
             unitTests,
             gzipChecks,
             signal: options.signal,
+            emit,
+            now: options.now ?? new Date(),
+            eventTimeWindow: eventTimeWindow(options),
           });
           if (options.signal?.aborted && result.status === 'error')
             result = {
@@ -452,6 +483,9 @@ interface NodeContext {
   unitTests: UnitTestRunner;
   gzipChecks: GzipChecks;
   signal?: AbortSignal;
+  emit: EventSink;
+  now: Date;
+  eventTimeWindow?: { start: Date; end: Date };
 }
 
 /** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
@@ -497,6 +531,7 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
       status: 'success',
       message: outcome.message,
       rows: outcome.rows,
+      changes: outcome.changes,
       compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : undefined,
     });
   } catch (e) {
@@ -537,6 +572,14 @@ async function materialize(
       fullRefresh: ctx.fullRefresh,
       hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
       gzipChecks: ctx.gzipChecks,
+      log: (level, message) =>
+        ctx.emit({ type: 'log', level, message: `${node.kind} ${node.name}: ${message}` }),
+      now: ctx.now,
+      eventTimeWindow: ctx.eventTimeWindow,
+      compileBatch:
+        node.kind === 'model'
+          ? (batch, incremental) => compiler.compileBatch(node, batch, incremental)
+          : undefined,
     }),
   );
 }

@@ -1,6 +1,7 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../core/errors.ts';
 import type { MacroFile } from '../core/nodes.ts';
+import { sqlInstant } from '../util/instant.ts';
 import { macroFailure, templateError } from './templateError.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
@@ -12,6 +13,8 @@ export interface RenderScope {
   /** The relation being built (`{{ this }}`). */
   self?: string;
   isIncremental?: boolean;
+  /** The microbatch window being built: refs filter to it, templates read it as `model.batch`. */
+  batch?: { start: Date; end: Date };
   /** Extra template variables, e.g. a generic test's arguments. */
   locals?: Record<string, unknown>;
 }
@@ -120,8 +123,24 @@ export class Renderer {
         throw new Error(String(message));
       },
     });
-    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
+    const globals = (this.env as unknown as { globals: object }).globals;
+    Object.defineProperty(globals, 'this', {
       get: () => this.scope?.self ?? '',
+      enumerable: true,
+    });
+    // dbt 1.9's `model.batch`: the window a microbatch model is rendered for, none otherwise.
+    Object.defineProperty(globals, 'model', {
+      get: () => {
+        const batch = this.scope?.batch;
+        return {
+          batch: batch
+            ? {
+                event_time_start: sqlInstant(batch.start),
+                event_time_end: sqlInstant(batch.end),
+              }
+            : null,
+        };
+      },
       enumerable: true,
     });
     this.loadMacros(options.macros);

@@ -9,24 +9,10 @@ import { adapterPlugin } from '../../src/adapters/registry.ts';
 import { ProjectErrors } from '../../src/core/errors.ts';
 import { readCatalog } from '../../src/docs/catalog.ts';
 import { loadProject } from '../../src/project/loader.ts';
-import { errorOf, project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
-import { engines, freshSchema, type Engine } from './engines.ts';
+import { errorOf, removeFixtures } from '../helpers/fixture.ts';
+import { engineFixture as fixture, engines } from './engines.ts';
 
 afterAll(removeFixtures);
-
-function fixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
-  const schema = freshSchema();
-  const p = project({
-    'project.yml': stringify({
-      name: 'conf',
-      target: 'dev',
-      targets: { dev: engine.target(schema) },
-      ...extra,
-    }),
-    ...files,
-  });
-  return { ...p, schema, rel: (name: string) => `"${schema}"."${name}"` };
-}
 
 describe.each(engines())('adapter conformance: $type', (engine) => {
   it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
@@ -100,7 +86,7 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
       expect.stringMatching(
         /^models\/m\.sql:2: uniqe_key: unknown key 'uniqe_key' \(did you mean 'unique_key'\?\)/,
       ),
-      'models/m.sql:2: incremental_strategy must be one of: append, delete+insert',
+      'models/m.sql:2: incremental_strategy must be one of: append, delete+insert, merge, microbatch',
     ]);
   });
 

@@ -1,5 +1,7 @@
 import { inject } from 'vitest';
+import { stringify } from 'yaml';
 import { ADAPTERS } from '../../src/adapters/registry.ts';
+import { project, type FileMap } from '../helpers/fixture.ts';
 
 /**
  * How the conformance suite reaches each registered adapter: the `targets:` entry of a fixture
@@ -48,3 +50,18 @@ export function engines(): Engine[] {
 let fixtures = 0;
 /** A schema name no other fixture of this process uses. */
 export const freshSchema = () => `conf_${process.pid}_${++fixtures}`;
+
+/** A fixture project building in a fresh schema of `engine`; `rel` quotes one of its relations. */
+export function engineFixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
+  const schema = freshSchema();
+  const p = project({
+    'project.yml': stringify({
+      name: 'conf',
+      target: 'dev',
+      targets: { dev: engine.target(schema) },
+      ...extra,
+    }),
+    ...files,
+  });
+  return { ...p, schema, rel: (name: string) => `"${schema}"."${name}"` };
+}

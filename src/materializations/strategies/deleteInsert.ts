@@ -1,14 +1,22 @@
-import { append } from './append.ts';
-import type { IncrementalStrategy } from './types.ts';
+import { insertBatch } from './append.ts';
+import { changed, type IncrementalStrategy } from './types.ts';
 
-/** Delete the target's rows whose `unique_key` occurs in the batch, then insert the batch. */
+/**
+ * Delete the target's rows whose `unique_key` occurs in the batch (and that meet the
+ * `incremental_predicates`), then insert the batch.
+ */
 export const deleteInsert: IncrementalStrategy = {
   name: 'delete+insert',
-  async apply(input) {
-    const { conn, dialect, target, batch, uniqueKey } = input;
+  check({ uniqueKey }) {
     if (uniqueKey.length === 0)
       throw new Error(`incremental_strategy 'delete+insert' needs a unique_key`);
-    await conn.run(dialect.deleteMatching(target, batch, uniqueKey));
-    return append.apply(input);
+  },
+  async apply(input) {
+    const { conn, dialect, target, batch, uniqueKey, predicates } = input;
+    const deleted = await changed(
+      conn,
+      dialect.deleteMatching(target, batch, uniqueKey, predicates),
+    );
+    return { inserted: await insertBatch(input), updated: 0, deleted };
   },
 };
