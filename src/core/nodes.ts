@@ -121,6 +121,8 @@ export interface UnitTestSpec {
 /** Results of parsing files, kept between runs by content hash (util/parseCache.ts). */
 export interface ParseStore {
   get<T>(kind: string, content: string, compute: () => T): T;
+  peek<T>(kind: string, content: string): T | undefined;
+  put(kind: string, content: string, value: unknown): void;
   save(): void;
 }
 

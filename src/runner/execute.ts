@@ -378,6 +378,7 @@ async function runNodes({
     if (!unitOnly && !options.signal?.aborted)
       (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(finished);
     compiler.writeCompiled();
+    project.parseCache.save();
     const published = await publishIfComplete(
       command,
       unitOnly,
