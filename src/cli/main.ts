@@ -55,9 +55,17 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const globals = () => program.opts<GlobalOptions>();
 
-  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
-    program
-      .command(name)
+  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) => {
+    const command = program.command(name);
+    // Both spellings, so that neither given leaves project.yml's `build: test-gate:` in force.
+    if (name === 'build')
+      command
+        .option('--test-gate', "downstream nodes wait for a model's tests (the default)")
+        .option(
+          '--no-test-gate',
+          "start downstream nodes as soon as a model is built, before its tests finish; a failing test then fails the run and names the nodes that ran on the model's data",
+        );
+    return command
       .description(description)
       .option(
         '-s, --select <selector...>',
@@ -72,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
           exclude?: string[];
           fullRefresh?: boolean;
           junitXml?: string;
+          testGate?: boolean;
         }) => {
           const controller = new AbortController();
           // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
@@ -93,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
               onEvent: printer(globals()),
               signal: controller.signal,
               junitXml: opts.junitXml,
+              testGate: opts.testGate,
             });
             exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
           } finally {
@@ -101,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
           }
         },
       );
+  };
 
   runCommand('build', 'load seeds, build models and run their tests, in dependency order');
   runCommand('run', 'build models only');

@@ -179,6 +179,8 @@ export interface Project {
   testConfig: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
+  /** `build: test-gate:` in project.yml: whether downstream nodes wait for a model's tests. */
+  testGate: boolean;
   /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
   parseCache: ParseStore;
   /** The target adapter's SQL dialect: how relations, literals and DDL are written. */

@@ -88,3 +88,66 @@ describe('the rendering cache never serves stale SQL', () => {
     ).toBe('select 1 as flag');
   });
 });
+
+describe('the test gate', () => {
+  // The test takes a second or more (a 60M-row scan), its downstream models milliseconds: with
+  // the gate off they are built while it runs, and it fails after them. Gated runs need no wait.
+  const files = {
+    'project.yml': 'name: shop\ntargets:\n  dev: {type: duckdb, threads: 2}\n',
+    'models/orders.sql':
+      "{{ config(materialized='table') }}\nselect * from (values (1), (1), (2)) t(id)\n",
+    'models/totals.sql':
+      "{{ config(materialized='table') }}\nselect count(*)::int as n from {{ ref('orders') }}\n",
+    'models/report.sql': "select n * 2 as doubled from {{ ref('totals') }}\n",
+    'tests/orders_slow_check.sql':
+      "select id from {{ ref('orders') }}\nwhere id = 1 and (select sum(hash(range)) from range({{ var('scan', 60000000) }})) is not null\n",
+  };
+  type RunResults = { success: boolean; results: Record<string, unknown>[] };
+
+  it('[early-start-rollback] with --no-test-gate a failing test fails the run and marks the nodes that ran on its model', async () => {
+    const p = project(files);
+    const gated = await p.cli(['build', '--vars', '{scan: 1}']);
+    expect(gated.code).toBe(1);
+    expect(gated.stdout).toMatch(/SKIP +2 nodes skipped: upstream orders_slow_check failed/);
+
+    const open = await p.cli(['build', '--no-test-gate']);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(
+      /error: test orders_slow_check failed after 2 downstream nodes had started on its model's data \(test gate off\): totals, report/,
+    );
+    const recorded = JSON.parse(p.read('target/run_results.json')) as RunResults;
+    expect(recorded.success).toBe(false);
+    const byName = Object.fromEntries(recorded.results.map((r) => [r.name, r]));
+    for (const name of ['totals', 'report'])
+      expect(byName[name]).toMatchObject({
+        status: 'success',
+        unverified_by: 'orders_slow_check',
+        message: expect.stringContaining(
+          'unverified: ran before upstream test orders_slow_check failed',
+        ),
+      });
+    expect(byName.orders!.unverified_by).toBeUndefined();
+    expect(byName.orders_slow_check).toMatchObject({ status: 'fail', failures: 2 });
+    // The models did run: the database holds what they built.
+    expect(await p.query('select doubled from report')).toEqual([{ doubled: 6 }]);
+  });
+
+  it('[test-gate-project-key] `build: test-gate: false` in project.yml is the default for build, and --test-gate overrides it', async () => {
+    const p = project({
+      ...files,
+      'project.yml': `${files['project.yml']}build:\n  test-gate: false\n`,
+    });
+    const open = await p.build();
+    expect(open.success).toBe(false);
+    expect(open.results.find((r) => r.name === 'report')!.unverifiedBy).toBe('orders_slow_check');
+    const gated = await p.build({ testGate: true, vars: { scan: 1 } });
+    expect(gated.results.find((r) => r.name === 'report')).toMatchObject({
+      status: 'skipped',
+      message: 'skipped: upstream orders_slow_check failed',
+    });
+    p.write({ 'project.yml': `${files['project.yml']}build:\n  test-gate: no-thanks\n` });
+    const invalid = await p.cli(['ls']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('project.yml:5');
+  });
+});
