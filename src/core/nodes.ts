@@ -214,6 +214,8 @@ export interface TestNode {
   sql: string;
   /** Project-relative path the compiled SQL is written to under target/compiled. */
   compiledPath: string;
+  /** A built-in `unique` test on a column of a table: what adapters may run it faster knowing. */
+  uniqueKey?: { relation: string; column: string };
 }
 
 export interface TestConfig {
