@@ -241,23 +241,6 @@ describe('test gating (hand-built graphs)', () => {
     expect((await run.done).every((r) => r.outcome === 'ok')).toBe(true);
   });
 
-  it('by default a failing test skips everything downstream, which never starts', async () => {
-    const run = driven(graph(), true, 2);
-    await run.settle();
-    await run.finish('src');
-    await run.finish('orders');
-    expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
-    await run.finish('test:orders_unique', 'failed');
-    await run.finish('slow');
-    const results = byId(await run.done);
-    expect(run.started).not.toContain('totals');
-    for (const id of ['totals', 'report', 'audit'])
-      expect(results[id]).toMatchObject({
-        outcome: 'skipped',
-        skippedBecause: 'test:orders_unique',
-      });
-  });
-
   it('with the gate off, downstream models start with the test; a late failure marks what ran and skips what had not started', async () => {
     const run = driven(graph(), false, 2);
     expect(run.waitsFor.get('totals')).toEqual(['orders']);
@@ -283,23 +266,29 @@ describe('test gating (hand-built graphs)', () => {
     expect(results.slow!.unverifiedBy).toBeUndefined();
   });
 
-  it('with the gate off, nodes not yet started when the test fails are skipped because of it', async () => {
-    const run = driven(graph(), false, 2);
-    await run.settle();
-    await run.finish('src');
-    await run.finish('orders');
-    expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
-    // Both slots busy (slow, the test): nothing downstream has started when the test fails.
-    await run.finish('test:orders_unique', 'failed');
-    await run.finish('slow');
-    const results = byId(await run.done);
-    expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
-    for (const id of ['totals', 'report', 'audit'])
-      expect(results[id]).toMatchObject({
-        outcome: 'skipped',
-        skippedBecause: 'test:orders_unique',
-      });
-  });
+  it.each([
+    ['on', true],
+    ['off', false],
+  ])(
+    'gate %s: a test failing before anything downstream started skips it all, because of the test',
+    async (_, gate) => {
+      const run = driven(graph(), gate, 2);
+      await run.settle();
+      await run.finish('src');
+      await run.finish('orders');
+      expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+      // Both slots busy (slow, the test): nothing downstream has started when the test fails.
+      await run.finish('test:orders_unique', 'failed');
+      await run.finish('slow');
+      const results = byId(await run.done);
+      expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+      for (const id of ['totals', 'report', 'audit'])
+        expect(results[id]).toMatchObject({
+          outcome: 'skipped',
+          skippedBecause: 'test:orders_unique',
+        });
+    },
+  );
 
   it('a relationships test reading a downstream model guards neither that model nor what it reads', () => {
     // test:rel checks orders against totals: it reads totals, so it cannot guard it.
