@@ -22,9 +22,18 @@ import type { UnitTestNode } from './core/nodes.ts';
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
-export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
+export type { DocsResult } from './docs/generate.ts';
 export type { DocsServer } from './docs/server.ts';
-export { serve, type ApiServer, type ServeOptions } from './serve/server.ts';
+export type { ApiServer, ServeOptions } from './serve/server.ts';
+
+// The docs site (echarts) and the API server (fastify, DuckDB's driver) load only when used:
+// every other command starts without parsing them.
+export const generateDocs: typeof import('./docs/generate.ts').generateDocs = async (...args) =>
+  (await import('./docs/generate.ts')).generateDocs(...args);
+export const serveDocs: typeof import('./docs/generate.ts').serveDocs = async (...args) =>
+  (await import('./docs/generate.ts')).serveDocs(...args);
+export const serve: typeof import('./serve/server.ts').serve = async (...args) =>
+  (await import('./serve/server.ts')).serve(...args);
 
 export const build = (options?: RunOptions): Promise<RunReport> => execute('build', options);
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
@@ -103,6 +112,7 @@ export function compile(options: SelectOptions = {}): {
     return [];
   });
   compiler.writeCompiled();
+  session.project.parseCache.save();
   return { session, compiled };
 }
 

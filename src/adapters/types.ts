@@ -58,6 +58,16 @@ export interface Adapter {
     error: unknown,
     statement: string,
   ): { summary: string; line?: number; near?: string };
+  /**
+   * Runs the statements of a `unique` test on `column` of the table `relation` (`fn`) with what
+   * makes this database check it fastest, for those statements only; absent: run as they are.
+   */
+  withUniqueCheck?<T>(
+    conn: Connection,
+    relation: string,
+    column: string,
+    fn: () => Promise<T>,
+  ): Promise<T>;
 }
 
 /** What a target of this type says in project.yml besides name, type, schema and threads. */

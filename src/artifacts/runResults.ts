@@ -63,6 +63,7 @@ export function buildRunResults(args: {
       line: r.line ?? null,
       sample: r.sample ?? null,
       stored_in: r.storedIn ?? null,
+      ...(r.unverifiedBy ? { unverified_by: r.unverifiedBy } : {}),
     })),
   };
 }

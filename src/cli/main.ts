@@ -71,8 +71,17 @@ export async function main(argv: string[]): Promise<number> {
           )
       : command;
 
-  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
-    withWindow(program.command(name), name)
+  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) => {
+    const command = withWindow(program.command(name), name);
+    // Both spellings, so that neither given leaves project.yml's `build: test-gate:` in force.
+    if (name === 'build')
+      command
+        .option('--test-gate', "downstream nodes wait for a model's tests (the default)")
+        .option(
+          '--no-test-gate',
+          "start downstream nodes as soon as a model is built, before its tests finish; a failing test then fails the run and names the nodes that ran on the model's data",
+        );
+    return command
       .description(description)
       .option(
         '-s, --select <selector...>',
@@ -89,6 +98,7 @@ export async function main(argv: string[]): Promise<number> {
           junitXml?: string;
           eventTimeStart?: Date;
           eventTimeEnd?: Date;
+          testGate?: boolean;
         }) => {
           const controller = new AbortController();
           // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
@@ -112,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
               junitXml: opts.junitXml,
               eventTimeStart: opts.eventTimeStart,
               eventTimeEnd: opts.eventTimeEnd,
+              testGate: opts.testGate,
             });
             exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
           } finally {
@@ -120,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
           }
         },
       );
+  };
 
   runCommand('build', 'load seeds, build models and run their tests, in dependency order');
   runCommand('run', 'build models only');

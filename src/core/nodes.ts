@@ -121,6 +121,8 @@ export interface UnitTestSpec {
 /** Results of parsing files, kept between runs by content hash (util/parseCache.ts). */
 export interface ParseStore {
   get<T>(kind: string, content: string, compute: () => T): T;
+  peek<T>(kind: string, content: string): T | undefined;
+  put(kind: string, content: string, value: unknown): void;
   save(): void;
 }
 
@@ -177,6 +179,8 @@ export interface Project {
   testConfig: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
+  /** `build: test-gate:` in project.yml: whether downstream nodes wait for a model's tests. */
+  testGate: boolean;
   /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
   parseCache: ParseStore;
   /** The target adapter's SQL dialect: how relations, literals and DDL are written. */
@@ -210,6 +214,8 @@ export interface TestNode {
   sql: string;
   /** Project-relative path the compiled SQL is written to under target/compiled. */
   compiledPath: string;
+  /** A built-in `unique` test on a column of a table: what adapters may run it faster knowing. */
+  uniqueKey?: { relation: string; column: string };
 }
 
 export interface TestConfig {

@@ -34,6 +34,8 @@ export interface NodeResult {
   column?: string;
   attachedTo?: string;
   storedIn?: string;
+  /** With the test gate off: the upstream test that failed after this node had started. */
+  unverifiedBy?: string;
 }
 
 export type RunEvent =

@@ -28,6 +28,7 @@ export interface ProjectFile {
   data_tests?: Record<string, unknown>;
   'on-run-start'?: string[];
   'on-run-end'?: string[];
+  build?: { 'test-gate'?: boolean };
 }
 
 export interface LoadOptions {

@@ -216,6 +216,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
     onRunEnd: config['on-run-end'] ?? [],
+    testGate: config.build?.['test-gate'] ?? true,
     parseCache,
     dialect: adapterPlugin(target.type).dialect,
   };

@@ -106,7 +106,17 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
   return { file: file.path, line, column: col };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
+// The schemas are duckflow's own, fixed in its source (tests/core/schemas.test.ts checks them
+// against the meta-schema): checking them again, and optimising the generated code, at every
+// start costs more than the few YAML files they validate.
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  verbose: true,
+  discriminator: true,
+  validateSchema: false,
+  code: { optimize: false },
+});
 ajv.addSchema([projectSchema, propertiesSchema]);
 const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
 

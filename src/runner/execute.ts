@@ -23,7 +23,8 @@ import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
-import { INTERRUPTED, schedule } from './scheduler.ts';
+import { INTERRUPTED, schedule, type ScheduledResult } from './scheduler.ts';
+import { waitGraph } from './waitGraph.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
@@ -48,6 +49,11 @@ export interface RunOptions extends LoadOptions {
   eventTimeEnd?: Date;
   /** The run's current time, where microbatch windows end by default (a replay may set it). */
   now?: Date;
+  /**
+   * Whether nodes downstream of a tested model wait for its tests (`--no-test-gate`: false);
+   * by default project.yml's `build: test-gate:`, which defaults to true (dbt's semantics).
+   */
+  testGate?: boolean;
 }
 
 /** Both ends of a backfill window or neither, the end after the start. */
@@ -126,59 +132,6 @@ function nothingToDo(
     return `nothing to do: the project has no node that ${command} runs`;
   if (selected === 0) return 'nothing to do: the selection matches no node';
   return `nothing to do: the selection matches ${selected} node${selected === 1 ? '' : 's'}, none of which ${command} runs`;
-}
-
-/**
- * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
- * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics),
- * and a model waits for its unit tests, which need nothing built and so wait for nothing.
- */
-export function waitGraph(session: Session, ids: string[]): Map<string, string[]> {
-  const { graph } = session;
-  const running = new Set(ids);
-  const memo = new Map<string, Set<string>>();
-  const nearest = (id: string): Set<string> => {
-    let found = memo.get(id);
-    if (found) return found;
-    found = new Set();
-    for (const p of graph.parents(id)) {
-      if (running.has(p)) found.add(p);
-      else for (const a of nearest(p)) found.add(a);
-    }
-    memo.set(id, found);
-    return found;
-  };
-  const testsOf = new Map<string, string[]>();
-  const unitTestsOf = new Map<string, string[]>();
-  for (const id of ids) {
-    const n = graph.get(id);
-    if (n.kind === 'test' && n.attachedTo)
-      testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
-    if (n.kind === 'unit_test')
-      unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
-  }
-  const ancestorsOf = new Map<string, Set<string>>();
-  const ancestors = (id: string) => {
-    if (!ancestorsOf.has(id)) ancestorsOf.set(id, graph.ancestors(id));
-    return ancestorsOf.get(id)!;
-  };
-  const waits = new Map<string, string[]>();
-  for (const id of ids) {
-    if (graph.get(id).kind === 'unit_test') {
-      waits.set(id, []);
-      continue;
-    }
-    const deps = new Set(nearest(id));
-    if (graph.get(id).kind !== 'test') {
-      for (const d of [...deps]) {
-        // A test that also reads this node (a relationships test pointing downstream) runs after it, not before.
-        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id)) deps.add(t);
-      }
-    }
-    for (const u of unitTestsOf.get(id) ?? []) deps.add(u);
-    waits.set(id, [...deps]);
-  }
-  return waits;
 }
 
 const isMicrobatch = (n: GraphNode) =>
@@ -373,8 +326,13 @@ async function runNodes({
     if (startHooks.some((r) => isFailure(r.status))) {
       for (const id of ids) skip(id, ON_RUN_START_FAILED);
     } else {
-      await schedule({
-        waitsFor: waitGraph(session, ids),
+      const { waitsFor, guards } = waitGraph(graph, ids, options.testGate ?? project.testGate);
+      const scheduled = await schedule({
+        waitsFor,
+        guards,
+        // A test is queued ahead of models the moment its model is built: downstream models
+        // wait for it, and a failure found early saves work.
+        urgent: (id) => graph.get(id).kind === 'test',
         concurrency: project.target.threads,
         signal: options.signal,
         run: async (id) => {
@@ -404,11 +362,13 @@ async function runNodes({
         },
         onSkip: skip,
       });
+      reportUnverified(scheduled, results, session, emit);
     }
     // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
     if (!unitOnly && !options.signal?.aborted)
       (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(finished);
     compiler.writeCompiled();
+    project.parseCache.save();
     const published = await publishIfComplete(
       command,
       unitOnly,
@@ -429,6 +389,34 @@ async function runNodes({
     await unitTests.close();
     await adapter.close();
   }
+}
+
+/**
+ * With the test gate off, nodes that had started before a test of an upstream model failed are
+ * marked on their results (run_results.json, JUnit) and named in one error per failed test.
+ */
+function reportUnverified(
+  scheduled: ScheduledResult<NodeResult>[],
+  results: readonly NodeResult[],
+  { graph }: Session,
+  emit: EventSink,
+): void {
+  const byTest = new Map<string, string[]>();
+  for (const s of scheduled) {
+    if (!s.unverifiedBy) continue;
+    const test = graph.get(s.unverifiedBy).name;
+    const result = results.find((r) => r.id === s.id);
+    if (!result) continue;
+    result.unverifiedBy = test;
+    result.message = `${result.message} (unverified: ran before upstream test ${test} failed)`;
+    byTest.set(test, [...(byTest.get(test) ?? []), result.name]);
+  }
+  for (const [test, names] of byTest)
+    emit({
+      type: 'log',
+      level: 'error',
+      message: `test ${test} failed after ${names.length} downstream node${names.length === 1 ? '' : 's'} had started on its model's data (test gate off): ${names.join(', ')}`,
+    });
 }
 
 /**

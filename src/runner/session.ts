@@ -26,6 +26,7 @@ export function openSession(options: LoadOptions = {}): Session {
     vars: project.vars,
     target: { name: project.target.name, schema: project.target.schema, type: project.target.type },
     macros: project.macros,
+    cache: project.parseCache,
   });
   parseModels(project, renderer);
   checkRelationNames(project);

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../core/errors.ts';
-import type { MacroFile } from '../core/nodes.ts';
-import { sqlInstant } from '../util/instant.ts';
+import type { MacroFile, ParseStore } from '../core/nodes.ts';
+import { envVar, modelContext, replayed, type Call, type Rendered } from './replay.ts';
 import { macroFailure, templateError } from './templateError.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
@@ -23,6 +24,8 @@ export interface RenderOptions {
   vars: Record<string, unknown>;
   target: { name: string; schema: string; type: string };
   macros: MacroFile[];
+  /** Where rendered templates are kept between runs (see replay.ts); none: render every time. */
+  cache?: ParseStore;
 }
 
 const BUILTINS = [
@@ -63,8 +66,17 @@ export class Renderer {
   readonly macroNames: string[] = [];
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
+  /** The context calls of the template being rendered (innermost first), for the cache. */
+  private trace: Call[] | undefined;
+  /** Everything besides a template's text and context calls that its output depends on. */
+  private readonly fingerprint: string;
+  private readonly cache: ParseStore | undefined;
 
   constructor(options: RenderOptions) {
+    this.cache = options.cache;
+    this.fingerprint = createHash('sha256')
+      .update(JSON.stringify([options.vars, options.target, options.macros]))
+      .digest('hex');
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
     // holding only a message: see templateError(). `throwOnUndefined` makes `{{ x }}` of an
     // undefined x an error, as dbt's is, instead of ''; `is defined` and `default` still work.
@@ -78,14 +90,18 @@ export class Renderer {
       return this.scope;
     };
     const vars = options.vars;
-    this.env.addGlobal('ref', (...args: unknown[]) =>
-      current().ref(String(args[args.length === 2 ? 1 : 0])),
+    this.env.addGlobal('ref', (...args: unknown[]) => {
+      const name = String(args[args.length === 2 ? 1 : 0]);
+      return this.record('ref', [name], current().ref(name));
+    });
+    this.env.addGlobal('source', (s: string, t: string) =>
+      this.record('source', [String(s), String(t)], current().source(String(s), String(t))),
     );
-    this.env.addGlobal('source', (s: string, t: string) => current().source(String(s), String(t)));
     this.env.addGlobal('config', (...args: unknown[]) => {
       const { positional, keywords } = splitKeywords(args);
-      current().config?.({ ...((positional[0] as object) ?? {}), ...keywords });
-      return '';
+      const values = { ...((positional[0] as object) ?? {}), ...keywords };
+      current().config?.(values);
+      return this.record('config', [values], '');
     });
     this.env.addGlobal('var', (name: string, ...rest: unknown[]) => {
       if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
@@ -94,13 +110,12 @@ export class Renderer {
         `var('${name}') is not defined in project.yml vars or --vars, and has no default`,
       );
     });
-    this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) => {
-      const value = process.env[name];
-      if (value !== undefined) return value;
-      if (rest.length > 0) return rest[0];
-      throw new Error(`env_var('${name}') is not set and has no default`);
-    });
-    this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
+    this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) =>
+      this.record('env_var', [name, ...rest], envVar(name, rest)),
+    );
+    this.env.addGlobal('is_incremental', () =>
+      this.record('is_incremental', [], current().isIncremental ?? false),
+    );
     this.env.addGlobal('target', options.target);
     this.env.addGlobal('log', () => '');
     // dbt's adapter.dispatch: `{{ adapter.dispatch('name')(args) }}` calls `<target type>__name`
@@ -125,22 +140,11 @@ export class Renderer {
     });
     const globals = (this.env as unknown as { globals: object }).globals;
     Object.defineProperty(globals, 'this', {
-      get: () => this.scope?.self ?? '',
+      get: () => this.record('this', [], this.scope?.self ?? ''),
       enumerable: true,
     });
-    // dbt 1.9's `model.batch`: the window a microbatch model is rendered for, none otherwise.
     Object.defineProperty(globals, 'model', {
-      get: () => {
-        const batch = this.scope?.batch;
-        return {
-          batch: batch
-            ? {
-                event_time_start: sqlInstant(batch.start),
-                event_time_end: sqlInstant(batch.end),
-              }
-            : null,
-        };
-      },
+      get: () => this.record('model', [], modelContext(this.scope)),
       enumerable: true,
     });
     this.loadMacros(options.macros);
@@ -208,7 +212,37 @@ export class Renderer {
     });
   }
 
+  /**
+   * A template rendered in `scope`. With a cache, an earlier rendering of the same text under
+   * the same vars, target and macros is reused when every context call it made (ref, source,
+   * env_var, this, ...) answers the same now; otherwise it is rendered and kept.
+   */
   render(text: string, scope: RenderScope): string {
+    // Locals (a test's arguments) may be anything, so only plain templates are cached.
+    const cache = scope.locals ? undefined : this.cache;
+    const content = `${this.fingerprint}\0${scope.path}\0${text}`;
+    const kept = cache?.peek<Rendered[]>('render', content) ?? [];
+    for (const earlier of kept) if (replayed(earlier, scope)) return earlier.sql;
+    const outer = this.trace;
+    const calls: Call[] = [];
+    this.trace = calls;
+    let sql: string;
+    try {
+      sql = this.renderFresh(text, scope);
+    } finally {
+      this.trace = outer;
+    }
+    // A few variants per template: parsing, compiling, and compiling incrementally.
+    cache?.put('render', content, [{ calls, sql }, ...kept].slice(0, MAX_VARIANTS));
+    return sql;
+  }
+
+  private record<T>(fn: Call[0], args: unknown[], result: T): T {
+    this.trace?.push([fn, args, result]);
+    return result;
+  }
+
+  private renderFresh(text: string, scope: RenderScope): string {
     const key = `${scope.path}\0${text}`;
     let template = this.templates.get(key);
     if (!template) {
@@ -238,6 +272,8 @@ export class Renderer {
     }
   }
 }
+
+const MAX_VARIANTS = 4;
 
 function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   let result: Record<string, unknown> = {};

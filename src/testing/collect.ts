@@ -223,6 +223,18 @@ function compileGeneric(
     );
   }
   const compiledPath = `tests/${name}.sql`;
+  const column = decl.column ?? '';
+  // Only on tables: reading a view's statistics could mean computing the view.
+  const isTable =
+    node.kind === 'seed' ||
+    (node.kind === 'model' && ['table', 'incremental'].includes(node.materialized));
+  const uniqueKey =
+    shortName === 'unique' &&
+    !compiler.renderer.hasMacro(macro) &&
+    isTable &&
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(column)
+      ? { relation: base, column: project.dialect.quote(column) }
+      : undefined;
   return {
     id: `test.${project.name}.${name}`,
     kind: 'test',
@@ -240,5 +252,6 @@ function compileGeneric(
     declaration: decl,
     sql,
     compiledPath,
+    uniqueKey,
   };
 }

@@ -9,6 +9,7 @@ import { BusyClock, processClock } from '../busyClock.ts';
 import { relationTypeOf } from '../informationSchema.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { duckdbDialect } from './dialect.ts';
+import { withPerfectHash } from './perfectHash.ts';
 import { readSeed } from './seeds/load.ts';
 import type { GzipChecks } from './seeds/gzipChecks.ts';
 import type { DuckDBTarget } from './target.ts';
@@ -61,6 +62,7 @@ export class DuckDBAdapter implements Adapter {
   private readonly clock = new BusyClock(this.stats, processClock);
   private readonly idle: DuckDBConn[] = [];
   private readonly all: DuckDBConn[] = [];
+  readonly withUniqueCheck = withPerfectHash;
 
   private constructor(
     private readonly instance: DuckDBInstance,
