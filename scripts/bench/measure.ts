@@ -117,11 +117,13 @@ export async function runBuild(
   dbPath: string,
   targetPath: string,
   runDir: string,
+  /** Another checkout's CLI (`--compare-ref`); this repository's by default. */
+  cli = CLI,
 ): Promise<BuildRun> {
   const vars = JSON.stringify({ events_path: eventsPath });
   const r = await measuredNode(
     [
-      CLI,
+      cli,
       '--project-dir',
       projectDir,
       '--log-format',
