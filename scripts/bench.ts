@@ -246,18 +246,11 @@ async function compareWithReference(
   mkdirSync(runDir, { recursive: true });
   try {
     log(`  reference ${compareRef}: build`);
-    const project = writeBenchProject(referenceRepo!, runDir, {
-      memoryLimit,
-      duckdbThreads,
-      preserveInsertionOrder,
-    });
-    const build = await runBuild(
-      project.projectDir,
-      exportPath,
-      project.dbPath,
-      project.targetPath,
+    const { project, build } = await buildBenchProject(
       runDir,
-      join(referenceRepo!, 'bin', 'duckflow.js'),
+      exportPath,
+      undefined,
+      referenceRepo,
     );
     log(`  reference build ${build.wallSeconds.toFixed(2)} s; comparing every table`);
     const result = await compareBuilds(project.dbPath, builtDb, compareSkip);
@@ -309,10 +302,18 @@ async function benchPostgres(
   }
 }
 
-/** A fresh copy of the project in `runDir` (on PostgreSQL when given), built once on `exportPath`. */
-async function buildBenchProject(runDir: string, exportPath: string, postgres?: BenchPostgres) {
+/**
+ * A fresh copy of the project in `runDir` (on PostgreSQL when given), built once on `exportPath`
+ * by the CLI of `repo` (this repository, or a `--compare-ref` checkout).
+ */
+async function buildBenchProject(
+  runDir: string,
+  exportPath: string,
+  postgres?: BenchPostgres,
+  repo = REPO,
+) {
   const project = writeBenchProject(
-    REPO,
+    repo,
     runDir,
     { memoryLimit, duckdbThreads, preserveInsertionOrder },
     postgres,
@@ -323,6 +324,7 @@ async function buildBenchProject(runDir: string, exportPath: string, postgres?: 
     project.dbPath,
     project.targetPath,
     runDir,
+    join(repo, 'bin', 'duckflow.js'),
   );
   return { project, build };
 }

@@ -13,24 +13,13 @@ import { keepsScanOrder } from '../../src/adapters/duckdb/seeds/orderedLoad.ts';
 import type { Numbering } from '../../src/adapters/duckdb/seeds/orderedLoad.ts';
 import { loadProject } from '../../src/project/loader.ts';
 import { errorOf, project, removeFixtures } from '../helpers/fixture.ts';
+import { jsonRecordsProject } from '../helpers/jsonRecords.ts';
 
 afterAll(removeFixtures);
 
 /** A seed `events` reading data/events.ndjson with the given `fields:` YAML lines. */
 const typedProject = (fields: string[], data: string | Buffer, extra: string[] = []) =>
-  project({
-    'project.yml': 'name: x\n',
-    'seeds/events.yml': [
-      'seeds:',
-      '  - name: events',
-      '    config:',
-      '      path: data/events.ndjson',
-      '      format: json_records',
-      ...extra.map((l) => `      ${l}`),
-      '      fields:',
-      ...fields.map((l) => `        ${l}`),
-      '',
-    ].join('\n'),
+  jsonRecordsProject('data/events.ndjson', [...extra, 'fields:', ...fields.map((l) => `  ${l}`)], {
     'data/events.ndjson': data,
   });
 
