@@ -252,14 +252,26 @@ async function compareWithReference(
       undefined,
       referenceRepo,
     );
-    log(`  reference build ${build.wallSeconds.toFixed(2)} s; comparing every table`);
+    log(
+      `  reference build ${build.wallSeconds.toFixed(2)} s, ${build.cpuSeconds?.toFixed(1)} CPU-s, peak RSS ${(build.peakRssBytes / 2 ** 30).toFixed(2)} GiB; comparing every table`,
+    );
     const result = await compareBuilds(project.dbPath, builtDb, compareSkip);
     for (const d of result.differences) log(`  DIFFERS ${d.relation}: ${d.problem}`);
     log(
       `  ${result.compared} relations identical to ${compareRef}'s${result.differences.length ? `, ${result.differences.length} differ` : ''}${result.skipped.length ? ` (skipped: ${result.skipped.join(', ')})` : ''}`,
     );
     differencesFound ||= result.differences.length > 0;
-    return { ...result, ref: compareRef!, reference: `${compareRef} build of the same export` };
+    return {
+      ...result,
+      ref: compareRef!,
+      reference: `${compareRef} build of the same export`,
+      referenceBuild: {
+        wallSeconds: build.wallSeconds,
+        cpuSeconds: build.cpuSeconds,
+        peakRssBytes: build.peakRssBytes,
+        otherLoadCores: build.otherLoadCores,
+      },
+    };
   } finally {
     rmSync(runDir, { recursive: true, force: true });
   }

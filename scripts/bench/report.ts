@@ -50,7 +50,13 @@ export interface SizeRecord {
   /** `--engines`: the same build on PostgreSQL in the same run, against DuckDB's median build. */
   engines?: { duckdbSeconds: number; postgresSeconds: number; postgresVersion: string };
   /** `--compare-ref`: every table of the first run's build against the reference's. */
-  comparison?: Comparison & { ref: string };
+  comparison?: Comparison & {
+    ref: string;
+    referenceBuild: Pick<
+      BuildRun,
+      'wallSeconds' | 'cpuSeconds' | 'peakRssBytes' | 'otherLoadCores'
+    >;
+  };
 }
 
 export interface CliTiming {
