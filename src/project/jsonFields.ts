@@ -36,8 +36,10 @@ export function jsonFieldsOf(
   const fields: JsonField[] = [];
   for (const [i, c] of configs.entries()) {
     const at = `fields[${i}] (${c.name})`;
-    if (TYPED_RECORD_COLUMNS.includes(c.name.toLowerCase()))
-      return { error: `${at}: '${c.name}' is a column the load adds itself` };
+    if (TYPED_RECORD_COLUMNS.includes(c.name.toLowerCase()) || c.name.startsWith('__'))
+      return {
+        error: `${at}: '${c.name}' is a name the load uses itself (${TYPED_RECORD_COLUMNS.join(', ')}, __*)`,
+      };
     if (fields.some((f) => f.name.toLowerCase() === c.name.toLowerCase()))
       return { error: `${at}: a field of that name is declared already` };
     const path = parseJsonPath(c.json_path ?? `$.${c.name}`);

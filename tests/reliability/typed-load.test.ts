@@ -184,6 +184,10 @@ describe('typed json_records loads', () => {
       }).list(),
     );
     expect(csv.message).toContain('config.fields is for format json_records (this seed is csv)');
+    const reserved = await errorOf(() =>
+      typedProject(['- { name: __valid_json }'], '{"id": 1}\n').list(),
+    );
+    expect(reserved.message).toContain("'__valid_json' is a name the load uses itself");
   });
 });
 

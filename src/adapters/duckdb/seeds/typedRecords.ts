@@ -28,9 +28,9 @@ export function typedRecordsSelect(
 ): string {
   const leaf = (i: number) => quote(`__leaf_${i}`);
   const ok = (i: number) => quote(`__ok_${i}`);
-  const parsed = `select record_number, raw, is_valid, json_transform(case when is_valid then raw end, ${literal(JSON.stringify(structSpec(fields)))}) as __record
-  from (select record_number, raw, coalesce(json_valid(raw), false) as is_valid from (${lines}) as lines) as checked`;
-  const typed = `select record_number, raw, is_valid, ${fields
+  const parsed = `select record_number, raw, __valid_json, json_transform(case when __valid_json then raw end, ${literal(JSON.stringify(structSpec(fields)))}) as __record
+  from (select record_number, raw, coalesce(json_valid(raw), false) as __valid_json from (${lines}) as lines) as checked`;
+  const typed = `select record_number, raw, __valid_json, ${fields
     .map((f, i) => {
       const value = `__record${f.path.map((k) => `[${literal(k)}]`).join('')}`;
       return `${value} as ${leaf(i)}, ${typedValue(value, f.dataType)} as ${quote(f.name)}`;
@@ -48,7 +48,7 @@ export function typedRecordsSelect(
   ]);
   const checked = `select *, case
     when ltrim(raw) = '' then 'blank_line'
-    when not is_valid then 'invalid_json'
+    when not __valid_json then 'invalid_json'
     ${reasons.join('\n    ')}
   end as ${LOAD_ERROR}
   from (select *, ${fields.map((f, i) => `${valid(f)} as ${ok(i)}`).join(', ')} from (${typed}) as typed) as validated`;
