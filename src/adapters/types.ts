@@ -13,6 +13,9 @@ export interface Connection {
   interrupt(): void;
 }
 
+/** A node's `settings:` config: database setting names and values. */
+export type NodeSettings = Record<string, string | number | boolean>;
+
 export interface Column {
   name: string;
   type: string;
@@ -50,6 +53,12 @@ export interface Adapter {
   /** A type of this database as DuckDB's readers name it. */
   readerType(type: string): string;
   version(): Promise<string>;
+  /**
+   * Set a node's `settings:` on the connection its statements run on; returns what puts the
+   * previous values back. Throws naming the key this database cannot set for one node only.
+   * Absent: the adapter honours no per-node settings (a node that asks for any fails).
+   */
+  applySettings?(conn: Connection, settings: NodeSettings): Promise<() => Promise<void>>;
   /**
    * A database error's message, the line of `statement` it points at and the text there (up to
    * 40 characters), when the database says.

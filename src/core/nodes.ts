@@ -85,7 +85,37 @@ export interface SeedNode extends NodeCommon {
   folders: string[];
   /** The setting that chose `file` when it is not the seed's own file (e.g. `var 'events_path'`). */
   fileOrigin?: string;
+  /** json_records: the declared fields of a typed load (none: one raw text row per line). */
+  fields?: JsonField[];
+  /** json_records: a field whose duplicated values keep their lines' raw text too. */
+  keepRawForDuplicatesOf?: string;
 }
+
+/** A json_records field as the loader reads it (config `fields:`, validated). */
+export interface JsonField {
+  name: string;
+  /** Object keys from the record's root, e.g. ['event', 'user-agent'] for `$.event."user-agent"`. */
+  path: string[];
+  dataType: JsonFieldType;
+  /** Absent or JSON null quarantines the line (`missing_<name>`). */
+  required: boolean;
+  /** A DuckDB SQL condition on the typed value (the field by its name) that must hold. */
+  check?: string;
+  /** A value of the wrong type, or failing `check`: quarantine the line, or load null. */
+  onInvalid: 'reject' | 'null';
+}
+
+export const JSON_FIELD_TYPES = [
+  'varchar',
+  'json',
+  'bigint',
+  'integer',
+  'smallint',
+  'double',
+  'boolean',
+  'timestamp',
+] as const;
+export type JsonFieldType = (typeof JSON_FIELD_TYPES)[number];
 
 export interface SourceNode extends NodeCommon {
   kind: 'source';

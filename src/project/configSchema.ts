@@ -8,6 +8,7 @@ import { MODEL_MATERIALIZATIONS } from '../materializations/registry.ts';
 import { ON_SCHEMA_CHANGE } from '../materializations/incremental.ts';
 import { BATCH_SIZES } from '../materializations/microbatch/batches.ts';
 import { INCREMENTAL_STRATEGIES } from '../materializations/strategies/registry.ts';
+import { JSON_FIELD_TYPES } from '../core/nodes.ts';
 
 /** An enum as JSON Schema's `enum`, so errors list the allowed values in one line. */
 const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ enum: [...values] });
@@ -16,6 +17,29 @@ const StringOrList = Type.Union([Type.String(), Type.Array(Type.String())]);
 
 /** SQL run around a node (dbt's hooks): one statement or a list, rendered like the model. */
 const Hooks = StringOrList;
+
+/**
+ * Database settings for the node's own statements only (DuckDB SET on its connection, restored
+ * after; PostgreSQL likewise): which keys an adapter honours is checked when the node runs.
+ */
+const NodeSettings = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.]*$' }),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+);
+
+/** One declared field of a typed json_records load (seeds/typedRecords.ts says what each does). */
+const JsonFieldConfig = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+    json_path: Type.Optional(Type.String()),
+    data_type: Type.Optional(OneOf(JSON_FIELD_TYPES)),
+    required: Type.Optional(Type.Boolean()),
+    check: Type.Optional(Type.String()),
+    on_invalid: Type.Optional(OneOf(['reject', 'null'] as const)),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
 export const ModelConfig = Type.Object(
   {
@@ -35,6 +59,7 @@ export const ModelConfig = Type.Object(
     begin: Type.Optional(Type.String()),
     pre_hook: Type.Optional(Hooks),
     post_hook: Type.Optional(Hooks),
+    settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),
   },
@@ -55,6 +80,9 @@ export const SeedConfig = Type.Object(
     header: Type.Optional(Type.Boolean()),
     delimiter: Type.Optional(Type.String()),
     quote: Type.Optional(Type.String()),
+    fields: Type.Optional(Type.Array(JsonFieldConfig, { minItems: 1 })),
+    keep_raw_for_duplicates_of: Type.Optional(Type.String()),
+    settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
   },
   { additionalProperties: false },

@@ -9,6 +9,7 @@ import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
 import { asTags, folderConfig } from './folderConfig.ts';
 import { ParseCache } from '../util/parseCache.ts';
 import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
+import { jsonFieldsOf } from './jsonFields.ts';
 import { readProjectText } from './readText.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
@@ -354,7 +355,18 @@ function loadSeeds(
       );
       continue;
     }
+    let typed: ReturnType<typeof jsonFieldsOf>;
+    try {
+      typed = jsonFieldsOf(cfg, format, (text) => renderText(text, where.file));
+    } catch (e) {
+      typed = { error: e instanceof Error ? e.message : String(e) };
+    }
+    if ('error' in typed) {
+      errors.push(new ProjectError(`seed '${name}': ${typed.error}`, where));
+      continue;
+    }
     seeds.set(name, {
+      ...typed,
       ...nodeBasics('seed', projectName, name, path || yaml!.file, yaml, cfg, defaultSchema),
       kind: 'seed',
       checksum: fileChecksum(file),

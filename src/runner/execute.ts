@@ -2,7 +2,8 @@ import { join, relative, resolve } from 'node:path';
 import { databaseBusySeconds } from '../adapters/busyClock.ts';
 import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
-import type { Adapter } from '../adapters/types.ts';
+import { withNodeSettings } from '../adapters/nodeSettings.ts';
+import type { Adapter, NodeSettings } from '../adapters/types.ts';
 import { buildManifest } from '../artifacts/manifest.ts';
 import { buildRunResults, type RunStatus } from '../artifacts/runResults.ts';
 import { ArtifactWriter } from '../artifacts/writer.ts';
@@ -549,27 +550,30 @@ async function materialize(
   const self = adapter.dialect.relation(relation);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
     asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
-  return adapter.withConnection((pooled) =>
-    strategy.build({
-      adapter,
-      conn: interruptible(pooled, ctx.signal),
-      node,
-      relation,
-      compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
-      exists: ctx.existing.has(relationKey(relation)),
-      fullRefresh: ctx.fullRefresh,
-      hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
-      gzipChecks: ctx.gzipChecks,
-      log: (level, message) =>
-        ctx.emit({ type: 'log', level, message: `${node.kind} ${node.name}: ${message}` }),
-      now: ctx.now,
-      eventTimeWindow: ctx.eventTimeWindow,
-      compileBatch:
-        node.kind === 'model'
-          ? (batch, incremental) => compiler.compileBatch(node, batch, incremental)
-          : undefined,
-    }),
-  );
+  return adapter.withConnection((pooled) => {
+    const conn = interruptible(pooled, ctx.signal);
+    return withNodeSettings(adapter, conn, node.config.settings as NodeSettings | undefined, () =>
+      strategy.build({
+        adapter,
+        conn,
+        node,
+        relation,
+        compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
+        exists: ctx.existing.has(relationKey(relation)),
+        fullRefresh: ctx.fullRefresh,
+        hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
+        gzipChecks: ctx.gzipChecks,
+        log: (level, message) =>
+          ctx.emit({ type: 'log', level, message: `${node.kind} ${node.name}: ${message}` }),
+        now: ctx.now,
+        eventTimeWindow: ctx.eventTimeWindow,
+        compileBatch:
+          node.kind === 'model'
+            ? (batch, incremental) => compiler.compileBatch(node, batch, incremental)
+            : undefined,
+      }),
+    );
+  });
 }
 
 /** Hooks are one SQL string or a list of them. */

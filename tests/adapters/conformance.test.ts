@@ -228,4 +228,74 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
       { code: '010', cents: 225 },
     ]);
   });
+
+  it('loads a typed json_records seed with the same columns, verdicts and raw text', async () => {
+    const lines = [
+      '{"id": 1, "kind": "a", "at": "2024-01-01T10:00:00+02:00"}',
+      '',
+      '{"id": "2", "kind": "a"}',
+      '{"id": 3, "kind": "z"}',
+      '{"id": 1, "kind": "b"}',
+    ];
+    const p = fixture(engine, {
+      'seeds/events.ndjson': lines.join('\n') + '\n',
+      'seeds/events.yml': stringify({
+        seeds: [
+          {
+            name: 'events',
+            config: {
+              format: 'json_records',
+              keep_raw_for_duplicates_of: 'id',
+              fields: [
+                { name: 'id', data_type: 'bigint', required: true },
+                { name: 'kind', required: true, check: "kind in ('a', 'b')" },
+                { name: 'at', data_type: 'timestamp' },
+              ],
+            },
+          },
+        ],
+      }),
+    });
+    const report = await p.build();
+    expect(report.results.find((r) => r.name === 'events')).toMatchObject({
+      status: 'success',
+      rows: 5,
+    });
+    expect(
+      await p.query(
+        `select cast(record_number as integer) as n, cast(id as integer) as id, kind, cast("at" as varchar) as "at", load_error, raw from ${p.rel('events')} order by n`,
+      ),
+    ).toEqual([
+      { n: 1, id: 1, kind: 'a', at: '2024-01-01 08:00:00', load_error: null, raw: lines[0] },
+      { n: 2, id: null, kind: null, at: null, load_error: 'blank_line', raw: '' },
+      { n: 3, id: null, kind: 'a', at: null, load_error: 'invalid_id', raw: lines[2] },
+      { n: 4, id: 3, kind: 'z', at: null, load_error: 'invalid_kind', raw: lines[3] },
+      { n: 5, id: 1, kind: 'b', at: null, load_error: null, raw: lines[4] },
+    ]);
+  });
+
+  it("applies a node's settings to that node only, and refuses one the engine cannot set per node", async () => {
+    const [name, value, fixed] =
+      engine.type === 'postgres'
+        ? ['work_mem', '5MB', 'shared_buffers']
+        : ['perfect_ht_threshold', '20', 'threads'];
+    const read = `select cast(current_setting('${name}') as varchar) as v`;
+    const p = fixture(engine, {
+      'models/a.sql': `{{ config(materialized='table', settings={'${name}': '${value}'}) }}\n${read}\n`,
+      'models/b.sql': `{{ config(materialized='table') }}\n-- {{ ref('a') }}\n${read}\n`,
+    });
+    expect((await p.build()).success).toBe(true);
+    const [[a], [b]] = [
+      await p.query(`select v from ${p.rel('a')}`),
+      await p.query(`select v from ${p.rel('b')}`),
+    ];
+    expect(a.v).toBe(value);
+    expect(b.v).not.toBe(value);
+    p.write({
+      'models/a.sql': `{{ config(materialized='table', settings={'${fixed}': '1'}) }}\n${read}\n`,
+    });
+    const refused = (await p.build()).results.find((r) => r.name === 'a')!;
+    expect(refused.status).toBe('error');
+    expect(refused.message).toContain(`settings: '${fixed}'`);
+  });
 });

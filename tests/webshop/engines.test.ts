@@ -1,7 +1,7 @@
 /**
  * The webshop project, one source, built on DuckDB and on PostgreSQL from the committed sample:
  * every model's rows must be identical. Dialect differences live in dispatched macros
- * (macros/cross_database.sql, macros/event_records.sql), none in the models.
+ * (macros/cross_database.sql), none in the models.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
