@@ -35,7 +35,12 @@ export function parseModels(project: Project, renderer: Renderer): void {
         ref: (name) => (refs.push(name), `"${name}"`),
         source: (s, t) => (sources.push([s, t]), `"${s}"."${t}"`),
         config: (values) => Object.assign(inline, values),
-        self: `"${model.name}"`,
+        configValues: model.config,
+        self: project.dialect.relation({
+          kind: 'table',
+          schema: model.schema,
+          identifier: model.alias,
+        }),
       });
     } catch (e) {
       errors.push(

@@ -24,6 +24,11 @@ import type {
 import { adapterPlugin } from '../adapters/registry.ts';
 import type { FileFormat, Relation } from '../core/relation.ts';
 import { Renderer } from '../templating/renderer.ts';
+import { Warnings } from './dbt/warnings.ts';
+import { loadPackages } from './dbt/packages.ts';
+import { readDocsBlocks } from './dbt/docsBlocks.ts';
+import { renderDescriptions } from './dbt/naming.ts';
+import { targetContext } from '../templating/dbtContext.ts';
 
 export type { LoadOptions } from './config.ts';
 
@@ -56,7 +61,8 @@ type RenderText = (text: string, path: string) => string;
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config, text: projectYml } = readProjectFile(dir);
+  const { file, config, text: projectYml, dbt: dbtInfo } = readProjectFile(dir, options);
+  const warnings = dbtInfo ? new Warnings(dbtInfo.warnings) : undefined;
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -83,6 +89,7 @@ export function loadProject(options: LoadOptions = {}): Project {
       dir,
       findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml),
       parseCache,
+      warnings,
     );
   });
 
@@ -133,7 +140,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
-      ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS),
+      ...folderConfig(config.models, config.name, [...folders, name], MODEL_CONFIG_KEYS),
       ...(yaml?.config ?? {}),
     };
     models.set(name, {
@@ -159,6 +166,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   }
 
   const seeds = loadSeeds(
+    dbtInfo !== undefined,
     dir,
     config.name,
     config.seeds,
@@ -194,6 +202,29 @@ export function loadProject(options: LoadOptions = {}): Project {
   });
 
   const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
+  let dbt: Project['dbt'];
+  if (dbtInfo)
+    collect(() => {
+      dbt = {
+        warnings: warnings!.list,
+        cleanTargets: dbtInfo.cleanTargets,
+        dispatch: dbtInfo.dispatch,
+        packages: loadPackages(dir, dbtInfo.packagesInstallPath),
+        docs: readDocsBlocks(dir, dbtInfo.docsPaths),
+      };
+      renderDescriptions(
+        [...models.values(), ...seeds.values(), ...sources.values()],
+        (text, path) =>
+          new Renderer({ vars, target: targetContext(target), macros: [], docs: dbt!.docs }).render(
+            text,
+            {
+              path,
+              ref: () => '',
+              source: () => '',
+            },
+          ),
+      );
+    });
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -218,6 +249,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     onRunEnd: config['on-run-end'] ?? [],
     parseCache,
     dialect: adapterPlugin(target.type).dialect,
+    dbt,
   };
 }
 
@@ -279,6 +311,7 @@ function uniqueByName<T extends { name: string; file: string; line?: number }>(
 }
 
 function loadSeeds(
+  agateTypes: boolean,
   dir: string,
   projectName: string,
   tree: Record<string, unknown> | undefined,
@@ -309,7 +342,7 @@ function loadSeeds(
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
     const cfg = {
-      ...folderConfig(tree, projectName, folders, SEED_CONFIG_KEYS),
+      ...folderConfig(tree, projectName, [...folders, name], SEED_CONFIG_KEYS),
       ...(yaml?.config ?? {}),
     };
     let file = path ? join(dir, path) : '';
@@ -365,6 +398,7 @@ function loadSeeds(
       quote: cfg.quote as string | undefined,
       folders,
       fileOrigin,
+      agateTypes,
     });
   }
   for (const d of described.values()) {

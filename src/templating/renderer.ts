@@ -1,7 +1,16 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../core/errors.ts';
-import type { MacroFile } from '../core/nodes.ts';
+import type { DispatchRule, MacroFile, MacroPackage, Project } from '../core/nodes.ts';
 import { macroFailure, templateError } from './templateError.ts';
+import type { QueryResult } from '../core/results.ts';
+import {
+  addDbtTestsAndFilters,
+  DoExtension,
+  findCause,
+  installJinjaCompat,
+} from './jinjaCompat.ts';
+import { NeedsQuery } from './dbtObjects.ts';
+import { addDbtGlobals, targetContext } from './dbtContext.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
 export interface RenderScope {
@@ -9,17 +18,35 @@ export interface RenderScope {
   ref(name: string): string;
   source(sourceName: string, tableName: string): string;
   config?(values: Record<string, unknown>): void;
+  /** The node's config so far, for `config.get('key')`. */
+  configValues?: Record<string, unknown>;
   /** The relation being built (`{{ this }}`). */
   self?: string;
   isIncremental?: boolean;
   /** Extra template variables, e.g. a generic test's arguments. */
   locals?: Record<string, unknown>;
+  /**
+   * A query's rows, for `run_query`/`statement`: known, or NeedsQuery thrown to have the caller
+   * run it and render again. Without it the template is being parsed (dbt's `execute` is false).
+   */
+  query?(sql: string): QueryResult;
 }
 
 export interface RenderOptions {
   vars: Record<string, unknown>;
-  target: { name: string; schema: string; type: string };
+  /** `target.*`: name, schema, type, and whatever else the target says (threads, database, ...). */
+  target: { name: string; schema: string; type: string } & Record<string, unknown>;
   macros: MacroFile[];
+  /** The root project's name: the package its own macros belong to. */
+  projectName?: string;
+  packages?: MacroPackage[];
+  dispatch?: DispatchRule[];
+  /** `{% docs %}` blocks by name, for `doc()`. */
+  docs?: ReadonlyMap<string, string>;
+  invocationId?: string;
+  runStartedAt?: Date;
+  /** Where `log(msg, info=True)` and `exceptions.warn` write; stderr by default. */
+  log?: (message: string) => void;
 }
 
 const BUILTINS = [
@@ -35,20 +62,19 @@ const BUILTINS = [
   'log',
   'adapter',
   'exceptions',
+  'run_query',
+  'statement',
+  'load_result',
+  'execute',
+  'doc',
+  'modules',
+  'run_started_at',
+  'invocation_id',
+  'tojson',
+  'fromjson',
+  'fromyaml',
+  'toyaml',
 ];
-
-/** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
-function splitKeywords(args: unknown[]): {
-  positional: unknown[];
-  keywords: Record<string, unknown>;
-} {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  if (last && typeof last === 'object' && '__keywords' in last) {
-    const { __keywords: _, ...keywords } = last;
-    return { positional: args.slice(0, -1), keywords };
-  }
-  return { positional: args, keywords: {} };
-}
 
 /**
  * Jinja-compatible rendering (nunjucks) with dbt's context functions. Rendering is synchronous,
@@ -58,10 +84,13 @@ export class Renderer {
   private readonly env: nunjucks.Environment;
   private scope: RenderScope | undefined;
   readonly macroNames: string[] = [];
+  /** Macros by package (the root project's too), for `package.macro()` and dispatch. */
+  private readonly packages = new Map<string, Map<string, unknown>>();
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
 
-  constructor(options: RenderOptions) {
+  constructor(private readonly options: RenderOptions) {
+    installJinjaCompat();
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
     // holding only a message: see templateError(). `throwOnUndefined` makes `{{ x }}` of an
     // undefined x an error, as dbt's is, instead of ''; `is defined` and `default` still work.
@@ -70,66 +99,64 @@ export class Renderer {
       throwOnUndefined: true,
       dev: true,
     });
-    const current = () => {
-      if (!this.scope) throw new Error('ref/source/config called outside a render');
-      return this.scope;
-    };
-    const vars = options.vars;
-    this.env.addGlobal('ref', (...args: unknown[]) =>
-      current().ref(String(args[args.length === 2 ? 1 : 0])),
-    );
-    this.env.addGlobal('source', (s: string, t: string) => current().source(String(s), String(t)));
-    this.env.addGlobal('config', (...args: unknown[]) => {
-      const { positional, keywords } = splitKeywords(args);
-      current().config?.({ ...((positional[0] as object) ?? {}), ...keywords });
-      return '';
-    });
-    this.env.addGlobal('var', (name: string, ...rest: unknown[]) => {
-      if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-      if (rest.length > 0) return rest[0];
-      throw new Error(
-        `var('${name}') is not defined in project.yml vars or --vars, and has no default`,
-      );
-    });
-    this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) => {
-      const value = process.env[name];
-      if (value !== undefined) return value;
-      if (rest.length > 0) return rest[0];
-      throw new Error(`env_var('${name}') is not set and has no default`);
-    });
-    this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
-    this.env.addGlobal('target', options.target);
-    this.env.addGlobal('log', () => '');
-    // dbt's adapter.dispatch: `{{ adapter.dispatch('name')(args) }}` calls `<target type>__name`
-    // when the project defines it, else `default__name`, so one model serves every database.
-    this.env.addGlobal('adapter', {
-      dispatch: (name: string) => {
-        const found = [`${options.target.type}__${name}`, `default__${name}`].find((m) =>
-          this.hasMacro(m),
-        );
-        if (!found)
-          throw new Error(
-            `adapter.dispatch('${name}'): no macro ${options.target.type}__${name} or default__${name}`,
-          );
-        return this.env.getGlobal(found);
+    this.env.addExtension('do', new DoExtension());
+    addDbtTestsAndFilters(this.env);
+    addDbtGlobals(this.env, {
+      options,
+      current: () => {
+        if (!this.scope) throw new Error('ref/source/config called outside a render');
+        return this.scope;
       },
+      scope: () => this.scope,
+      dispatch: (name, namespace) => this.dispatch(name, namespace),
     });
-    // dbt's way for a macro to refuse its arguments: the render fails with the message.
-    this.env.addGlobal('exceptions', {
-      raise_compiler_error: (message: unknown) => {
-        throw new Error(String(message));
-      },
-    });
-    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
-      get: () => this.scope?.self ?? '',
-      enumerable: true,
-    });
-    this.loadMacros(options.macros);
+    this.loadMacros(options.macros, options.projectName ?? '', true);
+    for (const pkg of options.packages ?? []) this.loadMacros(pkg.macros, pkg.name, false);
+    for (const [name, macros] of this.packages)
+      if (name && !(name in (this.env as unknown as { globals: object }).globals))
+        this.env.addGlobal(name, Object.fromEntries(macros));
   }
 
-  /** Every `{% macro %}` (and dbt `{% test %}` block, as `test_<name>`) becomes a global. */
-  private loadMacros(files: MacroFile[]): void {
+  /**
+   * dbt's adapter.dispatch: for each package in the search order (the project's `dispatch:`
+   * rule for the namespace, else the root project then the namespace's package, else the
+   * global namespace), `<adapter>__name` then `default__name`.
+   */
+  private dispatch(name: string, namespace?: string): unknown {
+    const type = this.options.target.type;
+    const rule = this.options.dispatch?.find((d) => d.macro_namespace === namespace);
+    const order: (string | undefined)[] = rule
+      ? rule.search_order
+      : namespace && this.packages.has(namespace)
+        ? [this.options.projectName ?? '', namespace]
+        : [undefined];
+    const tried: string[] = [];
+    for (const pkg of order)
+      for (const prefix of [type, 'default']) {
+        const candidate = `${prefix}__${name}`;
+        tried.push(pkg === undefined ? candidate : `${pkg}.${candidate}`);
+        const found =
+          pkg === undefined
+            ? this.hasMacro(candidate)
+              ? this.env.getGlobal(candidate)
+              : undefined
+            : this.packages.get(pkg)?.get(candidate);
+        if (found) return found;
+      }
+    throw new Error(
+      `adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro found; searched ${tried.join(', ')}`,
+    );
+  }
+
+  /**
+   * Every `{% macro %}` (and dbt `{% test %}` block, as `test_<name>`) of a package. The root
+   * project's macros are globals; a package's are `<package>.<name>`, and globals too where no
+   * other macro has the name (dbt resolves them through the node's package).
+   */
+  private loadMacros(files: MacroFile[], pkg: string, root: boolean): void {
     const definedIn = new Map<string, string>();
+    const namespace = this.packages.get(pkg) ?? new Map<string, unknown>();
+    this.packages.set(pkg, namespace);
     for (const file of files) {
       const text = file.text
         .replace(/\{%(-?)\s*test\s+(\w+)\s*\(/g, '{%$1 macro test_$2(')
@@ -147,6 +174,7 @@ export class Renderer {
         throw templateError(e, file.path, 'render', text, this.callable);
       }
       for (const [name, macro] of Object.entries(exported)) {
+        if (typeof macro !== 'function') continue;
         if (BUILTINS.includes(name))
           throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, {
             file: file.path,
@@ -158,16 +186,24 @@ export class Renderer {
             { file: file.path },
           );
         definedIn.set(name, file.path);
-        this.macroNames.push(name);
-        this.env.addGlobal(name, (...args: unknown[]) => {
+        const call = (...args: unknown[]) => {
           let out: unknown;
           try {
             out = (macro as (...a: unknown[]) => unknown)(...args);
           } catch (e) {
+            const pending = findCause(e, NeedsQuery);
+            if (pending) throw pending;
             throw macroFailure(e, name, { path: file.path, text }, this.callable);
           }
-          return out === undefined ? '' : String(out);
-        });
+          // A macro's text, or the value it gave to return() (a list, a relation, ...).
+          if (out === undefined) return '';
+          return out instanceof nunjucks.runtime.SafeString ? String(out) : out;
+        };
+        namespace.set(name, call);
+        if (root || !this.hasMacro(name)) {
+          this.macroNames.push(name);
+          this.env.addGlobal(name, call);
+        }
       }
     }
   }
@@ -213,6 +249,8 @@ export class Renderer {
     try {
       return fn();
     } catch (e) {
+      const pending = findCause(e, NeedsQuery);
+      if (pending) throw pending;
       throw templateError(e, scope.path, 'render', text, this.callable);
     } finally {
       this.scope = previous;
@@ -233,4 +271,18 @@ function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   });
   if (failure) throw failure;
   return result;
+}
+
+/** A renderer with everything the project gives templates: vars, target, macros, packages, docs. */
+export function projectRenderer(project: Project, extra: Partial<RenderOptions> = {}): Renderer {
+  return new Renderer({
+    vars: project.vars,
+    target: targetContext(project.target),
+    macros: project.macros,
+    projectName: project.name,
+    packages: project.dbt?.packages,
+    dispatch: project.dbt?.dispatch,
+    docs: project.dbt?.docs,
+    ...extra,
+  });
 }

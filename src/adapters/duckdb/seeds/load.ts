@@ -11,6 +11,7 @@ import type { GzipChecks } from './gzipChecks.ts';
 import { keepRejectedLines, markBareCarriageReturns } from './jsonRecords.ts';
 import { clearRejects, firstRejectedLines, rejectedCount } from './rejects.ts';
 import { seedSelect } from './select.ts';
+import { retypeAsDbt } from './dbtTypes.ts';
 
 export interface SeedLoadContext {
   /** A connection to a DuckDB database: the target, or the one reading files for another engine. */
@@ -58,8 +59,10 @@ async function load(
   const staging = duckdbDialect.relation(into);
   await conn.run(duckdbDialect.createTableAs(into, seedSelect(seed)));
   await verified;
-  if (seed.format !== 'json_records') await failOnRejectedRows(conn, seed);
-  else {
+  if (seed.format !== 'json_records') {
+    await failOnRejectedRows(conn, seed);
+    if (seed.agateTypes) await retypeAsDbt(conn, seed, staging);
+  } else {
     await keepRejectedLines(conn, staging);
     await completeJsonRecords(staging);
   }
