@@ -34,6 +34,8 @@ function loadOptions(g: GlobalOptions) {
     vars: g.vars,
     threads: g.threads,
     onWarning: warnOnStderr,
+    // Templates' log() lines join the run's output, unless stdout carries JSON events.
+    log: g.logFormat === 'json' ? err : out,
   };
 }
 

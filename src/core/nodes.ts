@@ -126,6 +126,8 @@ export interface ProjectWarning {
 
 /** What a dbt project (dbt_project.yml, packages) adds to the native project. */
 export interface DbtExtras {
+  /** The profile of profiles.yml the target comes from (`target.profile_name`). */
+  profileName: string;
   warnings: ProjectWarning[];
   /** Folders `clean` removes (dbt's clean-targets), relative to the project. */
   cleanTargets: string[];

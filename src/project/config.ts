@@ -42,6 +42,8 @@ export interface LoadOptions {
   threads?: number;
   /** Told each warning about the project (a dbt key duckflow does not honour), once. */
   onWarning?: (message: string) => void;
+  /** Where templates' `log(msg, info=True)` and `exceptions.warn` messages go (default stderr). */
+  log?: (message: string) => void;
 }
 
 export function readProjectFile(

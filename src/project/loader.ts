@@ -206,6 +206,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   if (dbtInfo)
     collect(() => {
       dbt = {
+        profileName: dbtInfo.profileName,
         warnings: warnings!.list,
         cleanTargets: dbtInfo.cleanTargets,
         dispatch: dbtInfo.dispatch,
@@ -430,7 +431,17 @@ function loadSources(
       );
       continue;
     }
-    let relation: Relation = { kind: 'table', schema: s.schema, identifier: s.identifier };
+    // dbt renders source properties: `schema: "{{ target.schema }}"` is common.
+    let relation: Relation;
+    try {
+      const render = (text: string) => (text.includes('{{') ? renderText(text, s.file) : text);
+      relation = { kind: 'table', schema: render(s.schema), identifier: render(s.identifier) };
+    } catch (e) {
+      errors.push(
+        e instanceof ProjectError ? e : new ProjectError(String(e), { file: s.file, line: s.line }),
+      );
+      continue;
+    }
     if (s.externalLocation) {
       let externalLocation: string;
       try {

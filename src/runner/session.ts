@@ -27,7 +27,11 @@ export function openSession(options: LoadOptions = {}): Session {
   const project = loadProject(options);
   for (const w of project.dbt?.warnings ?? [])
     options.onWarning?.(`${formatPosition(w.position)}: ${w.message}`);
-  const renderer = projectRenderer(project, { invocationId, runStartedAt: startedAt });
+  const renderer = projectRenderer(project, {
+    invocationId,
+    runStartedAt: startedAt,
+    log: options.log,
+  });
   parseModels(project, renderer);
   if (project.dbt) applyDbtNaming(project, renderer);
   checkRelationNames(project);

@@ -26,6 +26,26 @@ export function splitKeywords(args: unknown[]): {
   return { positional: args, keywords: {} };
 }
 
+/** Python's json.dumps: `", "` and `": "` between items, non-ASCII escaped, as dbt's tojson writes. */
+export function pythonJson(value: unknown, sortKeys = false): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'string')
+    return JSON.stringify(value).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+  if (Array.isArray(value)) return `[${value.map((v) => pythonJson(v, sortKeys)).join(', ')}]`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (sortKeys) keys.sort();
+    const items = keys.map(
+      (k) => `${pythonJson(k)}: ${pythonJson((value as Record<string, unknown>)[k], sortKeys)}`,
+    );
+    return `{${items.join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** Argument `i` given by position or by keyword `name`. */
 const arg = (args: unknown[], i: number, name: string): unknown => {
   const { positional, keywords } = splitKeywords(args);
@@ -38,6 +58,7 @@ interface ContextHooks {
   options: RenderOptions;
   current(): RenderScope;
   scope(): RenderScope | undefined;
+  log(message: string): void;
   dispatch(name: string, namespace?: string): unknown;
 }
 
@@ -45,7 +66,7 @@ export function addDbtGlobals(env: nunjucks.Environment, hooks: ContextHooks): v
   const { options, current } = hooks;
   const vars = options.vars;
   const database = (options.target.database as string | undefined) ?? null;
-  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const log = hooks.log;
   const relation = (rendered: string) => relationObject(rendered, database);
   // Results of `{% call statement(name) %}` in this render, for load_result(name).
   let statements = new Map<string, unknown>();
@@ -211,11 +232,11 @@ export function addDbtGlobals(env: nunjucks.Environment, hooks: ContextHooks): v
   env.addGlobal('run_started_at', new PyDatetime(options.runStartedAt ?? new Date()));
   env.addGlobal('invocation_id', options.invocationId ?? '');
   env.addGlobal('thread_id', 'Thread-1');
-  env.addGlobal('tojson', (value: unknown, fallback: unknown = null) => {
+  env.addGlobal('tojson', (...args: unknown[]) => {
     try {
-      return JSON.stringify(value);
+      return pythonJson(arg(args, 0, 'value'), arg(args, 2, 'sort_keys') === true);
     } catch {
-      return fallback;
+      return arg(args, 1, 'default') ?? null;
     }
   });
   env.addGlobal('fromjson', (text: string, fallback: unknown = null) => {

@@ -100,7 +100,12 @@ export function installJinjaCompat(): void {
     makeMacro(a: string[], k: string[], fn: (...args: unknown[]) => unknown): unknown;
   };
   const memberLookup = runtime.memberLookup;
-  runtime.memberLookup = function (obj: unknown, val: unknown) {
+  runtime.memberLookup = function (obj: unknown, val: unknown, ...slice: unknown[]) {
+    // `x[a:b]` arrives as (obj, start, stop, step); a string's slice is a string, as in Python.
+    if (slice.length > 0) {
+      const items = (memberLookup as (...a: unknown[]) => unknown[]).call(this, obj, val, ...slice);
+      return typeof obj === 'string' ? items.join('') : items;
+    }
     // An object's own methods (a column's `values()`) win over the Python dict methods.
     if (obj && typeof obj === 'object' && typeof val === 'string') {
       const own = (obj as Record<string, unknown>)[val];

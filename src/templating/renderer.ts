@@ -108,6 +108,7 @@ export class Renderer {
         return this.scope;
       },
       scope: () => this.scope,
+      log: (message) => (this.logs ? this.logs.push(message) : this.writeLog(message)),
       dispatch: (name, namespace) => this.dispatch(name, namespace),
     });
     this.loadMacros(options.macros, options.projectName ?? '', true);
@@ -245,16 +246,33 @@ export class Renderer {
   /** Run `fn` with `scope` current; `text` is the template rendered, for error messages. */
   private withScope<T>(scope: RenderScope, fn: () => T, text = ''): T {
     const previous = this.scope;
+    const outermost = this.logs === undefined;
+    if (outermost) this.logs = [];
     this.scope = scope;
+    let retried = false;
     try {
       return fn();
     } catch (e) {
       const pending = findCause(e, NeedsQuery);
+      retried = pending !== undefined;
       if (pending) throw pending;
       throw templateError(e, scope.path, 'render', text, this.callable);
     } finally {
       this.scope = previous;
+      // A render stopped for a query runs again: its messages are shown by the run that ends.
+      if (outermost) {
+        const logs = this.logs!;
+        this.logs = undefined;
+        if (!retried) for (const m of logs) this.writeLog(m);
+      }
     }
+  }
+
+  /** Messages of `log()`/`exceptions.warn` in the render under way. */
+  private logs: string[] | undefined;
+  private writeLog(message: string): void {
+    if (this.options.log) this.options.log(message);
+    else process.stderr.write(`${message}\n`);
   }
 }
 
@@ -277,7 +295,7 @@ function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
 export function projectRenderer(project: Project, extra: Partial<RenderOptions> = {}): Renderer {
   return new Renderer({
     vars: project.vars,
-    target: targetContext(project.target),
+    target: { ...targetContext(project.target), profile_name: project.dbt?.profileName },
     macros: project.macros,
     projectName: project.name,
     packages: project.dbt?.packages,

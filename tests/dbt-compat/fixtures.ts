@@ -13,7 +13,11 @@ const made: string[] = [];
 export function copyFixture(name: string): string {
   const root = mkdtempSync(join(tmpdir(), 'duckflow-dbt-'));
   made.push(root);
-  cpSync(FIXTURES, root, { recursive: true });
+  // Build output of a manual run in the fixtures folder is not part of a fixture.
+  cpSync(FIXTURES, root, {
+    recursive: true,
+    filter: (src) => !/[\\/](target|dbt_packages)$/.test(src),
+  });
   return join(root, name);
 }
 

@@ -16,6 +16,7 @@ import { Warnings, type ProjectWarning } from './warnings.ts';
 
 /** What a dbt project says beyond the native config. */
 export interface DbtInfo {
+  profileName: string;
   warnings: ProjectWarning[];
   /** Folders `clean` removes (dbt's clean-targets), relative to the project. */
   cleanTargets: string[];
@@ -143,6 +144,7 @@ export function readDbtProjectFile(
 
   const config: ProjectFile = { name, targets: profile.targets, target: profile.target, vars };
   const dbt: DbtInfo = {
+    profileName,
     warnings: warnings.list,
     cleanTargets: [],
     dispatch: [],
