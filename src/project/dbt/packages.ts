@@ -20,6 +20,12 @@ import type { MacroFile, MacroPackage } from '../../core/nodes.ts';
 import { findFiles } from '../files.ts';
 import { readProjectText } from '../readText.ts';
 import { parseYaml, positionOf } from '../yamlFile.ts';
+import { Renderer } from '../../templating/renderer.ts';
+import { renderDeep } from './profiles.ts';
+
+const noRef = (): string => {
+  throw new Error('ref() and source() mean nothing in packages.yml');
+};
 
 export interface PackageSpec {
   local?: string;
@@ -41,7 +47,25 @@ export function readPackageSpecs(dir: string): { file: string; specs: PackageSpe
   const packages = (file.value as { packages?: unknown }).packages ?? [];
   if (!Array.isArray(packages))
     throw new ProjectError(`'packages' must be a list`, positionOf(file, ['packages']));
-  return { file: name, specs: packages as PackageSpec[] };
+  // dbt renders packages.yml with env_var, so a private repository's URL can hold a token.
+  const renderer = new Renderer({
+    vars: {},
+    target: { name: '', schema: '', type: '' },
+    macros: [],
+  });
+  const specs = packages.map((spec: unknown, i) =>
+    renderDeep(spec, (text, at) => {
+      try {
+        return renderer.render(text, { path: name, ref: noRef, source: noRef });
+      } catch (e) {
+        throw new ProjectError(
+          (e as Error).message.replace(/^.*template error: /, ''),
+          positionOf(file, ['packages', i, ...at]),
+        );
+      }
+    }),
+  );
+  return { file: name, specs: specs as PackageSpec[] };
 }
 
 /** A package's name: the `name` of its dbt_project.yml. */
@@ -73,7 +97,8 @@ export function installPackages(projectDir: string, installPath: string): Map<st
     let source: string;
     let cleanup: string | undefined;
     if (spec.local !== undefined) {
-      source = isAbsolute(spec.local) ? spec.local : resolve(from, spec.local);
+      // As in dbt, a local path is relative to the root project, whichever package names it.
+      source = isAbsolute(spec.local) ? spec.local : resolve(projectDir, spec.local);
       if (!existsSync(source))
         throw new ProjectError(`local package ${spec.local}: no such folder (${source})`, {
           file: join(relative(projectDir, from), file),
