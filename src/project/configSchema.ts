@@ -48,6 +48,7 @@ export const SeedConfig = Type.Object(
     delimiter: Type.Optional(Type.String()),
     quote: Type.Optional(Type.String()),
     meta: Type.Optional(Type.Object({})),
+    docs: Type.Optional(Type.Object({})),
   },
   { additionalProperties: false },
 );

@@ -27,7 +27,7 @@ describe('dbt Jinja context and naming overrides', () => {
   const rows = async (sql: string, target?: string) =>
     (await api.query(sql, { projectDir: dir, profilesDir: profiles, target })).rows;
 
-  it('builds what dbt builds; a model disabled by a templated config is left out', () => {
+  it('[ctx-template-config] builds what dbt builds; a model disabled by a templated config is left out', () => {
     expect(report.success).toBe(true);
     expect(report.results.map((r) => r.name).sort()).toEqual(
       [
@@ -43,7 +43,7 @@ describe('dbt Jinja context and naming overrides', () => {
     );
   });
 
-  it("names relations through the project's generate_schema_name and generate_alias_name", async () => {
+  it("[ctx-naming-overrides] names relations through the project's generate_schema_name and generate_alias_name", async () => {
     expect(
       await rows('select table_schema, table_name from information_schema.tables order by 1, 2'),
     ).toEqual([
@@ -54,7 +54,7 @@ describe('dbt Jinja context and naming overrides', () => {
     ]);
   });
 
-  it('renders the context as dbt-core 1.11 + dbt-duckdb did', async () => {
+  it('[ctx-jinja-context] renders the context as dbt-core 1.11 + dbt-duckdb did', async () => {
     const [row] = await rows('select * exclude (people_relation, md5) from main.context_facts');
     // dbt's row for the same fixture, but for people_relation (dbt-duckdb writes the database
     // too: "dev"."custom_dev"."people").
@@ -77,7 +77,7 @@ describe('dbt Jinja context and naming overrides', () => {
     ]);
   });
 
-  it('picks the target from env_var in profiles.yml, or --target; DBT_PROFILES_DIR finds the profile', async () => {
+  it('[ctx-profile-targets] picks the target from env_var in profiles.yml, or --target; DBT_PROFILES_DIR finds the profile', async () => {
     const result = await runCli(['build', '--project-dir', dir], {
       DBT_PROFILES_DIR: profiles,
       CONTEXT_TARGET: 'ci',
@@ -106,7 +106,7 @@ describe('dbt Jinja context and naming overrides', () => {
     }
   });
 
-  it('a profile that cannot be found is a clear error', async () => {
+  it('[ctx-missing-profile] a profile that cannot be found is a clear error', async () => {
     const result = await runCli(['ls', '--project-dir', dir], {
       DBT_PROFILES_DIR: join(dir, 'models'),
     });

@@ -46,14 +46,14 @@ describe('git and transitive packages', () => {
     rmSync(repo, { recursive: true, force: true });
   });
 
-  it('clones the git package at its revision and links the local one it depends on', () => {
+  it('[pkg-git-transitive] clones the git package at its revision and links the local one it depends on', () => {
     expect([...installed.keys()]).toEqual(['gitpkg', 'pkg_utils']);
     expect(lstatSync(join(dir, 'dbt_packages', 'gitpkg')).isDirectory()).toBe(true);
     expect(lstatSync(join(dir, 'dbt_packages', 'gitpkg')).isSymbolicLink()).toBe(false);
     expect(lstatSync(join(dir, 'dbt_packages', 'pkg_utils')).isSymbolicLink()).toBe(true);
   });
 
-  it("dispatch follows the project's search order: its own duckdb__ implementation wins", async () => {
+  it("[pkg-dispatch-order] dispatch follows the project's search order: its own duckdb__ implementation wins", async () => {
     const report = await api.build({ projectDir: dir });
     expect(report.success).toBe(true);
     const { rows } = await api.query('select greeting, units::varchar as units from greetings', {
@@ -62,7 +62,7 @@ describe('git and transitive packages', () => {
     expect(rows).toEqual([{ greeting: 'hi you', units: '2.50' }]);
   });
 
-  it('a hub package is refused with what to write instead', () => {
+  it('[pkg-hub-refused] a hub package is refused with what to write instead', () => {
     const other = copyFixture('shop');
     writeFileSync(
       join(other, 'packages.yml'),

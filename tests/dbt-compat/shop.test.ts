@@ -23,11 +23,11 @@ describe('a dbt project with a profile and a local package', () => {
 
   const rows = async (sql: string) => (await api.query(sql, { projectDir: dir })).rows;
 
-  it('deps links the local package into dbt_packages/', () => {
+  it('[shop-deps-local] deps links the local package into dbt_packages/', () => {
     expect(lstatSync(join(dir, 'dbt_packages', 'pkg_utils')).isSymbolicLink()).toBe(true);
   });
 
-  it('builds every node, with dbt node names', () => {
+  it('[shop-node-names] builds every node, with dbt node names', () => {
     expect(report.success).toBe(true);
     // As `dbt ls --resource-type test` names them for this fixture (dbt-core 1.11).
     expect(report.results.map((r) => r.name).sort()).toEqual(
@@ -47,7 +47,7 @@ describe('a dbt project with a profile and a local package', () => {
     );
   });
 
-  it('gives tests the unique ids dbt gives them, and --select takes a dbt test name', () => {
+  it('[shop-unique-ids] gives tests the unique ids dbt gives them, and --select takes a dbt test name', () => {
     const { nodes } = api.list({
       projectDir: dir,
       select: ['accepted_values_stg_orders_status__placed__shipped__completed__returned'],
@@ -70,7 +70,7 @@ describe('a dbt project with a profile and a local package', () => {
     ]);
   });
 
-  it('reads the profile: database file from env_var default, schema, custom schema naming', async () => {
+  it('[shop-profile] reads the profile: database file from env_var default, schema, custom schema naming', async () => {
     expect(existsSync(join(dir, 'target', 'shop.duckdb'))).toBe(true);
     // generate_schema_name's default: <target schema>_<custom schema>; alias from config().
     expect(
@@ -86,7 +86,7 @@ describe('a dbt project with a profile and a local package', () => {
     ]);
   });
 
-  it('renders package macros, dispatch, return(), do, run_query, this and vars', async () => {
+  it('[shop-context] renders package macros, dispatch, return(), do, run_query, this and vars', async () => {
     // Cancelled order 4 is left out (var include_cancelled: false); amounts in units via the
     // package's duckdb__ implementation; one column per payment method found by run_query.
     expect(
@@ -137,7 +137,7 @@ describe('a dbt project with a profile and a local package', () => {
     ]);
   });
 
-  it('types seed columns as dbt-duckdb does: whole numbers INTEGER, declared types kept', async () => {
+  it('[shop-seed-types] types seed columns as dbt-duckdb does: whole numbers INTEGER, declared types kept', async () => {
     // As dbt-core 1.11 + dbt-duckdb built this fixture (information_schema of its database).
     expect(
       await rows(
@@ -159,7 +159,7 @@ describe('a dbt project with a profile and a local package', () => {
     );
   });
 
-  it('warns once, at file and line, about what it does not honour', () => {
+  it('[shop-warnings] warns once, at file and line, about what it does not honour', () => {
     expect(warnings).toEqual([
       "profiles.yml:9:7: 'keep_open' of a duckdb output is not supported by duckflow; ignored",
       "dbt_project.yml:27:5: config 'persist_docs': comments are not written to the database; ignored",
@@ -169,14 +169,14 @@ describe('a dbt project with a profile and a local package', () => {
     ]);
   });
 
-  it('shows doc() blocks in descriptions', () => {
+  it('[shop-doc-blocks] shows doc() blocks in descriptions', () => {
     const { session } = api.list({ projectDir: dir });
     expect(session.project.models.get('stg_orders')!.description).toBe(
       'One row per order, cancelled orders left out.',
     );
   });
 
-  it('clean removes the clean-targets', () => {
+  it('[shop-clean] clean removes the clean-targets', () => {
     expect(api.clean({ projectDir: dir }).sort()).toEqual(['dbt_packages', 'target']);
     expect(existsSync(join(dir, 'target'))).toBe(false);
     expect(existsSync(join(dir, 'dbt_packages'))).toBe(false);
