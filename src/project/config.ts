@@ -8,7 +8,7 @@ import { parseYaml, positionOf, validateValue, validateYaml, type YamlFile } fro
 import { readDbtProjectFile, type DbtInfo } from './dbt/project.ts';
 import { projectSchema } from './schemas.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
-import { Renderer } from '../templating/renderer.ts';
+import { configRenderer } from './renderConfig.ts';
 import type { TargetConfig } from '../core/nodes.ts';
 
 export interface ProjectFile {
@@ -89,15 +89,15 @@ export function resolveTarget(
   }
   const { type, schema, threads, ...own } = raw;
   // Target values may read the environment, as dbt's profiles do: `password: "{{ env_var('PGPASSWORD') }}"`.
-  const renderer = new Renderer({ vars: {}, target: { name, schema: '', type }, macros: [] });
+  const render = configRenderer({}, { name, schema: '', type });
   const rendered = Object.fromEntries(
     Object.entries(own).map(([key, value]) => {
       if (typeof value !== 'string' || !value.includes('{')) return [key, value];
       try {
-        return [key, renderer.render(value, { path: 'project.yml', ref: noRef, source: noRef })];
+        return [key, render(value, file.path)];
       } catch (e) {
         throw new ProjectError(
-          `targets.${name}.${key}: ${(e as Error).message.replace(/^.*template error: /, '')}`,
+          `targets.${name}.${key}: ${(e as Error).message}`,
           positionOf(file, ['targets', name, key]),
         );
       }
@@ -109,10 +109,6 @@ export function resolveTarget(
     { dir, projectName: config.name },
   );
 }
-
-const noRef = (): string => {
-  throw new Error('ref() and source() mean nothing in a target');
-};
 
 export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {
   if (vars === undefined) return {};

@@ -25,28 +25,27 @@ function nodeContext(project: Project, node: ModelNode | SeedNode) {
 export function applyDbtNaming(project: Project, renderer: Renderer): void {
   const target = project.target.schema;
   for (const node of [...project.models.values(), ...project.seeds.values()]) {
-    const customSchema = (node.config.schema as string | undefined) ?? null;
-    const customAlias = (node.config.alias as string | undefined) ?? null;
     const scope = { path: node.path, ref: () => '', source: () => '' };
     const ctx = nodeContext(project, node);
-    node.schema = renderer.hasMacro('generate_schema_name')
-      ? String(
-          renderer.callMacro('generate_schema_name', scope, {
-            custom_schema_name: customSchema,
-            node: ctx,
-          }),
-        ).trim()
-      : customSchema === null
-        ? target
-        : `${target}_${customSchema.trim()}`;
-    node.alias = renderer.hasMacro('generate_alias_name')
-      ? String(
-          renderer.callMacro('generate_alias_name', scope, {
-            custom_alias_name: customAlias,
-            node: ctx,
-          }),
-        ).trim()
-      : (customAlias?.trim() ?? node.name);
+    /** The project's macro `name` when it defines one, else dbt's default. */
+    const generate = (name: string, key: string, custom: string | null, fallback: string) =>
+      renderer.hasMacro(name)
+        ? String(renderer.callMacro(name, scope, { [key]: custom, node: ctx })).trim()
+        : fallback;
+    const customSchema = (node.config.schema as string | undefined) ?? null;
+    const customAlias = (node.config.alias as string | undefined) ?? null;
+    node.schema = generate(
+      'generate_schema_name',
+      'custom_schema_name',
+      customSchema,
+      customSchema === null ? target : `${target}_${customSchema.trim()}`,
+    );
+    node.alias = generate(
+      'generate_alias_name',
+      'custom_alias_name',
+      customAlias,
+      customAlias?.trim() ?? node.name,
+    );
   }
 }
 

@@ -20,12 +20,8 @@ import type { MacroFile, MacroPackage } from '../../core/nodes.ts';
 import { findFiles } from '../files.ts';
 import { readProjectText } from '../readText.ts';
 import { parseYaml, positionOf } from '../yamlFile.ts';
-import { Renderer } from '../../templating/renderer.ts';
+import { configRenderer } from '../renderConfig.ts';
 import { renderDeep } from './profiles.ts';
-
-const noRef = (): string => {
-  throw new Error('ref() and source() mean nothing in packages.yml');
-};
 
 export interface PackageSpec {
   local?: string;
@@ -48,20 +44,13 @@ export function readPackageSpecs(dir: string): { file: string; specs: PackageSpe
   if (!Array.isArray(packages))
     throw new ProjectError(`'packages' must be a list`, positionOf(file, ['packages']));
   // dbt renders packages.yml with env_var, so a private repository's URL can hold a token.
-  const renderer = new Renderer({
-    vars: {},
-    target: { name: '', schema: '', type: '' },
-    macros: [],
-  });
+  const render = configRenderer();
   const specs = packages.map((spec: unknown, i) =>
     renderDeep(spec, (text, at) => {
       try {
-        return renderer.render(text, { path: name, ref: noRef, source: noRef });
+        return render(text, name);
       } catch (e) {
-        throw new ProjectError(
-          (e as Error).message.replace(/^.*template error: /, ''),
-          positionOf(file, ['packages', i, ...at]),
-        );
+        throw new ProjectError((e as Error).message, positionOf(file, ['packages', i, ...at]));
       }
     }),
   );

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProjectError } from '../../core/errors.ts';
-import { Renderer } from '../../templating/renderer.ts';
+import { configRenderer } from '../renderConfig.ts';
 import { readProjectText } from '../readText.ts';
 import { parseYaml, positionOf, type YamlFile } from '../yamlFile.ts';
 import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS, TEST_CONFIG_KEYS } from '../configSchema.ts';
@@ -266,17 +266,13 @@ function renderWith(
   vars: Record<string, unknown>,
   target: { name: string; schema: string; type: string } & Record<string, unknown>,
 ): Render {
-  let renderer: Renderer | undefined;
+  const render = configRenderer(vars, target);
   return (text, file, path) => {
-    renderer ??= new Renderer({ vars, target, macros: [] });
     let out: string;
     try {
-      out = renderer.render(text, { path: file.path, ref: noRef, source: noRef }).trim();
+      out = render(text, file.path).trim();
     } catch (e) {
-      throw new ProjectError(
-        (e as Error).message.replace(/^.*template error: /, ''),
-        positionOf(file, path),
-      );
+      throw new ProjectError((e as Error).message, positionOf(file, path));
     }
     if (/^(true|false)$/i.test(out)) return out.toLowerCase() === 'true';
     if (/^-?\d+(\.\d+)?$/.test(out)) return Number(out);
@@ -284,10 +280,6 @@ function renderWith(
     return out;
   };
 }
-
-const noRef = (): string => {
-  throw new Error('ref() and source() mean nothing in dbt_project.yml');
-};
 
 /**
  * A folder config tree (`models: {my_project: {staging: {+materialized: view}}}`): config keys
