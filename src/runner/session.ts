@@ -25,14 +25,15 @@ export function openSession(options: LoadOptions = {}): Session {
   const startedAt = new Date();
   const invocationId = randomUUID();
   const project = loadProject(options);
-  for (const w of project.dbt?.warnings ?? [])
-    options.onWarning?.(`${formatPosition(w.position)}: ${w.message}`);
   const renderer = projectRenderer(project, {
     invocationId,
     runStartedAt: startedAt,
     log: options.log,
   });
   parseModels(project, renderer);
+  // After parsing: models' own config() calls may add warnings.
+  for (const w of project.dbt?.warnings ?? [])
+    options.onWarning?.(`${formatPosition(w.position)}: ${w.message}`);
   if (project.dbt) applyDbtNaming(project, renderer);
   checkRelationNames(project);
   resolveDependencies(project);

@@ -319,3 +319,25 @@ function configTree(
   }
   return out;
 }
+
+/**
+ * `{{ config(...) }}` in a dbt model: dbt's spellings translated (`pre-hook`), and configs
+ * duckflow does not act on left out with a warning at the call, as in the project file.
+ */
+export function dbtInlineConfig(
+  inline: Record<string, unknown>,
+  at: ProjectWarning['position'],
+  warnings: ProjectWarning[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inline)) {
+    const name = CONFIG_RENAMES[key] ?? key;
+    if (MODEL_CONFIG_KEYS.has(name)) out[name] = value;
+    else
+      warnings.push({
+        message: `config '${key}': ${UNSUPPORTED_CONFIG[name] ?? 'not a config duckflow knows'}; ignored`,
+        position: at,
+      });
+  }
+  return out;
+}
