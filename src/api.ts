@@ -11,6 +11,7 @@ import { select } from './graph/selector.ts';
 import { readProjectFile } from './project/config.ts';
 import { loadProject, type LoadOptions } from './project/loader.ts';
 import { removeTarget, type CleanOptions } from './project/targetPath.ts';
+import { cleanDbtProject, installDbtDeps, isDbtProject } from './project/dbt/commands.ts';
 import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
 import { isFailure, type NodeResult } from './core/results.ts';
@@ -163,6 +164,13 @@ export async function show(
  */
 export function clean(options: Pick<LoadOptions, 'projectDir'> & CleanOptions = {}): string[] {
   const dir = resolve(options.projectDir ?? '.');
+  // A dbt project's clean deletes its clean-targets, as dbt's does.
+  if (isDbtProject(dir)) return cleanDbtProject(dir);
   const { file, config } = readProjectFile(dir);
   return removeTarget(dir, file, config, options);
+}
+
+/** `deps`: install a dbt project's packages into dbt_packages/ (local ones linked, git ones cloned). */
+export function deps(options: Pick<LoadOptions, 'projectDir'> = {}): Map<string, string> {
+  return installDbtDeps(resolve(options.projectDir ?? '.'));
 }

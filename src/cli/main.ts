@@ -16,6 +16,7 @@ import { jsonPrinter, textPrinter, useColor } from './printer.ts';
 
 interface GlobalOptions {
   projectDir?: string;
+  profilesDir?: string;
   target?: string;
   vars?: string;
   threads?: number;
@@ -26,7 +27,16 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function loadOptions(g: GlobalOptions) {
-  return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads: g.threads };
+  return {
+    projectDir: g.projectDir,
+    profilesDir: g.profilesDir,
+    target: g.target,
+    vars: g.vars,
+    threads: g.threads,
+    onWarning: warnOnStderr,
+    // Templates' log() lines join the run's output, unless stdout carries JSON events.
+    log: g.logFormat === 'json' ? err : out,
+  };
 }
 
 /** Selector warnings of commands whose stdout is their result (ls, compile) go to stderr. */
@@ -43,7 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('A dbt-style analytics workflow on DuckDB')
     .version(DUCKFLOW_VERSION)
     .option('--project-dir <dir>', 'directory holding project.yml', '.')
-    .option('--target <name>', 'target from project.yml targets')
+    .option(
+      '--profiles-dir <dir>',
+      "a dbt project's profiles.yml folder (default: DBT_PROFILES_DIR, the project, ~/.dbt)",
+    )
+    .option('--target <name>', "target from project.yml targets (or the dbt profile's outputs)")
     .option('--vars <yaml>', "variables, as YAML or JSON (e.g. '{events_path: data/x.json}')")
     .option('--threads <n>', 'nodes to run at once', wholeNumber('--threads', 1))
     .addOption(
@@ -223,6 +237,16 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(formatOption())
     .action(async (sql: string, opts: { format: string }) => {
       printRows(opts.format, await api.query(sql, loadOptions(globals())));
+    });
+
+  program
+    .command('deps')
+    .description(
+      "install a dbt project's packages (packages.yml: local and git) into dbt_packages/",
+    )
+    .action(() => {
+      for (const [name, path] of api.deps({ projectDir: globals().projectDir }))
+        out(`installed ${name} into ${path}`);
     });
 
   program

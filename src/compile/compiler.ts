@@ -6,6 +6,8 @@ import { mapLines } from '../templating/lineMap.ts';
 import type { CompiledSql } from '../core/compiled.ts';
 import { table, type TableRelation } from '../core/relation.ts';
 import { buildsRelation } from '../materializations/registry.ts';
+import type { QueryResult } from '../core/results.ts';
+import { NeedsQuery } from '../templating/dbtObjects.ts';
 
 export type { CompiledSql } from '../core/compiled.ts';
 
@@ -27,7 +29,37 @@ export class Compiler {
     readonly renderer: Renderer,
     /** Models whose `is_incremental()` is true in this run (relation exists, no full refresh). */
     private readonly incremental: ReadonlySet<string> = new Set(),
+    /**
+     * Runs a template's `run_query`/`statement` SQL. Without it (compile, ls) templates render
+     * as in dbt's parse phase: `execute` is false and `run_query` returns none.
+     */
+    private readonly runQuery?: (sql: string) => Promise<QueryResult>,
   ) {}
+
+  /** Results of the SQL templates ran in this run, by statement text. */
+  private readonly queryResults = new Map<string, QueryResult>();
+
+  private readonly query = (sql: string): QueryResult => {
+    const known = this.queryResults.get(sql);
+    if (known) return known;
+    throw new NeedsQuery(sql);
+  };
+
+  /**
+   * Compile a model whose template may query the database. Rendering is synchronous (nunjucks),
+   * so a query the template asks for stops the render; it is run here, and the template is
+   * rendered again with its result known, until every query it needs has run.
+   */
+  async compileModelAsync(model: ModelNode): Promise<CompiledSql> {
+    for (;;) {
+      try {
+        return this.compileModel(model);
+      } catch (e) {
+        if (!(e instanceof NeedsQuery) || !this.runQuery) throw e;
+        this.queryResults.set(e.sql, await this.runQuery(e.sql));
+      }
+    }
+  }
 
   /**
    * How a template refers to a node: its relation, or a CTE name for an ephemeral model (then
@@ -66,6 +98,7 @@ export class Compiler {
     const body = this.renderer
       .render(text, {
         path,
+        query: this.runQuery ? this.query : undefined,
         ref: (name) => this.refTarget(name, ephemerals, extra.batch),
         source: (s, t) => {
           const found = this.project.sources.get(`${s}.${t}`);
@@ -129,6 +162,7 @@ export class Compiler {
     if (!compiled) {
       compiled = this.renderTemplate(model.rawSql, model.path, {
         self: this.project.dialect.relation(relationOf(model)),
+        configValues: model.config,
         isIncremental: this.incremental.has(model.id),
       });
       this.cache.set(model.id, compiled);

@@ -89,6 +89,8 @@ export interface SeedNode extends NodeCommon {
   fields?: JsonField[];
   /** json_records: a field whose duplicated values keep their lines' raw text too. */
   keepRawForDuplicatesOf?: string;
+  /** Type columns as dbt-duckdb does (agate's inference: whole numbers INTEGER), in dbt projects. */
+  agateTypes?: boolean;
 }
 
 /** A json_records field as the loader reads it (config `fields:`, validated). */
@@ -132,6 +134,38 @@ export type ProjectNode = ModelNode | SeedNode | SourceNode;
 export interface MacroFile {
   path: string;
   text: string;
+}
+
+/** An installed package's macros (dbt_packages/<name>/macros): `<name>.<macro>()`, dispatch. */
+export interface MacroPackage {
+  name: string;
+  macros: MacroFile[];
+}
+
+/** dbt's `dispatch:` entry: where `adapter.dispatch(name, macro_namespace)` looks, in order. */
+export interface DispatchRule {
+  macro_namespace: string;
+  search_order: string[];
+}
+
+/** Something a dbt project says that duckflow does not do: reported once, where it is said. */
+export interface ProjectWarning {
+  message: string;
+  position: { file: string; line?: number; column?: number };
+}
+
+/** What a dbt project (dbt_project.yml, packages) adds to the native project. */
+export interface DbtExtras {
+  /** The profile of profiles.yml the target comes from (`target.profile_name`). */
+  profileName: string;
+  warnings: ProjectWarning[];
+  /** Folders `clean` removes (dbt's clean-targets), relative to the project. */
+  cleanTargets: string[];
+  dispatch: DispatchRule[];
+  /** Installed packages, in dependency order. */
+  packages: MacroPackage[];
+  /** `{% docs name %}` blocks, for `doc('name')`. */
+  docs: Map<string, string>;
 }
 
 /** A unit test entry from YAML, dbt 1.8 format; executed by testing/unit. */
@@ -215,6 +249,8 @@ export interface Project {
   parseCache: ParseStore;
   /** The target adapter's SQL dialect: how relations, literals and DDL are written. */
   dialect: Dialect;
+  /** Set for a dbt project (dbt_project.yml instead of project.yml). */
+  dbt?: DbtExtras;
 }
 
 export type Severity = 'error' | 'warn';

@@ -84,6 +84,7 @@ export const SeedConfig = Type.Object(
     keep_raw_for_duplicates_of: Type.Optional(Type.String()),
     settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
+    docs: Type.Optional(Type.Object({})),
   },
   { additionalProperties: false },
 );

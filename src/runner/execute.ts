@@ -289,7 +289,9 @@ async function runNodes({
         )
         .map((m) => m.id),
     );
-    const compiler = new Compiler(project, session.renderer, incremental);
+    const compiler = new Compiler(project, session.renderer, incremental, (sql) =>
+      adapter.withConnection((conn) => conn.query(sql)),
+    );
     const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
@@ -548,6 +550,8 @@ async function materialize(
   const relation = relationOf(node);
   const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
   const self = adapter.dialect.relation(relation);
+  // A model's template may query the database (run_query), before its own connection is taken.
+  if (node.kind === 'model') await compiler.compileModelAsync(node);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
     asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
   return adapter.withConnection((pooled) => {

@@ -14,6 +14,7 @@ import { keepRawOfDuplicates } from './duplicateRaw.ts';
 import { createInFileOrder, type Numbering, type OrderedScans } from './orderedLoad.ts';
 import { jsonRecordsSelect, seedSelect } from './select.ts';
 import { LOAD_ERROR } from './typedRecords.ts';
+import { retypeAsDbt } from './dbtTypes.ts';
 
 export interface SeedLoadContext {
   /** A connection to a DuckDB database: the target, or the one reading files for another engine. */
@@ -74,8 +75,10 @@ async function load(
     );
   else await conn.run(duckdbDialect.createTableAs(into, seedSelect(seed)));
   await verified;
-  if (seed.format !== 'json_records') await failOnRejectedRows(conn, seed);
-  else {
+  if (seed.format !== 'json_records') {
+    await failOnRejectedRows(conn, seed);
+    if (seed.agateTypes) await retypeAsDbt(conn, seed, staging);
+  } else {
     const reason = seed.fields ? LOAD_ERROR : 'read_error';
     await keepRejectedLines(conn, staging, reason);
     await completeJsonRecords(staging, reason);
