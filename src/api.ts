@@ -15,6 +15,7 @@ import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
 import { isFailure, type NodeResult } from './core/results.ts';
 import { schedule } from './runner/scheduler.ts';
+import { readPreviousRun, selectionContext } from './runner/slim.ts';
 import { openSession, type Session } from './runner/session.ts';
 import { UnitTestRunner } from './testing/unit/runner.ts';
 import type { UnitTestNode } from './core/nodes.ts';
@@ -31,9 +32,38 @@ export const run = (options?: RunOptions): Promise<RunReport> => execute('run', 
 export const seed = (options?: RunOptions): Promise<RunReport> => execute('seed', options);
 export const test = (options?: RunOptions): Promise<RunReport> => execute('test', options);
 
+/**
+ * dbt's `retry`: the last build, run, seed or test again, with its selection and flags, for
+ * the nodes that did not finish well (errors, failures, skips; after a crash, those never
+ * reached). No earlier run is an error; a last run that all went well re-runs nothing.
+ */
+export async function retry(options: RunOptions = {}): Promise<RunReport> {
+  const previous = readPreviousRun(loadProject(options).targetPath);
+  const { args } = previous;
+  const again: RunOptions = {
+    ...options,
+    target: options.target ?? args.target,
+    vars: options.vars ?? args.vars,
+    select: args.select,
+    exclude: args.exclude,
+    fullRefresh: args.full_refresh,
+    state: args.state,
+    defer: args.defer,
+    failFast: args.fail_fast,
+    empty: args.empty,
+  };
+  const session = openSession(again);
+  const nodes = previous
+    .unfinished(runSet(session, previous.command, { ...again, nodes: args.nodes }))
+    .filter((id) => session.graph.has(id));
+  return execute(previous.command, { ...again, nodes });
+}
+
 export interface SelectOptions extends LoadOptions {
   select?: string[];
   exclude?: string[];
+  /** An earlier run's target folder, for `state:` selectors. */
+  state?: string;
   /** Told about selectors that match nothing (a selector naming a missing node throws instead). */
   onWarning?: (message: string) => void;
 }
@@ -71,7 +101,13 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   nodes: GraphNode[];
 } {
   const session = openSession(options);
-  const chosen = select(session.graph, options.select, options.exclude, options.onWarning);
+  const chosen = select(
+    session.graph,
+    options.select,
+    options.exclude,
+    options.onWarning,
+    selectionContext(session, options),
+  );
   const nodes = session.graph
     .topoOrder(chosen)
     .map((id) => session.graph.get(id))

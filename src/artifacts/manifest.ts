@@ -5,6 +5,8 @@ import type { DashboardNode, Project } from '../core/nodes.ts';
 import { buildsRelation } from '../materializations/registry.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
+import { MacroIndex } from '../graph/macros.ts';
+import { relationOf } from '../compile/compiler.ts';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
 
@@ -40,6 +42,7 @@ function describeNode(
   node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' }>,
   graph: Graph,
   dialect: Dialect,
+  macros: MacroIndex,
 ): Record<string, unknown> {
   const common = {
     unique_id: node.id,
@@ -63,6 +66,8 @@ function describeNode(
         columns: node.columns,
         raw_sql: node.rawSql,
         compiled_path: !buildsRelation(node) ? null : join('compiled', node.path),
+        relation: buildsRelation(node) ? dialect.relation(relationOf(node)) : null,
+        depends_on_macros: macros.usedBy(node.rawSql),
       };
     case 'seed':
       return {
@@ -73,6 +78,7 @@ function describeNode(
         file: node.file,
         format: node.format,
         column_types: node.columnTypes,
+        relation: dialect.relation(relationOf(node)),
       };
     case 'source':
       return {
@@ -92,6 +98,8 @@ function describeNode(
         arguments: node.declaration?.args ?? {},
         line: node.line ?? null,
         compiled_path: join('compiled', node.compiledPath),
+        // A generic test is its `test_<name>` macro applied; a singular test, its own SQL.
+        depends_on_macros: macros.usedBy(node.rawSql ?? `test_${node.declaration?.test}(`),
       };
   }
 }
@@ -104,9 +112,10 @@ export function buildManifest(
 ): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
   const dashboards: Record<string, unknown> = {};
+  const macros = new MacroIndex(project.macros);
   for (const n of graph.nodes()) {
     if (n.kind === 'dashboard') dashboards[n.id] = describeDashboard(n);
-    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect);
+    else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect, macros);
   }
   return {
     schema_version: MANIFEST_SCHEMA_VERSION,
@@ -131,6 +140,7 @@ export function buildManifest(
       description: u.description ?? '',
     })),
     macros: project.macros.map((m) => m.path),
+    macro_checksums: Object.fromEntries([...macros.checksums].sort()),
   };
 }
 

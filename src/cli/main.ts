@@ -55,57 +55,76 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const globals = () => program.opts<GlobalOptions>();
 
+  /** Runs a command that executes nodes until it ends, Ctrl-C and SIGTERM interrupting it. */
+  const runUntilDone = async (run: (signal: AbortSignal) => Promise<api.RunReport>) => {
+    const controller = new AbortController();
+    // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
+    // signal of the same kind kills the process.
+    const onSignal = (signal: NodeJS.Signals) => {
+      err(
+        `\ninterrupted (${signal}): stopping running statements, nothing new starts; tables keep their previous contents`,
+      );
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const report = await run(controller.signal);
+      exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  };
+
   const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
     program
       .command(name)
       .description(description)
       .option(
         '-s, --select <selector...>',
-        'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, a,b)',
+        'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, state:modified, a,b)',
       )
       .option('--exclude <selector...>', 'nodes to leave out')
       .option('--full-refresh', 'rebuild incremental models from scratch')
       .option('--junit-xml <path>', 'also write test results as JUnit XML')
+      .option('--state <dir>', "an earlier run's target folder, for state:new/state:modified")
+      .option('--defer', 'refs to models not built here, and missing here, read the --state run')
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--empty', 'refs and sources read zero rows: check the SQL, build empty relations')
       .action(
         async (opts: {
           select?: string[];
           exclude?: string[];
           fullRefresh?: boolean;
           junitXml?: string;
-        }) => {
-          const controller = new AbortController();
-          // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
-          // signal of the same kind kills the process.
-          const onSignal = (signal: NodeJS.Signals) => {
-            err(
-              `\ninterrupted (${signal}): stopping running statements, nothing new starts; tables keep their previous contents`,
-            );
-            controller.abort();
-          };
-          process.once('SIGINT', onSignal);
-          process.once('SIGTERM', onSignal);
-          try {
-            const report = await api[name]({
+          state?: string;
+          defer?: boolean;
+          failFast?: boolean;
+          empty?: boolean;
+        }) =>
+          runUntilDone((signal) =>
+            api[name]({
               ...loadOptions(globals()),
-              select: opts.select,
-              exclude: opts.exclude,
-              fullRefresh: opts.fullRefresh,
+              ...opts,
               onEvent: printer(globals()),
-              signal: controller.signal,
-              junitXml: opts.junitXml,
-            });
-            exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
-          } finally {
-            process.removeListener('SIGINT', onSignal);
-            process.removeListener('SIGTERM', onSignal);
-          }
-        },
+              signal,
+            }),
+          ),
       );
 
   runCommand('build', 'load seeds, build models and run their tests, in dependency order');
   runCommand('run', 'build models only');
   runCommand('seed', 'load seed files into tables');
   runCommand('test', 'run data tests and unit tests');
+  program
+    .command('retry')
+    .description('re-run what failed or was skipped in the last build, run, seed or test')
+    .action(() =>
+      runUntilDone((signal) =>
+        api.retry({ ...loadOptions(globals()), onEvent: printer(globals()), signal }),
+      ),
+    );
 
   program
     .command('compile')
@@ -127,6 +146,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
     .option('--resource-type <type...>', 'model, seed, source, test, unit_test, dashboard')
+    .option('--state <dir>', "an earlier run's target folder, for state:new/state:modified")
     .addOption(
       new Option('--output <format>', 'name, path or json')
         .choices(['name', 'path', 'json'])
@@ -138,9 +158,11 @@ export async function main(argv: string[]): Promise<number> {
         exclude?: string[];
         resourceType?: string[];
         output: string;
+        state?: string;
       }) => {
         const { nodes } = api.list({
           ...loadOptions(globals()),
+          state: opts.state,
           select: opts.select,
           exclude: opts.exclude,
           resourceTypes: opts.resourceType,

@@ -16,6 +16,14 @@ export function relationOf(node: Pick<ModelNode | SeedNode, 'schema' | 'alias'>)
   return table(node.schema, node.alias);
 }
 
+/** How refs and sources resolve in this run besides to the target's own relations. */
+export interface RefOptions {
+  /** `--empty`: every ref and source reads zero rows, so a build checks SQL and types only. */
+  empty?: boolean;
+  /** `--defer`: relations of unbuilt nodes, by name, read from the `--state` run instead. */
+  deferred?: ReadonlyMap<string, string>;
+}
+
 /** Turns templates into runnable SQL with real relation names (dbt's compile phase). */
 export class Compiler {
   private readonly cache = new Map<string, CompiledSql>();
@@ -27,7 +35,13 @@ export class Compiler {
     readonly renderer: Renderer,
     /** Models whose `is_incremental()` is true in this run (relation exists, no full refresh). */
     private readonly incremental: ReadonlySet<string> = new Set(),
+    private readonly refOptions: RefOptions = {},
   ) {}
+
+  /** dbt's `--empty` wrapping, without an alias: `from {{ ref('x') }} as x` stays valid. */
+  private limited(relation: string): string {
+    return this.refOptions.empty ? `(select * from ${relation} where false)` : relation;
+  }
 
   /**
    * How a template refers to a node: its relation, or a CTE name for an ephemeral model (then
@@ -42,7 +56,9 @@ export class Compiler {
     }
     const node = model ?? this.project.seeds.get(name);
     if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
-    return this.project.dialect.relation(relationOf(node));
+    return this.limited(
+      this.refOptions.deferred?.get(name) ?? this.project.dialect.relation(relationOf(node)),
+    );
   }
 
   /** Render any template (a model, a test, a hook) in the project's context. */
@@ -53,8 +69,10 @@ export class Compiler {
         path,
         ref: (name) => this.refTarget(name, ephemerals),
         source: (s, t) =>
-          this.project.dialect.relation(
-            this.project.sources.get(`${s}.${t}`)?.relation ?? table(s, t),
+          this.limited(
+            this.project.dialect.relation(
+              this.project.sources.get(`${s}.${t}`)?.relation ?? table(s, t),
+            ),
           ),
         ...extra,
       })

@@ -10,7 +10,7 @@ import { Compiler, relationOf } from '../compile/compiler.ts';
 import { NodeSqlError } from '../core/errors.ts';
 import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
-import { resolveSelection } from '../graph/selector.ts';
+import { resolveSelection, type SelectionContext } from '../graph/selector.ts';
 import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
 import type { LoadOptions } from '../project/loader.ts';
@@ -25,6 +25,7 @@ import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
 import { INTERRUPTED, schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
+import { deferredRelations, selectionContext, type SlimOptions } from './slim.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
 
@@ -35,10 +36,16 @@ const INTERRUPT_REPEAT_MS = 100;
 /** How often run_results.json is refreshed while nodes finish. */
 const PROGRESS_EVERY_MS = 1000;
 
-export interface RunOptions extends LoadOptions {
+export interface RunOptions extends LoadOptions, SlimOptions {
   select?: string[];
   exclude?: string[];
+  /** Exactly these nodes (unique ids) of the selection: what `duckflow retry` re-runs. */
+  nodes?: string[];
   fullRefresh?: boolean;
+  /** Stop at the first failure: running nodes are interrupted, the rest skipped. */
+  failFast?: boolean;
+  /** Refs and sources read zero rows: builds every relation empty, to check the SQL. */
+  empty?: boolean;
   onEvent?: EventSink;
   signal?: AbortSignal;
   /** Also write the results as JUnit XML here. */
@@ -70,8 +77,9 @@ const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
 export function runSet(
   session: Session,
   command: RunCommand,
-  options: Pick<RunOptions, 'select' | 'exclude'>,
+  options: Pick<RunOptions, 'select' | 'exclude' | 'nodes' | 'state' | 'defer'>,
   warn: (message: string) => void = () => undefined,
+  context: SelectionContext = selectionContext(session, options),
 ): string[] {
   const { graph } = session;
   const { chosen: selected, excluded } = resolveSelection(
@@ -79,7 +87,10 @@ export function runSet(
     options.select,
     options.exclude,
     warn,
+    context,
   );
+  const only = options.nodes && new Set(options.nodes);
+  if (only) for (const id of selected) if (!only.has(id)) selected.delete(id);
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
     kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
@@ -88,6 +99,7 @@ export function runSet(
     if (selected.has(n.id)) return true;
     // dbt's eager indirect selection: a test runs when anything it tests is selected.
     return (
+      !only &&
       (n.kind === 'test' || n.kind === 'unit_test') &&
       !excluded.has(n.id) &&
       n.dependsOn.some((p) => selected.has(p))
@@ -100,8 +112,9 @@ export function runSet(
 function nothingToDo(
   command: RunCommand,
   selected: number,
-  options: Pick<RunOptions, 'select' | 'exclude'>,
+  options: Pick<RunOptions, 'select' | 'exclude' | 'nodes'>,
 ): string {
+  if (options.nodes) return 'nothing to retry: every node of the last run finished';
   if (!options.select?.length && !options.exclude?.length)
     return `nothing to do: the project has no node that ${command} runs`;
   if (selected === 0) return 'nothing to do: the selection matches no node';
@@ -178,7 +191,10 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const emit: EventSink = options.onEvent ?? (() => undefined);
   const log = (level: 'warn' | 'error') => (message: string) =>
     emit({ type: 'log', level, message });
-  const ids = runSet(session, command, options, log('warn'));
+  const context = selectionContext(session, options);
+  const ids = runSet(session, command, options, log('warn'), context);
+  const failFast = failFastGuard(options, emit);
+  options = { ...options, signal: failFast.signal };
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
   // Unit tests read only their fixtures: a run of nothing else never opens the target database,
@@ -212,6 +228,11 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           exclude: options.exclude ?? [],
           full_refresh: !!options.fullRefresh,
           target: project.target.name,
+          ...(options.vars !== undefined ? { vars: options.vars } : {}),
+          ...(options.nodes ? { nodes: options.nodes } : {}),
+          ...(options.state ? { state: options.state, defer: !!options.defer } : {}),
+          ...(options.failFast ? { fail_fast: true } : {}),
+          ...(options.empty ? { empty: true } : {}),
         },
       }),
     );
@@ -220,6 +241,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   let recordedAt = performance.now();
   const finished = (r: NodeResult) => {
     results.push(r);
+    failFast.saw(r);
     emit({ type: 'node_finished', index: results.length, total, result: r });
     // Progress for a run that is killed later, at most once a second.
     if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
@@ -228,7 +250,18 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     }
   };
   try {
-    await runNodes({ command, session, ids, unitOnly, options, emit, results, finished });
+    await runNodes({
+      command,
+      session,
+      ids,
+      unitOnly,
+      options,
+      emit,
+      results,
+      finished,
+      context,
+      skipReason: failFast.reason,
+    });
   } catch (e) {
     // The run stopped on an error of its own (e.g. the database is locked): say so, not `running`.
     record('errored', false);
@@ -238,7 +271,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const dbSeconds = databaseBusySeconds() - busyAtStart;
 
   const seconds = (performance.now() - started) / 1000;
-  const interrupted = !!options.signal?.aborted;
+  const interrupted = failFast.interrupted();
   const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
   const recorded = [
     artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
@@ -273,7 +306,12 @@ async function runNodes({
   emit,
   results,
   finished,
+  context,
+  skipReason,
 }: {
+  context: SelectionContext;
+  /** Why a node is skipped, when it is not the scheduler's own reason (`--fail-fast`). */
+  skipReason: (because: string) => string | undefined;
   command: RunCommand;
   session: Session;
   ids: string[];
@@ -307,7 +345,12 @@ async function runNodes({
         )
         .map((m) => m.id),
     );
-    const compiler = new Compiler(project, session.renderer, incremental);
+    const compiler = new Compiler(project, session.renderer, incremental, {
+      empty: options.empty,
+      deferred: options.defer
+        ? deferredRelations(session, context, new Set(ids), existing)
+        : undefined,
+    });
     const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
@@ -322,7 +365,9 @@ async function runNodes({
     const skip = (id: string, because: string) => {
       const node = graph.get(id);
       const now = new Date().toISOString();
-      const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
+      const reason = graph.has(because)
+        ? `upstream ${graph.get(because).name} failed`
+        : (skipReason(because) ?? because);
       // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
       const status = graph.has(because) || SKIP_REASONS.includes(because) ? 'skipped' : 'error';
       finished({
@@ -565,5 +610,34 @@ async function runTestNode(
     column: test.column,
     attachedTo: test.attachedTo,
     storedIn: outcome.storedIn,
+  };
+}
+
+/**
+ * `--fail-fast`: the first failure aborts the run as an interrupt does (running statements are
+ * stopped, nothing new starts); the skips then name the failure, and the run is not recorded
+ * as interrupted by a signal.
+ */
+function failFastGuard(options: RunOptions, emit: EventSink) {
+  const controller = new AbortController();
+  const user = options.signal;
+  let failed: NodeResult | undefined;
+  if (user?.aborted) controller.abort();
+  user?.addEventListener('abort', () => controller.abort(), { once: true });
+  return {
+    signal: controller.signal,
+    saw(r: NodeResult) {
+      if (!options.failFast || failed || !isFailure(r.status) || controller.signal.aborted) return;
+      failed = r;
+      emit({
+        type: 'log',
+        level: 'error',
+        message: `--fail-fast: stopping after ${r.name} failed`,
+      });
+      controller.abort();
+    },
+    reason: (because: string) =>
+      failed && because === INTERRUPTED ? `--fail-fast: ${failed.name} failed` : undefined,
+    interrupted: () => !!user?.aborted,
   };
 }
