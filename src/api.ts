@@ -31,6 +31,7 @@ export const build = (options?: RunOptions): Promise<RunReport> => execute('buil
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
 export const seed = (options?: RunOptions): Promise<RunReport> => execute('seed', options);
 export const test = (options?: RunOptions): Promise<RunReport> => execute('test', options);
+export const snapshot = (options?: RunOptions): Promise<RunReport> => execute('snapshot', options);
 
 /**
  * dbt's `retry`: the last build, run, seed or test again, with its selection and flags, for

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
 import type { Dialect } from '../core/dialect.ts';
-import type { DashboardNode, Project } from '../core/nodes.ts';
+import { resourceType, type DashboardNode, type Project } from '../core/nodes.ts';
 import { buildsRelation } from '../materializations/registry.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
@@ -46,7 +46,7 @@ function describeNode(
 ): Record<string, unknown> {
   const common = {
     unique_id: node.id,
-    kind: node.kind,
+    kind: resourceType(node),
     name: node.name,
     path: node.path,
     description: node.description,

@@ -9,6 +9,7 @@ import {
   UsageError,
 } from '../core/errors.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
+import { resourceType } from '../core/nodes.ts';
 import type { RunEvent } from '../core/results.ts';
 import { formatCsv, formatTable } from '../util/format.ts';
 import { wholeNumber } from './options.ts';
@@ -77,7 +78,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   };
 
-  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
+  const runCommand = (name: 'build' | 'run' | 'seed' | 'test' | 'snapshot', description: string) =>
     program
       .command(name)
       .description(description)
@@ -117,6 +118,7 @@ export async function main(argv: string[]): Promise<number> {
   runCommand('run', 'build models only');
   runCommand('seed', 'load seed files into tables');
   runCommand('test', 'run data tests and unit tests');
+  runCommand('snapshot', 'record changes of the snapshots (type-2 history tables)');
   program
     .command('retry')
     .description('re-run what failed or was skipped in the last build, run, seed or test')
@@ -145,7 +147,10 @@ export async function main(argv: string[]): Promise<number> {
     .description('list nodes matching a selection')
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
-    .option('--resource-type <type...>', 'model, seed, source, test, unit_test, dashboard')
+    .option(
+      '--resource-type <type...>',
+      'model, snapshot, seed, source, test, unit_test, dashboard',
+    )
     .option('--state <dir>', "an earlier run's target folder, for state:new/state:modified")
     .addOption(
       new Option('--output <format>', 'name, path or json')
@@ -174,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
               JSON.stringify({
                 unique_id: n.id,
                 name: n.name,
-                resource_type: n.kind,
+                resource_type: resourceType(n),
                 path: n.path,
                 tags: n.tags,
                 depends_on: n.dependsOn,

@@ -97,6 +97,14 @@ export interface SourceNode extends NodeCommon {
 }
 
 export type ExecutableNode = ModelNode | SeedNode;
+
+/**
+ * dbt's resource type of a node. A snapshot is a model-like node (SQL, refs, config, a
+ * relation) materialized `snapshot`; it is selected, listed and recorded as a snapshot.
+ */
+export function resourceType(node: { kind: string; materialized?: string }): string {
+  return node.kind === 'model' && node.materialized === 'snapshot' ? 'snapshot' : node.kind;
+}
 export type ProjectNode = ModelNode | SeedNode | SourceNode;
 
 export interface MacroFile {

@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.ts';
+import { resourceType } from '../core/nodes.ts';
 import type { Dag, DagNode } from './dag.ts';
 import { reportUnmatched, type Flag } from './unmatched.ts';
 
@@ -101,7 +102,7 @@ const METHODS: Record<
     const p = v.replace(/^\.\//, '').replace(/\/$/, '');
     return n.path === p || n.path.startsWith(`${p}/`) || glob(p).test(n.path);
   },
-  resource_type: (n, v) => n.kind === v,
+  resource_type: (n, v) => resourceType(n) === v,
   test_type: (n, v) =>
     v === 'data' ? n.kind === 'test' && n.testType !== 'unit' : n.testType === v,
   source: (n, v) =>

@@ -5,7 +5,7 @@ import type { Atom, Selectable } from './selector.ts';
 
 export type Flag = '--select' | '--exclude';
 
-const KINDS = ['model', 'seed', 'source', 'test', 'unit_test', 'dashboard'];
+const KINDS = ['model', 'snapshot', 'seed', 'source', 'test', 'unit_test', 'dashboard'];
 const TEST_TYPES = ['data', 'generic', 'singular', 'unit'];
 
 /**

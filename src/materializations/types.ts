@@ -32,7 +32,7 @@ export interface MaterializeResult {
 export interface Materialization {
   readonly name: string;
   /** The kind of node that may use it: `materialized:` accepts the model ones. */
-  readonly appliesTo: 'model' | 'seed';
+  readonly appliesTo: 'model' | 'seed' | 'snapshot';
   /** False for ephemeral models: they are inlined into their dependents as CTEs, never built. */
   readonly buildsRelation: boolean;
   build(ctx: MaterializeContext): Promise<MaterializeResult>;

@@ -12,6 +12,7 @@ import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.t
 import { readProjectText } from './readText.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
+import { loadSnapshots } from './snapshots.ts';
 import type {
   DashboardNode,
   Materialization,
@@ -63,6 +64,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const seedPaths = config['seed-paths'] ?? ['seeds'];
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
+  const snapshotPaths = config['snapshot-paths'] ?? ['snapshots'];
   const targetPath = resolveTargetPath(dir, file, config);
   const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
@@ -81,7 +83,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   collect(() => {
     properties = readProperties(
       dir,
-      findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml),
+      findFiles(dir, [...new Set([...modelPaths, ...seedPaths, ...snapshotPaths])], isYaml),
       parseCache,
     );
   });
@@ -156,6 +158,29 @@ export function loadProject(options: LoadOptions = {}): Project {
         ),
       );
     }
+  }
+
+  const snapshots = loadSnapshots({
+    dir,
+    projectName: config.name,
+    tree: config.snapshots,
+    paths: snapshotPaths,
+    described: uniqueByName(properties.snapshots, 'snapshot', errors),
+    read,
+    basics: (name, path, yaml, cfg) =>
+      nodeBasics('model', config.name, name, path, yaml, cfg, target.schema),
+    errors,
+  });
+  for (const s of snapshots) {
+    const existing = models.get(s.name);
+    if (existing)
+      errors.push(
+        new ProjectError(
+          `duplicate name '${s.name}': a snapshot here and a model or snapshot in ${existing.path}`,
+          { file: s.path },
+        ),
+      );
+    else models.set(s.name, s);
   }
 
   const seeds = loadSeeds(

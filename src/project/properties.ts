@@ -50,6 +50,7 @@ interface RawSource {
 interface PropertiesFile {
   models?: RawEntry[];
   seeds?: RawEntry[];
+  snapshots?: (RawEntry & { relation?: string })[];
   sources?: RawSource[];
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
   queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
@@ -83,6 +84,8 @@ export interface DescribedSource extends Omit<Described, 'config'> {
 export interface Properties {
   models: Described[];
   seeds: Described[];
+  /** Snapshots described in YAML: dbt 1.9's (with `relation`) or properties of a `.sql` one. */
+  snapshots: (Described & { relation?: string })[];
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
@@ -96,6 +99,7 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);
+    result.snapshots.push(...one.snapshots);
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
     result.queries.push(...one.queries);
@@ -110,6 +114,9 @@ function readPropertiesFile(path: string, text: string): Properties {
   const props = validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
   props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
+  props.snapshots?.forEach((s, i) =>
+    result.snapshots.push({ ...describe(file, s, ['snapshots', i]), relation: s.relation }),
+  );
   props.sources?.forEach((src, i) =>
     src.tables?.forEach((t, j) => {
       const d = describe(file, t, ['sources', i, 'tables', j]);
@@ -154,6 +161,7 @@ function readPropertiesFile(path: string, text: string): Properties {
 export const emptyProperties = (): Properties => ({
   models: [],
   seeds: [],
+  snapshots: [],
   sources: [],
   unitTests: [],
   queries: [],

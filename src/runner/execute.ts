@@ -14,7 +14,13 @@ import { resolveSelection, type SelectionContext } from '../graph/selector.ts';
 import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
 import type { LoadOptions } from '../project/loader.ts';
-import type { ModelNode, Project, SeedNode, TargetConfig } from '../core/nodes.ts';
+import {
+  resourceType,
+  type ModelNode,
+  type Project,
+  type SeedNode,
+  type TargetConfig,
+} from '../core/nodes.ts';
 import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../artifacts/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
@@ -27,7 +33,7 @@ import { INTERRUPTED, schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
 import { deferredRelations, selectionContext, type SlimOptions } from './slim.ts';
 
-export type RunCommand = 'build' | 'run' | 'seed' | 'test';
+export type RunCommand = 'build' | 'run' | 'seed' | 'test' | 'snapshot';
 
 const ON_RUN_START_FAILED = 'on-run-start failed';
 const SKIP_REASONS = [INTERRUPTED, ON_RUN_START_FAILED];
@@ -63,11 +69,13 @@ export interface RunReport {
   session: Session;
 }
 
-const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
-  build: ['seed', 'model', 'test', 'unit_test'],
+/** Resource types each command runs. */
+const KINDS: Record<RunCommand, string[]> = {
+  build: ['seed', 'model', 'snapshot', 'test', 'unit_test'],
   run: ['model'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
+  snapshot: ['snapshot'],
 };
 
 /**
@@ -93,7 +101,7 @@ export function runSet(
   if (only) for (const id of selected) if (!only.has(id)) selected.delete(id);
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
-    kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
+    kinds.includes(resourceType(n)) && !(n.kind === 'model' && !buildsRelation(n));
   const chosen = graph.nodes().filter((n) => {
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
