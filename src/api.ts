@@ -23,6 +23,11 @@ import type { UnitTestNode } from './core/nodes.ts';
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
+export {
+  sourceFreshness,
+  type FreshnessOptions,
+  type FreshnessResult,
+} from './runner/freshness.ts';
 export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
 export type { DocsServer } from './docs/server.ts';
 export { serve, type ApiServer, type ServeOptions } from './serve/server.ts';

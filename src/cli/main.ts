@@ -129,6 +129,27 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   program
+    .command('source')
+    .description("dbt's source commands")
+    .command('freshness')
+    .description(
+      "check each source's newest loaded_at_field against its freshness; writes target/sources.json",
+    )
+    .option('-s, --select <selector...>', 'sources to check (source:name, source:name.table)')
+    .option('--exclude <selector...>', 'sources to leave out')
+    .option('-o, --output <path>', 'where to write the results (default target/sources.json)')
+    .action(async (opts: { select?: string[]; exclude?: string[]; output?: string }) => {
+      const { success, path } = await api.sourceFreshness({
+        ...loadOptions(globals()),
+        ...opts,
+        onWarning: warnOnStderr,
+        onResult: (r) => out(`${r.status.toUpperCase().padEnd(13)} ${r.name}: ${r.message}`),
+      });
+      out(`wrote ${path}`);
+      exitCode = success ? EXIT_OK : EXIT_FAILURE;
+    });
+
+  program
     .command('compile')
     .description('render models and tests to target/compiled without running them')
     .option('-s, --select <selector...>', 'nodes to compile')

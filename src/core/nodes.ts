@@ -87,6 +87,19 @@ export interface SeedNode extends NodeCommon {
   fileOrigin?: string;
 }
 
+/** `warn_after`/`error_after` of dbt's source freshness. */
+export interface FreshnessAfter {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+export interface FreshnessSpec {
+  warn_after?: FreshnessAfter;
+  error_after?: FreshnessAfter;
+  /** SQL condition limiting the rows whose latest `loaded_at_field` counts. */
+  filter?: string;
+}
+
 export interface SourceNode extends NodeCommon {
   kind: 'source';
   sourceName: string;
@@ -94,6 +107,8 @@ export interface SourceNode extends NodeCommon {
   /** A table in the database, or files the adapter reads in place. */
   relation: Relation;
   loadedAtField?: string;
+  /** The table's freshness, or its source's; null when the table turns it off. */
+  freshness?: FreshnessSpec | null;
 }
 
 export type ExecutableNode = ModelNode | SeedNode;

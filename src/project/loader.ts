@@ -462,6 +462,7 @@ function loadSources(
       tableName: s.name,
       relation,
       loadedAtField: s.loadedAtField,
+      freshness: s.freshness,
     });
   }
   return sources;

@@ -7,6 +7,7 @@ import { propertiesSchema } from './schemas.ts';
 import { readDashboard, type RawDashboard } from './dashboards.ts';
 import type {
   ColumnSpec,
+  FreshnessSpec,
   DashboardNode,
   QuerySpec,
   TestDeclaration,
@@ -38,12 +39,15 @@ interface RawSource {
   schema?: string;
   external_location?: string;
   meta?: Record<string, unknown>;
+  loaded_at_field?: string;
+  freshness?: FreshnessSpec;
   tables?: (RawEntry & {
     identifier?: string;
     external_location?: string;
     format?: string;
     options?: Record<string, unknown>;
     loaded_at_field?: string;
+    freshness?: FreshnessSpec | null;
   })[];
 }
 
@@ -78,6 +82,7 @@ export interface DescribedSource extends Omit<Described, 'config'> {
   format?: string;
   options: Record<string, unknown>;
   loadedAtField?: string;
+  freshness?: FreshnessSpec | null;
   sourceDescription: string;
 }
 
@@ -131,7 +136,9 @@ function readPropertiesFile(path: string, text: string): Properties {
         externalLocation: location,
         format: t.format,
         options: t.options ?? {},
-        loadedAtField: t.loaded_at_field,
+        loadedAtField: t.loaded_at_field ?? src.loaded_at_field,
+        // A table's own `freshness:` wins, `null` included: that turns the source's off.
+        freshness: t.freshness !== undefined ? t.freshness : src.freshness,
       });
     }),
   );

@@ -7,7 +7,7 @@ import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' 
 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
 // 4: and dashboards.
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** What can be cached: kinds the schema describes, each a JSON value (never code). */
 export type CacheKind = 'properties';

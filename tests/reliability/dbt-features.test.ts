@@ -50,3 +50,34 @@ describe('slim CI', () => {
     expect(r.stderr).toContain('--defer reads relations from an earlier run');
   });
 });
+
+describe('snapshots and freshness', () => {
+  it('[snapshot-file-without-block] a .sql file in snapshots/ with no snapshot block exits 2 naming it', async () => {
+    const p = project({ ...BASE, 'snapshots/orders.sql': 'select 1 as id\n' });
+    const r = await p.cli(['ls']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'snapshots/orders.sql: a snapshot file holds no {% snapshot <name> %}',
+    );
+  });
+
+  it('[freshness-without-loaded-at-field] a source with freshness but no loaded_at_field is warned about, not passed', async () => {
+    const p = project({
+      ...BASE,
+      'models/sources.yml': [
+        'sources:',
+        '  - name: shop',
+        '    schema: main',
+        '    freshness: {warn_after: {count: 1, period: day}}',
+        '    tables: [{name: a}]',
+        '',
+      ].join('\n'),
+    });
+    const r = await p.cli(['source', 'freshness']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'source shop.a (models/sources.yml) declares freshness but no loaded_at_field: its freshness is not checked',
+    );
+    expect(JSON.parse(p.read('target/sources.json')).results).toEqual([]);
+  });
+});
