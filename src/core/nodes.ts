@@ -1,4 +1,4 @@
-import type { Dialect } from './dialect.ts';
+import type { ConstraintType, Dialect } from './dialect.ts';
 import type { Relation } from './relation.ts';
 
 /** The shapes the rest of duckflow sees once a project is loaded. */
@@ -22,6 +22,15 @@ export interface ColumnSpec {
   description: string;
   data_type?: string;
   meta: Record<string, unknown>;
+  /** dbt's column constraints, applied when the model's contract is enforced. */
+  constraints?: ColumnConstraint[];
+}
+
+export interface ColumnConstraint {
+  type: ConstraintType;
+  /** `check`: the condition; `foreign_key`: the referenced `table (column)`. */
+  expression?: string;
+  name?: string;
 }
 
 /** A data test as declared in YAML, before it is turned into an executable test node. */

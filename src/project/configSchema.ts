@@ -31,6 +31,12 @@ export const ModelConfig = Type.Object(
     post_hook: Type.Optional(Hooks),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),
+    contract: Type.Optional(
+      Type.Object(
+        { enforced: Type.Boolean(), alias_types: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

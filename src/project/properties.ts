@@ -6,6 +6,7 @@ import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.t
 import { propertiesSchema } from './schemas.ts';
 import { readDashboard, type RawDashboard } from './dashboards.ts';
 import type {
+  ColumnConstraint,
   ColumnSpec,
   FreshnessSpec,
   DashboardNode,
@@ -19,6 +20,7 @@ interface RawColumn {
   description?: string;
   data_type?: string;
   meta?: Record<string, unknown>;
+  constraints?: ColumnConstraint[];
   data_tests?: unknown[];
   tests?: unknown[];
 }
@@ -187,6 +189,7 @@ function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Des
       description: c.description ?? '',
       data_type: c.data_type,
       meta: c.meta ?? {},
+      ...(c.constraints ? { constraints: c.constraints } : {}),
     };
     const colPath = [...at, 'columns', k, c.data_tests ? 'data_tests' : 'tests'];
     tests.push(...parseTests(file, c.data_tests ?? c.tests, colPath, c.name));

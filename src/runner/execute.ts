@@ -31,7 +31,7 @@ import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
 import { INTERRUPTED, schedule } from './scheduler.ts';
 import { openSession, type Session } from './session.ts';
-import { deferredRelations, selectionContext, type SlimOptions } from './slim.ts';
+import { deferredRelations, selectionContext, warnUnenforced, type SlimOptions } from './slim.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test' | 'snapshot';
 
@@ -201,6 +201,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     emit({ type: 'log', level, message });
   const context = selectionContext(session, options);
   const ids = runSet(session, command, options, log('warn'), context);
+  warnUnenforced(session, ids, log('warn'));
   const failFast = failFastGuard(options, emit);
   options = { ...options, signal: failFast.signal };
   const started = performance.now();

@@ -6,6 +6,7 @@ import { relationKey } from '../core/relation.ts';
 import { compareWithState, readStateManifest } from '../artifacts/state.ts';
 import type { SelectionContext } from '../graph/selector.ts';
 import { buildsRelation } from '../materializations/registry.ts';
+import { unenforcedConstraints } from '../materializations/contract.ts';
 import type { Session } from './session.ts';
 
 /** The `--state`/`--defer` options of a run (dbt's slim CI). */
@@ -14,6 +15,19 @@ export interface SlimOptions {
   state?: string;
   /** Refs to models this run does not build, and that the target lacks, read the state's relations. */
   defer?: boolean;
+}
+
+/** Contract constraints of the models about to run that their database will not enforce. */
+export function warnUnenforced(session: Session, ids: string[], warn: (m: string) => void): void {
+  const { graph, project } = session;
+  const unenforced = ids.flatMap((id) => {
+    const n = graph.get(id);
+    return n.kind === 'model' ? unenforcedConstraints(n, project.dialect) : [];
+  });
+  if (unenforced.length > 0)
+    warn(
+      `constraints not enforced on ${project.target.type} (views apply none): ${unenforced.join(', ')}; data tests can check them`,
+    );
 }
 
 /** What selection compares with: the `--state` manifest, when one is given. */
