@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/resolve.ts';
 import type { Dialect } from '../core/dialect.ts';
-import { resourceType, type DashboardNode, type Project } from '../core/nodes.ts';
+import {
+  resourceType,
+  type DashboardNode,
+  type ExposureNode,
+  type Project,
+} from '../core/nodes.ts';
 import { buildsRelation } from '../materializations/registry.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
@@ -38,8 +43,32 @@ function describeDashboard(d: DashboardNode): Record<string, unknown> {
   };
 }
 
+/**
+ * dbt's `exposures`: those declared as such, and every dashboard as one of type `dashboard`
+ * (a dashboard is an exposure with charts), so tools reading dbt's manifest see both.
+ */
+function describeExposure(e: ExposureNode | DashboardNode): Record<string, unknown> {
+  const own = e.kind === 'exposure';
+  return {
+    unique_id: e.id,
+    kind: e.kind,
+    name: e.name,
+    label: own ? (e.label ?? null) : e.title,
+    type: own ? e.type : 'dashboard',
+    maturity: own ? (e.maturity ?? null) : null,
+    url: own ? (e.url ?? null) : null,
+    path: e.path,
+    line: e.line ?? null,
+    description: e.description,
+    owner: e.owner ?? null,
+    tags: e.tags,
+    meta: e.meta,
+    depends_on: e.dependsOn,
+  };
+}
+
 function describeNode(
-  node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' }>,
+  node: Exclude<GraphNode, { kind: 'unit_test' | 'dashboard' | 'exposure' }>,
   graph: Graph,
   dialect: Dialect,
   macros: MacroIndex,
@@ -112,9 +141,13 @@ export function buildManifest(
 ): Record<string, unknown> {
   const nodes: Record<string, unknown> = {};
   const dashboards: Record<string, unknown> = {};
+  const exposures: Record<string, unknown> = {};
   const macros = new MacroIndex(project.macros);
   for (const n of graph.nodes()) {
-    if (n.kind === 'dashboard') dashboards[n.id] = describeDashboard(n);
+    if (n.kind === 'dashboard') {
+      dashboards[n.id] = describeDashboard(n);
+      exposures[n.id] = describeExposure(n);
+    } else if (n.kind === 'exposure') exposures[n.id] = describeExposure(n);
     else if (n.kind !== 'unit_test') nodes[n.id] = describeNode(n, graph, project.dialect, macros);
   }
   return {
@@ -132,6 +165,7 @@ export function buildManifest(
     },
     nodes,
     dashboards,
+    exposures,
     unit_tests: project.unitTests.map((u) => ({
       name: u.name,
       model: u.model,

@@ -183,6 +183,32 @@ export interface QuerySpec {
   line?: number;
 }
 
+export const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'] as const;
+
+/**
+ * dbt's exposure: something outside the project that reads it (a BI dashboard, a notebook, an
+ * application), declared in YAML with what it depends on. A leaf of the graph, never executed.
+ */
+export interface ExposureNode {
+  id: string;
+  kind: 'exposure';
+  name: string;
+  label?: string;
+  type: (typeof EXPOSURE_TYPES)[number];
+  maturity?: 'high' | 'medium' | 'low';
+  url?: string;
+  path: string;
+  line?: number;
+  description: string;
+  owner?: { name?: string; email?: string };
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** `depends_on:` as written: `ref('x')`, `source('s', 't')`; resolved into `dependsOn`. */
+  dependsOnText: string[];
+  dependsOn: string[];
+}
+
 export interface Project {
   name: string;
   /** Absolute project directory. */
@@ -203,6 +229,8 @@ export interface Project {
   queries: QuerySpec[];
   /** Keyed by dashboard name. */
   dashboards: Map<string, DashboardNode>;
+  /** Keyed by exposure name. */
+  exposures: Map<string, ExposureNode>;
   /** Singular data tests: SQL files under test paths. */
   singularTests: { name: string; path: string; rawSql: string }[];
   /** Folder config for data tests, from project.yml. */

@@ -1,5 +1,11 @@
 import { ProjectError, ProjectErrors } from '../core/errors.ts';
-import type { DashboardNode, ModelNode, Project, ProjectNode } from '../core/nodes.ts';
+import type {
+  DashboardNode,
+  ExposureNode,
+  ModelNode,
+  Project,
+  ProjectNode,
+} from '../core/nodes.ts';
 import type { Renderer } from '../templating/renderer.ts';
 import type { TestNode } from '../core/nodes.ts';
 import type { UnitTestNode } from '../core/nodes.ts';
@@ -9,7 +15,7 @@ import { validateValue } from '../project/yamlFile.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
-export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode;
+export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode | ExposureNode;
 export type Graph = Dag<GraphNode>;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -156,6 +162,7 @@ export function assembleGraph(project: Project, tests: (TestNode | UnitTestNode)
     ...projectNodes(project),
     ...tests,
     ...(project.dashboards?.values() ?? []),
+    ...(project.exposures?.values() ?? []),
   ]);
 }
 

@@ -109,6 +109,8 @@ const METHODS: Record<
     n.kind === 'source' && (glob(v).test(n.name) || glob(v).test(n.name.split('.')[0])),
   // dbt selects exposures with `exposure:<name>`; a dashboard is an exposure with charts.
   dashboard: (n, v) => n.kind === 'dashboard' && glob(v).test(n.name),
+  // A dashboard is an exposure with charts: `exposure:` selects both.
+  exposure: (n, v) => (n.kind === 'exposure' || n.kind === 'dashboard') && glob(v).test(n.name),
   state: stateMethod,
 };
 

@@ -15,6 +15,7 @@ import { resolveTargetPath } from './targetPath.ts';
 import { loadSnapshots } from './snapshots.ts';
 import type {
   DashboardNode,
+  ExposureNode,
   Materialization,
   ModelNode,
   Project,
@@ -208,6 +209,20 @@ export function loadProject(options: LoadOptions = {}): Project {
     else dashboards.set(d.name, { ...d, id: `dashboard.${config.name}.${d.name}` });
   }
 
+  const exposures = new Map<string, ExposureNode>();
+  for (const e of properties.exposures) {
+    if (e.config.enabled === false) continue;
+    const clash = exposures.get(e.name) ?? dashboards.get(e.name);
+    if (clash)
+      errors.push(
+        new ProjectError(
+          `exposure '${e.name}' is declared twice: also ${clash.kind === 'dashboard' ? 'as a dashboard ' : ''}in ${clash.path}:${clash.line}`,
+          { file: e.path, line: e.line },
+        ),
+      );
+    else exposures.set(e.name, { ...e, id: `exposure.${config.name}.${e.name}` });
+  }
+
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
     dir,
@@ -236,6 +251,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     macros,
     unitTests: properties.unitTests,
     dashboards,
+    exposures,
     queries,
     singularTests,
     testConfig: config.data_tests ?? {},

@@ -10,6 +10,7 @@ import type {
   ColumnSpec,
   FreshnessSpec,
   DashboardNode,
+  ExposureNode,
   QuerySpec,
   TestDeclaration,
   UnitTestSpec,
@@ -62,6 +63,25 @@ interface PropertiesFile {
   queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
     Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
   dashboards?: RawDashboard[];
+  exposures?: (Omit<
+    ExposureNode,
+    | 'id'
+    | 'kind'
+    | 'path'
+    | 'line'
+    | 'dependsOn'
+    | 'dependsOnText'
+    | 'tags'
+    | 'meta'
+    | 'config'
+    | 'description'
+  > & {
+    description?: string;
+    depends_on?: string[];
+    tags?: string[];
+    meta?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+  })[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -97,6 +117,7 @@ export interface Properties {
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
   dashboards: Omit<DashboardNode, 'id'>[];
+  exposures: Omit<ExposureNode, 'id'>[];
 }
 
 export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
@@ -111,6 +132,7 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
     result.unitTests.push(...one.unitTests);
     result.queries.push(...one.queries);
     result.dashboards.push(...one.dashboards);
+    result.exposures.push(...one.exposures);
   }
   return result;
 }
@@ -161,6 +183,25 @@ function readPropertiesFile(path: string, text: string): Properties {
       line: positionOf(file, ['queries', i]).line,
     }),
   );
+  props.exposures?.forEach((e, i) =>
+    result.exposures.push({
+      kind: 'exposure',
+      name: e.name,
+      ...(e.label ? { label: e.label } : {}),
+      type: e.type,
+      ...(e.maturity ? { maturity: e.maturity } : {}),
+      ...(e.url ? { url: e.url } : {}),
+      ...(e.owner ? { owner: e.owner } : {}),
+      path,
+      line: positionOf(file, ['exposures', i]).line,
+      description: e.description ?? '',
+      tags: e.tags ?? [],
+      meta: e.meta ?? {},
+      config: e.config ?? {},
+      dependsOnText: e.depends_on ?? [],
+      dependsOn: [],
+    }),
+  );
   props.dashboards?.forEach((d, i) =>
     result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
   );
@@ -175,6 +216,7 @@ export const emptyProperties = (): Properties => ({
   unitTests: [],
   queries: [],
   dashboards: [],
+  exposures: [],
 });
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
