@@ -23,6 +23,8 @@ import type { UnitTestNode } from './core/nodes.ts';
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
+export { debug, type DebugCheck } from './runner/debug.ts';
+export { initProject } from './project/init.ts';
 export {
   sourceFreshness,
   type FreshnessOptions,

@@ -129,6 +129,29 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   program
+    .command('init <name>')
+    .description('create a new project skeleton in ./<name> that builds as it stands')
+    .action((name: string) => {
+      const dir = api.initProject(name);
+      out(`created ${dir}`);
+      out(`next: cd ${name} && npx duckflow build`);
+    });
+
+  program
+    .command('debug')
+    .description('check the project, its target and the database connection')
+    .action(async () => {
+      const report = await api.debug(loadOptions(globals()));
+      out(`duckflow ${report.version}`);
+      for (const c of report.checks)
+        out(`${c.name.padEnd(11)} ${c.ok ? 'OK   ' : 'ERROR'} ${c.detail}`);
+      if (report.checks.length < 3)
+        out('target and connection not checked: the project does not load');
+      out(report.success ? 'All checks passed!' : 'Some checks failed.');
+      exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+    });
+
+  program
     .command('source')
     .description("dbt's source commands")
     .command('freshness')
