@@ -18,20 +18,27 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Unit tests are listed under `unit_tests` (as in dbt's manifest), not among the nodes. */
 const isUnitTest = (graph: Graph, id: string) => graph.get(id).kind === 'unit_test';
 
+/** The fields exposures and dashboards share, as the manifest writes them. */
+function describeExposureBase(e: ExposureNode | DashboardNode): Record<string, unknown> {
+  return {
+    unique_id: e.id,
+    kind: e.kind,
+    name: e.name,
+    path: e.path,
+    line: e.line ?? null,
+    description: e.description,
+    owner: e.owner ?? null,
+    tags: e.tags,
+    meta: e.meta,
+    depends_on: e.dependsOn,
+  };
+}
+
 /** Dashboards are listed under `dashboards`, as dbt lists exposures apart from its nodes. */
 function describeDashboard(d: DashboardNode): Record<string, unknown> {
   return {
-    unique_id: d.id,
-    kind: d.kind,
-    name: d.name,
+    ...describeExposureBase(d),
     title: d.title,
-    path: d.path,
-    line: d.line ?? null,
-    description: d.description,
-    owner: d.owner ?? null,
-    tags: d.tags,
-    meta: d.meta,
-    depends_on: d.dependsOn,
     tiles: d.tiles.map((t) => ({
       name: t.name,
       type: t.type,
@@ -50,20 +57,11 @@ function describeDashboard(d: DashboardNode): Record<string, unknown> {
 function describeExposure(e: ExposureNode | DashboardNode): Record<string, unknown> {
   const own = e.kind === 'exposure';
   return {
-    unique_id: e.id,
-    kind: e.kind,
-    name: e.name,
+    ...describeExposureBase(e),
     label: own ? (e.label ?? null) : e.title,
     type: own ? e.type : 'dashboard',
     maturity: own ? (e.maturity ?? null) : null,
     url: own ? (e.url ?? null) : null,
-    path: e.path,
-    line: e.line ?? null,
-    description: e.description,
-    owner: e.owner ?? null,
-    tags: e.tags,
-    meta: e.meta,
-    depends_on: e.dependsOn,
   };
 }
 

@@ -189,14 +189,20 @@ export const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'appli
  * dbt's exposure: something outside the project that reads it (a BI dashboard, a notebook, an
  * application), declared in YAML with what it depends on. A leaf of the graph, never executed.
  */
-export interface ExposureNode {
-  id: string;
+export interface ExposureNode extends ExposureBase {
   kind: 'exposure';
-  name: string;
   label?: string;
   type: (typeof EXPOSURE_TYPES)[number];
   maturity?: 'high' | 'medium' | 'low';
   url?: string;
+  /** `depends_on:` as written: `ref('x')`, `source('s', 't')`; resolved into `dependsOn`. */
+  dependsOnText: string[];
+}
+
+/** What dbt's exposures and duckflow's dashboards (exposures with charts) share. */
+export interface ExposureBase {
+  id: string;
+  name: string;
   path: string;
   line?: number;
   description: string;
@@ -204,8 +210,6 @@ export interface ExposureNode {
   tags: string[];
   meta: Record<string, unknown>;
   config: Record<string, unknown>;
-  /** `depends_on:` as written: `ref('x')`, `source('s', 't')`; resolved into `dependsOn`. */
-  dependsOnText: string[];
   dependsOn: string[];
 }
 
@@ -387,18 +391,8 @@ export interface TileSpec {
  * A dashboard declared in YAML: dbt's exposure (name, owner, description, what it reads) with
  * the tiles that draw it. Its dependencies come from the tiles' refs.
  */
-export interface DashboardNode {
-  id: string;
+export interface DashboardNode extends ExposureBase {
   kind: 'dashboard';
-  name: string;
   title: string;
-  path: string;
-  line?: number;
-  description: string;
-  owner?: { name?: string; email?: string };
-  tags: string[];
-  meta: Record<string, unknown>;
-  config: Record<string, unknown>;
   tiles: TileSpec[];
-  dependsOn: string[];
 }
