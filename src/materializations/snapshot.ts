@@ -50,6 +50,9 @@ export const snapshot: Materialization = {
     const spec = snapshotSpec((ctx.node as ModelNode).config);
     const sql = new SnapshotSql(ctx, spec);
     const target = ctx.adapter.dialect.relation(ctx.relation);
+    // Zero rows read would look like every row deleted: an existing history is left alone.
+    if (ctx.empty && ctx.exists)
+      return { rows: 0, message: `snapshot ${target}: left as it was (--empty)` };
     return inNodeTransaction(ctx, async () => {
       if (!ctx.exists) {
         await runCompiled(

@@ -14,6 +14,8 @@ export interface MaterializeContext {
   /** Whether the relation existed when the run started. */
   exists: boolean;
   fullRefresh: boolean;
+  /** `--empty`: refs and sources read zero rows in this run. */
+  empty?: boolean;
   /** Which gzip seed files were verified already (kept in the project's target folder). */
   gzipChecks: GzipChecks;
   /** The node's rendered `pre_hook` and `post_hook` statements, run inside its transaction. */

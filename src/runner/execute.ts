@@ -412,6 +412,7 @@ async function runNodes({
             project,
             session,
             fullRefresh: !!options.fullRefresh,
+            empty: !!options.empty,
             existing,
             unitTests,
             gzipChecks,
@@ -502,6 +503,7 @@ interface NodeContext {
   project: Project;
   session: Session;
   fullRefresh: boolean;
+  empty: boolean;
   existing: Set<string>;
   unitTests: UnitTestRunner;
   gzipChecks: GzipChecks;
@@ -589,6 +591,7 @@ async function materialize(
       compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
       exists: ctx.existing.has(relationKey(relation)),
       fullRefresh: ctx.fullRefresh,
+      empty: ctx.empty,
       hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
       gzipChecks: ctx.gzipChecks,
     }),

@@ -105,6 +105,11 @@ describe.each(engines())('snapshots: $type', (engine) => {
       { id: 4, status: 'new' },
     ]);
 
+    // --empty reads no rows: the histories stay as they are, not all invalidated.
+    const empty = await p.build({ empty: true, select: ['ts_invalidate'] });
+    expect(empty.results[0].message).toContain('left as it was (--empty)');
+    expect(await history(p, schema, 'ts_invalidate')).toEqual(invalidated);
+
     p.write({ 'seeds/raw_orders.csv': DAY3 });
     expect((await p.build()).success).toBe(true);
     const recorded = await history(p, schema, 'ts_new_record', true);
