@@ -18,7 +18,7 @@ import { schedule } from './runner/scheduler.ts';
 import { readPreviousRun, selectionContext } from './runner/slim.ts';
 import { openSession, type Session } from './runner/session.ts';
 import { UnitTestRunner } from './testing/unit/runner.ts';
-import type { UnitTestNode } from './core/nodes.ts';
+import { resourceType, type UnitTestNode } from './core/nodes.ts';
 
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
@@ -119,7 +119,9 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   const nodes = session.graph
     .topoOrder(chosen)
     .map((id) => session.graph.get(id))
-    .filter((n) => !options.resourceTypes?.length || options.resourceTypes.includes(n.kind));
+    .filter(
+      (n) => !options.resourceTypes?.length || options.resourceTypes.includes(resourceType(n)),
+    );
   writeJson(
     session.project.targetPath,
     'manifest.json',

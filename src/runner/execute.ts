@@ -512,7 +512,7 @@ interface NodeContext {
 
 /** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
 function resultKind(node: GraphNode): NodeResult['kind'] {
-  return node.kind as NodeResult['kind'];
+  return resourceType(node) as NodeResult['kind'];
 }
 
 function detailOf(node: GraphNode): string {

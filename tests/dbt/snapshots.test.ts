@@ -160,6 +160,8 @@ describe('snapshots in the graph', () => {
       expect.arrayContaining(['ts_ignore', 'ts_invalidate', 'check_status', 'ts_new_record']),
     );
     expect(p.list({ select: ['resource_type:snapshot'] })).toHaveLength(4);
+    expect(p.list({ resourceTypes: ['snapshot'] })).toHaveLength(4);
+    expect(p.list({ resourceTypes: ['model'] })).toEqual(['open_orders']);
     expect(p.list({ select: ['+open_orders'] })).toEqual([
       'raw_orders',
       'ts_ignore',
@@ -167,8 +169,8 @@ describe('snapshots in the graph', () => {
     ]);
     await p.seed();
     const one = await api.snapshot({ projectDir: p.dir, select: ['ts_ignore'] });
-    expect(one.results.map((r) => [r.name, r.status, r.detail])).toEqual([
-      ['ts_ignore', 'success', 'snapshot'],
+    expect(one.results.map((r) => [r.kind, r.name, r.status, r.detail])).toEqual([
+      ['snapshot', 'ts_ignore', 'success', 'snapshot'],
     ]);
     const run = await p.run();
     expect(run.results.map((r) => [r.name, r.status])).toEqual([['open_orders', 'success']]);
