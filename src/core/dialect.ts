@@ -15,7 +15,11 @@ export interface Capabilities {
   readsFiles: boolean;
   /** Concurrent `create schema` statements conflict: schemas are created serially up front. */
   serialSchemaCreation: boolean;
+  /** Column constraints of model contracts the database enforces; others are warned about. */
+  constraints?: readonly ConstraintType[];
 }
+
+export type ConstraintType = 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key';
 
 export type RelationType = 'table' | 'view';
 

@@ -8,6 +8,7 @@ const base = standardDialect('duckdb', {
   qualify: true,
   readsFiles: true,
   serialSchemaCreation: true,
+  constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
 
 /** DuckDB literals: lists and structs besides scalars (reader options take both). */

@@ -9,4 +9,5 @@ export const postgresDialect: Dialect = standardDialect('postgres', {
   qualify: false,
   readsFiles: false,
   serialSchemaCreation: true,
+  constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
