@@ -98,6 +98,14 @@ function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): v
   validateValue(inline, snapshot ? SnapshotConfig : ModelConfig, () => at);
   Object.assign(model.config, inline);
   if (inline.materialized !== undefined) model.materialized = String(inline.materialized);
+  // On an incremental model the strategy refuses them (incrementalBatch.ts); elsewhere they
+  // would validate and do nothing.
+  const microbatchOnly = ['batch_size', 'lookback', 'begin'].filter((k) => k in inline);
+  if (microbatchOnly.length > 0 && model.materialized !== 'incremental')
+    throw new ProjectError(
+      `${microbatchOnly.join(', ')} configure microbatch models; ${model.name} is materialized '${model.materialized}': set materialized='incremental', incremental_strategy='microbatch', or remove them`,
+      at,
+    );
   const schema = inline.schema ?? (snapshot ? inline.target_schema : undefined);
   if (schema !== undefined) model.schema = String(schema);
   if (inline.alias !== undefined) model.alias = String(inline.alias);
