@@ -251,7 +251,7 @@ export function loadProject(options: LoadOptions = {}): Project {
         warnings: warnings!.list,
         cleanTargets: dbtInfo.cleanTargets,
         dispatch: dbtInfo.dispatch,
-        packages: loadPackages(dir, dbtInfo.packagesInstallPath),
+        packages: loadPackages(dir, dbtInfo.packagesInstallPath, warnings!.list),
         docs: readDocsBlocks(dir, dbtInfo.docsPaths),
       };
       renderDescriptions(
