@@ -15,6 +15,15 @@ export interface Capabilities {
   readsFiles: boolean;
   /** Concurrent `create schema` statements conflict: schemas are created serially up front. */
   serialSchemaCreation: boolean;
+  /**
+   * `create or replace table ... as`, atomically: without transactional DDL a table is then
+   * replaced in one statement instead of by renames.
+   */
+  createOrReplaceTable: boolean;
+  /** `delete ... where` removes single rows (Hive's tables delete whole partitions only). */
+  rowLevelDelete: boolean;
+  /** `merge into`. */
+  merge: boolean;
 }
 
 export type RelationType = 'table' | 'view';

@@ -26,6 +26,10 @@ export const incremental: Materialization = {
     const config = (ctx.node as ModelNode).config;
     const uniqueKey = config.unique_key === undefined ? [] : [config.unique_key].flat().map(String);
     const strategy = incrementalStrategy(config.incremental_strategy, uniqueKey);
+    if (strategy.requires && !dialect.capabilities[strategy.requires])
+      throw new Error(
+        `incremental_strategy '${strategy.name}' needs ${strategy.requires}, which this ${adapter.type} target's tables cannot do; use delete+insert or append`,
+      );
     const onSchemaChange = (config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore';
     const target = dialect.relation(relation);
     const batchName = `${relation.identifier}__duckflow_batch`;

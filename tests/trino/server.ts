@@ -4,7 +4,15 @@
  * machine without one the suite is skipped, loudly; CI sets DUCKFLOW_REQUIRE_TRINO=1, where a
  * missing server is a failure instead.
  */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 export const TRINO_URL = process.env.DUCKFLOW_TRINO_URL;
+
+/** The local folder of the server's `hive` catalog (`scripts/trino.sh warehouse`). */
+const WAREHOUSE =
+  process.env.DUCKFLOW_TRINO_WAREHOUSE ??
+  resolve(fileURLToPath(import.meta.url), '../../../.trino/warehouse');
 
 if (!TRINO_URL) {
   if (process.env.DUCKFLOW_REQUIRE_TRINO === '1')
@@ -15,4 +23,20 @@ if (!TRINO_URL) {
     '\n*** Trino suite SKIPPED: no Trino server. Run `bash scripts/trino.sh start` and set ' +
       'DUCKFLOW_TRINO_URL=http://127.0.0.1:18080 to run it (CI does). ***\n',
   );
+}
+
+/** A `targets:` entry building in the test server's Hive catalog, under `schema`. */
+export function trinoTarget(schema: string): Record<string, unknown> {
+  const url = new URL(TRINO_URL!);
+  return {
+    type: 'trino',
+    host: url.hostname,
+    port: Number(url.port),
+    user: 'duckflow',
+    catalog: 'hive',
+    schema,
+    threads: 2,
+    staging_location: 'local:///duckflow_staging',
+    staging_path: join(WAREHOUSE, 'duckflow_staging'),
+  };
 }

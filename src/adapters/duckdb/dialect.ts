@@ -8,6 +8,9 @@ const base = standardDialect('duckdb', {
   qualify: true,
   readsFiles: true,
   serialSchemaCreation: true,
+  createOrReplaceTable: true,
+  rowLevelDelete: true,
+  merge: true,
 });
 
 /** DuckDB literals: lists and structs besides scalars (reader options take both). */

@@ -9,4 +9,7 @@ export const postgresDialect: Dialect = standardDialect('postgres', {
   qualify: false,
   readsFiles: false,
   serialSchemaCreation: true,
+  createOrReplaceTable: false,
+  rowLevelDelete: true,
+  merge: true,
 });

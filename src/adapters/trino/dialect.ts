@@ -1,0 +1,50 @@
+import type { Capabilities, Dialect } from '../../core/dialect.ts';
+import { standardDialect } from '../sqlDialect.ts';
+
+/**
+ * What a Trino catalog can do depends on its connector: Hive tables (Parquet files and a
+ * metastore) are replaced by renames and rewritten whole; Iceberg and Delta Lake tables are
+ * replaced in one statement and change row by row.
+ */
+function capabilities(connector: string): Capabilities {
+  const tableFormat = connector === 'iceberg' || connector === 'delta_lake';
+  return {
+    // Trino runs one statement per request; Hive has no multi-statement transactions.
+    transactionalDdl: false,
+    createOrReplaceView: true,
+    qualify: false,
+    readsFiles: false,
+    serialSchemaCreation: true,
+    createOrReplaceTable: tableFormat,
+    rowLevelDelete: tableFormat,
+    merge: tableFormat,
+  };
+}
+
+/** Trino's SQL for a catalog of the given connector (`hive`, `iceberg`, `delta_lake`, `memory`). */
+export function trinoDialect(connector: string): Dialect {
+  const base = standardDialect('trino', capabilities(connector));
+  const { tableName, quote } = base;
+  return {
+    ...base,
+    now: () => 'localtimestamp(6)',
+    // No temporary tables: a table of the connection's own schema, dropped by whoever made it.
+    createTempTableAs: (name, select) => `create table ${quote(name)} as\n${select}`,
+    createTableAs: (r, select) =>
+      `${base.capabilities.createOrReplaceTable ? 'create or replace' : 'create'} table ${tableName(r)} as\n${select}`,
+    // No `delete ... using`.
+    deleteMatching: (target, source, keys) =>
+      `delete from ${tableName(target)} where exists (select 1 from ${source} where ${keys
+        .map((k) => `${tableName(target)}.${quote(k)} = ${source}.${quote(k)}`)
+        .join(' and ')})`,
+    // information_schema of the session's catalog: the target's.
+    catalogQuery: () => `
+      select c.table_schema, c.table_name, c.column_name, c.data_type,
+        case when t.table_type = 'VIEW' then 'view' else 'table' end as table_type
+      from information_schema.columns c
+      join information_schema.tables t
+        on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema <> 'information_schema'
+      order by c.table_schema, c.table_name, c.ordinal_position`,
+  };
+}
