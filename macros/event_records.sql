@@ -84,3 +84,44 @@
 {%- macro _jsonb_text(object, key) -%}
     case when jsonb_typeof({{ object }} -> {{ key }}) <> 'null' then ({{ object }} -> {{ key }})::text end
 {%- endmacro -%}
+
+{#- Trino: each field read by its JSON path from the record's text (keys match case-sensitively,
+    as in DuckDB; a path through a value that is not an object gives NULL). -#}
+{%- macro trino__event_record_fields(records) -%}
+    select
+        record_number,
+        raw,
+        read_error,
+        is_valid_json,
+        {{ _trino_json('record', '$.id') }} as id_text,
+        {{ _trino_json_text('record', '$.type') }} as type_text,
+        {{ _trino_json_text('record', '$.event["user-agent"]') }} as user_agent,
+        {{ _trino_json_text('record', '$.event.ip') }} as ip,
+        {{ _trino_json('record', '$.event["customer-id"]') }} as customer_id_text,
+        {{ _trino_json_text('record', '$.event["timestamp"]') }} as timestamp_text,
+        {{ _trino_json_text('record', '$.event.page') }} as page_url,
+        {{ _trino_json_text('record', '$.event.referrer') }} as referrer_url,
+        {{ _trino_json_text('record', '$.event.query') }} as search_query,
+        {{ _trino_json_text('record', '$.event.product') }} as product_id,
+        {{ _trino_json('record', '$.event["position"]') }} as position_text
+    from (
+        select
+            record_number,
+            raw,
+            read_error,
+            is_valid_json,
+            case when is_valid_json then raw end as record
+        from {{ records }}
+    ) as parsed_records
+{%- endmacro -%}
+
+{#- The JSON text of the value at `path`, NULL when it is absent or JSON null. -#}
+{%- macro _trino_json(json, path) -%}
+    nullif(json_format(json_extract({{ json }}, '{{ path }}')), 'null')
+{%- endmacro -%}
+
+{#- The value at `path` as DuckDB reads one into VARCHAR: a string's own text, other values'
+    JSON text, NULL when absent or JSON null. -#}
+{%- macro _trino_json_text(json, path) -%}
+    coalesce(json_extract_scalar({{ json }}, '{{ path }}'), {{ _trino_json(json, path) }})
+{%- endmacro -%}

@@ -20,7 +20,7 @@
 {%- endif -%}
 select
     *,
-    sum(is_session_start::integer) over session_so_far as session_number,
+    sum(cast(is_session_start as integer)) over session_so_far as session_number,
     max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
     max(case when is_session_start then event_number end) over session_so_far
         as session_first_event_number
@@ -28,7 +28,7 @@ from (
     select
         *,
         microseconds_since_previous_event is null
-            or microseconds_since_previous_event > {{ gap_minutes }}::decimal(38, 9) * 60000000
+            or microseconds_since_previous_event > cast({{ gap_minutes }} as decimal(38, 9)) * 60000000
             as is_session_start
     from (
         select

@@ -30,7 +30,7 @@ typed_fields as (
     select
         *,
         -- an integer only when the cast gives back the same text (no rounding of 2.5, no "2")
-        case when {{ try_cast('id_text', 'bigint') }}::varchar = id_text
+        case when cast({{ try_cast('id_text', 'bigint') }} as varchar) = id_text
             then {{ try_cast('id_text', 'bigint') }} end as event_id,
         case
             when upper(type_text) in ({{ webshop_event_types() }}) then upper(type_text)
@@ -42,14 +42,14 @@ typed_fields as (
             when length(timestamp_text) < 16 or substr(timestamp_text, 11, 1) not in ('T', 't', ' ')
                 then null
             -- an explicit zone or offset: convert to UTC
-            when right(timestamp_text, 1) in ('Z', 'z')
+            when substr(timestamp_text, length(timestamp_text)) in ('Z', 'z')
                 or strpos(substr(timestamp_text, 12), '+') > 0
                 or strpos(substr(timestamp_text, 12), '-') > 0
-                then timezone('UTC', {{ try_cast('timestamp_text', 'timestamptz') }})
+                then {{ utc_timestamp(try_cast('timestamp_text', 'timestamptz')) }}
             -- no zone: the timestamp is UTC already
             else {{ try_cast('timestamp_text', 'timestamp') }}
         end as event_ts,
-        case when {{ try_cast('customer_id_text', 'bigint') }}::varchar = customer_id_text
+        case when cast({{ try_cast('customer_id_text', 'bigint') }} as varchar) = customer_id_text
             then {{ try_cast('customer_id_text', 'bigint') }} end as customer_id,
         {{ try_cast('position_text', 'bigint') }} as position
     from record_fields
@@ -67,13 +67,13 @@ validated_records as (
             when not is_valid_json then 'invalid_json'
             when id_text is null then 'missing_id'
             -- the id must be an integer: the cast must give back the same text
-            when event_id is null or event_id::varchar <> id_text then 'invalid_id'
+            when event_id is null or cast(event_id as varchar) <> id_text then 'invalid_id'
             when type_text is null then 'missing_type'
             when event_type not in ({{ webshop_event_types() }}) then 'unknown_type'
             when timestamp_text is null then 'missing_timestamp'
             when event_ts is null then 'invalid_timestamp'
             when customer_id_text is not null
-                and (customer_id is null or customer_id::varchar <> customer_id_text)
+                and (customer_id is null or cast(customer_id as varchar) <> customer_id_text)
                 then 'invalid_customer_id'
         end as rejection_reason
     from typed_fields
@@ -110,6 +110,6 @@ select
     search_query,
     product_id,
     -- a position that is not an integer is dropped (the event itself is kept)
-    case when position::varchar = position_text then position end as position,
+    case when cast(position as varchar) = position_text then position end as position,
     rejection_reason
 from validated_records

@@ -45,4 +45,5 @@ select
     rejected_records.rejection_reason,
     raw_events.raw
 from rejected_records
-inner join {{ ref('raw_events') }} as raw_events using (record_number)
+inner join {{ ref('raw_events') }} as raw_events
+    on raw_events.record_number = rejected_records.record_number

@@ -18,6 +18,13 @@ import { duckdbType, stagedType, trinoType } from './types.ts';
 // table of the connection's own schema instead, which they drop when done.
 const TEMPORARY = /^\s*create\s+temp(?:orary)?\s+table\b/i;
 
+/**
+ * A time or timestamp as DuckDB and PostgreSQL write it: Trino pads the fraction to the type's
+ * precision (`08:10:44.221640`), they stop at its last digit (`08:10:44.22164`).
+ */
+const timeText = (value: string | null) =>
+  value === null ? null : value.replace(/(\.\d*?)0+(?=$|[ +-])/, '$1').replace(/\.(?=$|[ +-])/, '');
+
 class TrinoConn implements Connection {
   constructor(
     readonly client: TrinoClient,
@@ -41,11 +48,17 @@ class TrinoConn implements Connection {
     return this.timed(async () => {
       const result = await this.client.query(sql);
       const columns = result.columns.map((c) => c.name);
+      const times = result.columns.map((c) => /^time/.test(c.type));
       return {
         columns,
         types: result.columns.map((c) => c.type),
         rows: result.rows.map((values) =>
-          Object.fromEntries(columns.map((c, i) => [c, values[i] as Json])),
+          Object.fromEntries(
+            columns.map((c, i) => [
+              c,
+              times[i] ? timeText(values[i] as string | null) : (values[i] as Json),
+            ]),
+          ),
         ),
       };
     });
