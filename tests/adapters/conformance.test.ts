@@ -12,10 +12,15 @@ import { loadProject } from '../../src/project/loader.ts';
 import { errorOf, project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
 import { engines, freshSchema, type Engine } from './engines.ts';
 
-afterAll(removeFixtures);
+const schemas = new Map<Engine, string[]>();
+afterAll(async () => {
+  removeFixtures();
+  for (const [engine, made] of schemas) await engine.dropSchemas?.(made);
+});
 
 function fixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
   const schema = freshSchema();
+  schemas.set(engine, [...(schemas.get(engine) ?? []), schema]);
   const p = project({
     'project.yml': stringify({
       name: 'conf',

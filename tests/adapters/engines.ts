@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { ADAPTERS } from '../../src/adapters/registry.ts';
-import { TRINO_URL, trinoTarget } from '../trino/server.ts';
+import { dropTrinoSchemas, TRINO_URL, trinoTarget } from '../trino/server.ts';
 
 /**
  * How the conformance suite reaches each registered adapter: the `targets:` entry of a fixture
@@ -9,6 +9,8 @@ import { TRINO_URL, trinoTarget } from '../trino/server.ts';
 export interface Engine {
   type: string;
   target(schema: string): Record<string, unknown>;
+  /** Remove the fixtures' schemas from a server that outlives the suite. */
+  dropSchemas?(schemas: string[]): Promise<void>;
 }
 
 const ENGINES: Record<string, Engine> = {
@@ -35,7 +37,7 @@ const ENGINES: Record<string, Engine> = {
     },
   },
   // Only with a server (tests/trino/server.ts says loudly when there is none).
-  trino: { type: 'trino', target: trinoTarget },
+  trino: { type: 'trino', target: trinoTarget, dropSchemas: dropTrinoSchemas },
 };
 
 /** Every registered adapter, each with its way in: an adapter without one fails the suite. */

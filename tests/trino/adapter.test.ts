@@ -9,7 +9,7 @@ import { TrinoClient } from '../../src/adapters/trino/client.ts';
 import { query } from '../../src/api.ts';
 import type { RunReport } from '../../src/runner/execute.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
-import { TRINO_URL, trinoTarget } from './server.ts';
+import { dropTrinoSchemas, TRINO_URL, trinoTarget } from './server.ts';
 
 const SCHEMA = `trino_adapter_${process.pid}`;
 
@@ -42,7 +42,7 @@ describe.skipIf(!TRINO_URL)('the Trino adapter', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await client().query(`drop schema if exists hive.${SCHEMA} cascade`);
+    await dropTrinoSchemas([SCHEMA]);
     removeFixtures();
   });
 

@@ -6,6 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TrinoClient } from '../../src/adapters/trino/client.ts';
 
 export const TRINO_URL = process.env.DUCKFLOW_TRINO_URL;
 
@@ -40,4 +41,10 @@ export function trinoTarget(schema: string): Record<string, unknown> {
     staging_location: 'local:///duckflow_staging',
     staging_path: join(WAREHOUSE, 'duckflow_staging'),
   };
+}
+
+/** Drop fixtures' schemas, tables and all: the server outlives the tests. */
+export async function dropTrinoSchemas(schemas: string[]): Promise<void> {
+  const client = new TrinoClient({ url: TRINO_URL!, user: 'duckflow', catalog: 'hive' });
+  for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
 }

@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { build, query, type RunReport } from '../../src/api.ts';
 import type { Json } from '../../src/core/results.ts';
 import { buildsRelation } from '../../src/materializations/registry.ts';
-import { TRINO_URL, trinoTarget } from '../trino/server.ts';
+import { dropTrinoSchemas, TRINO_URL, trinoTarget } from '../trino/server.ts';
 import { copyProject, type ProjectCopy } from './project-copy.ts';
 
 let project: ProjectCopy;
@@ -66,7 +66,10 @@ beforeAll(async () => {
   reports.dev = await build({ projectDir: project.dir, target: 'dev', fullRefresh: true });
 }, 600_000);
 
-afterAll(() => project?.remove());
+afterAll(async () => {
+  project?.remove();
+  if (TRINO_URL) await dropTrinoSchemas([TRINO_SCHEMA]);
+});
 
 describe.each(others)('the webshop project on DuckDB and $target', ({ target, schema }) => {
   it('builds, every data test and unit test passing or warning as on DuckDB', () => {
