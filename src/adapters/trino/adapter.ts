@@ -8,6 +8,7 @@ import { BusyClock, processClock } from '../busyClock.ts';
 import { FileRows, type ExportFormat } from '../duckdb/fileRows.ts';
 import type { GzipChecks } from '../duckdb/seeds/gzipChecks.ts';
 import { relationTypeOf } from '../informationSchema.ts';
+import { ConnectionPool } from '../pool.ts';
 import type { Adapter, Column, Connection } from '../types.ts';
 import { TrinoClient, TrinoQueryError } from './client.ts';
 import { trinoDialect } from './dialect.ts';
@@ -77,8 +78,7 @@ export class TrinoAdapter implements Adapter {
   readonly type = 'trino';
   readonly stats = { statements: 0, seconds: 0 };
   private readonly clock = new BusyClock(this.stats, processClock);
-  private readonly idle: TrinoConn[] = [];
-  private readonly all: TrinoConn[] = [];
+  private readonly pool = new ConnectionPool(() => this.connect());
   private files: FileRows | undefined;
 
   private constructor(
@@ -116,30 +116,20 @@ export class TrinoAdapter implements Adapter {
     return conn;
   }
 
-  async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-    let conn = this.idle.pop();
-    if (!conn) {
-      conn = await this.connect();
-      this.all.push(conn);
-    }
-    try {
-      return await fn(conn);
-    } finally {
-      this.idle.push(conn);
-    }
+  withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.pool.use(fn);
   }
 
   interruptAll(): void {
-    for (const c of this.all) c.interrupt();
+    this.pool.interruptAll();
   }
 
   async close(): Promise<void> {
     await this.files?.close();
     if (this.target.scratch)
-      for (const c of this.all)
+      for (const c of this.pool.all)
         await c.run(`drop schema if exists ${this.dialect.quote(c.schema)} cascade`);
-    this.all.length = 0;
-    this.idle.length = 0;
+    this.pool.clear();
   }
 
   // Trino folds unquoted and quoted names alike to lower case in its catalogs.
