@@ -1,25 +1,38 @@
 {#-
-    Sessionization shared by every project in this repository (the webshop, and
-    examples/site-visits through its `macro-paths`): the rows of `relation` with the session each
-    belongs to. Rows are ordered per `partition_by` by `order_by`; a row starts a session when it
-    is the partition's first or when the gap to the previous row's `timestamp` is greater than
-    `gap_minutes`, compared in exact microseconds as BIGINT against a DECIMAL gap, so any
-    positive number of minutes works (45 * 60 * 1000000 no longer overflows a 32-bit integer).
+    Sessionization shared by every project in this repository (the webshop, examples/site-visits
+    and examples/pageviews through their `macro-paths`): the rows of `relation` with the session
+    each belongs to. Rows are ordered per `partition_by` by `order_by`; a row starts a session
+    when it is the partition's first or when the gap to the previous row's `timestamp` is
+    greater than `gap_minutes`, compared in exact microseconds as BIGINT against a DECIMAL gap,
+    so any positive number of minutes works (45 * 60 * 1000000 no longer overflows a 32-bit
+    integer).
 
     Adds to every column of `relation`:
-      event_number                      1, 2, … within the partition
+      event_number                      1, 2, … within the partition (within `relation`)
       microseconds_since_previous_event NULL for the partition's first row
       is_session_start
       session_number                    1, 2, … within the partition
       session_start                     `timestamp` of the session's first row
       session_first_event_number        event_number of the session's first row
+
+    `relation` may hold only the tail of each partition (sessionize_incremental does): then
+    `previous_timestamp` names its column with the timestamp of the partition's row before the
+    tail (NULL when there is none) and `sessions_before` its column with the number of sessions
+    before the tail, so the gap and the session numbers carry on across the cut.
 -#}
-{%- macro sessionize(relation, partition_by, order_by, timestamp, gap_minutes) -%}
+{%- macro sessionize(relation, partition_by, order_by, timestamp, gap_minutes, previous_timestamp=none, sessions_before=none) -%}
 {%- if gap_minutes is not number or gap_minutes <= 0 -%}
     {{ exceptions.raise_compiler_error("sessionize(): gap_minutes must be a positive number of minutes, got '" ~ gap_minutes ~ "'") }}
 {%- endif -%}
+{%- set previous = 'lag(' ~ timestamp ~ ') over timeline' -%}
+{%- if previous_timestamp -%}
+    {%- set previous = 'coalesce(' ~ previous ~ ', ' ~ previous_timestamp ~ ')' -%}
+{%- endif -%}
 select
     *,
+    {% if sessions_before -%}
+    {{ sessions_before }} +
+    {% endif -%}
     sum(cast(is_session_start as integer)) over session_so_far as session_number,
     max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
     max(case when is_session_start then event_number end) over session_so_far
@@ -28,13 +41,13 @@ from (
     select
         *,
         microseconds_since_previous_event is null
-            or microseconds_since_previous_event > cast({{ gap_minutes }} as decimal(38, 9)) * 60000000
+            or microseconds_since_previous_event > {{ sessionize_gap_us(gap_minutes) }}
             as is_session_start
     from (
         select
             *,
             row_number() over timeline as event_number,
-            {{ epoch_us(timestamp) }} - {{ epoch_us('lag(' ~ timestamp ~ ') over timeline') }}
+            {{ epoch_us(timestamp) }} - {{ epoch_us(previous) }}
                 as microseconds_since_previous_event
         from {{ relation }}
         window timeline as (partition by {{ partition_by }} order by {{ order_by }})
@@ -45,4 +58,9 @@ window session_so_far as (
     order by {{ order_by }}
     rows between unbounded preceding and current row
 )
+{%- endmacro -%}
+
+{#- The session gap in exact microseconds, as a DECIMAL (no 32-bit overflow). -#}
+{%- macro sessionize_gap_us(gap_minutes) -%}
+cast({{ gap_minutes }} as decimal(38, 9)) * 60000000
 {%- endmacro -%}

@@ -18,3 +18,27 @@ event_id,
         product_id,
         position
 {%- endmacro %}
+
+{#-
+    The versions of each event id among `new_events` (this load's distinct events) and the
+    events loaded before (`loaded`, stg_events): one row per distinct content, with the records
+    it stands for and how many versions its id has. One version: the id is new, or arrived again
+    unchanged (its records add up); more: it arrived with other content than was loaded.
+-#}
+{% macro staged_event_versions(new_events, loaded) -%}
+select
+    {{ staged_event_columns() }},
+    min(record_number) as record_number,
+    cast(sum(source_record_count) as bigint) as source_record_count,
+    count(*) over (partition by event_id) as version_count
+from (
+    select {{ staged_event_columns() }}, record_number, source_record_count
+    from {{ new_events }}
+    union all
+    select {{ staged_event_columns() }}, record_number, source_record_count
+    from {{ loaded }}
+    where event_id in (select event_id from {{ new_events }})
+) as candidate_versions
+group by
+    {{ staged_event_columns() }}
+{%- endmacro %}

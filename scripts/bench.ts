@@ -4,7 +4,7 @@
  * a 1,000-model project, and writes BENCHMARKS.md and BENCHMARKS.json. Method and options:
  * BENCHMARKS.md (rendered by scripts/bench/report.ts).
  *
- *   npm run bench -- [--only webshop,compile,site-visits] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
+ *   npm run bench -- [--only webshop,compile,site-visits,incremental] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
  *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md] [--engines]
  *                    [--engine postgres] [--engine trino]
@@ -34,6 +34,7 @@ import {
 import { writeBenchProject, type BenchEngine } from './bench/project.ts';
 import { startTrino, type TrinoServer } from './bench/trino.ts';
 import { parsePeer } from './bench/peer/step.ts';
+import { benchIncremental } from './bench/incremental.ts';
 import { benchSiteVisits } from './bench/siteVisits.ts';
 import { startPostgres, type PostgresServer } from './postgres.ts';
 import {
@@ -74,7 +75,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const PARTS = ['webshop', 'compile', 'site-visits'];
+const PARTS = ['webshop', 'compile', 'site-visits', 'incremental'];
 const only = new Set(values.only!.split(',').map((p) => p.trim()));
 for (const part of only)
   if (!PARTS.includes(part))
@@ -378,4 +379,20 @@ if (only.has('site-visits')) {
   };
   await save();
 }
+if (only.has('incremental'))
+  for (const events of sizes) {
+    const record = await benchIncremental({
+      cacheDir,
+      historyEvents: events,
+      seed,
+      target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+      keep: values.keep!,
+      log,
+    });
+    results.incremental = {
+      ...results.incremental,
+      [record.label]: { command: results.command, ...record },
+    };
+    await save();
+  }
 log(`wrote ${markdownPath} and ${jsonPath}`);

@@ -1,9 +1,16 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['customer_id', 'event_ts']
+) }}
 
 -- Each logged-in event with its session. A customer's events are ordered by (event_ts,
 -- event_id); a new session starts when the gap to the previous event is greater than
 -- var('session_gap_minutes') (default 30) minutes, compared in exact microseconds by the shared
--- sessionize() macro (macros/sessionize.sql).
+-- sessionize() macro (macros/sessionize.sql). Incrementally, sessionize_incremental()
+-- (macros/sessionize_incremental.sql) rewrites each customer with new events from the session
+-- they can reach on: the same rows as a full refresh, without reading other customers.
+-- depends_on: {{ ref('stg_event_loads') }}
 
 with logged_in_events as (
 
@@ -16,16 +23,29 @@ with logged_in_events as (
         referrer_url,
         referrer_host,
         product_id,
-        user_agent
+        user_agent,
+        record_number
     from {{ ref('stg_events') }}
     where customer_id is not null
 
 ),
 
+{% if is_incremental() %}
+events_of_this_load as (
+
+    select customer_id, event_ts
+    from logged_in_events
+    where record_number > {{ lines_before_this_load() }}
+
+),
+
+{% endif %}
 events_with_sessions as (
 
-    {{ sessionize(
+    {{ sessionize_incremental(
         relation='logged_in_events',
+        new_rows='events_of_this_load',
+        stored=this,
         partition_by='customer_id',
         order_by='event_ts, event_id',
         timestamp='event_ts',

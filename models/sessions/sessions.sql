@@ -1,6 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='customer_id') }}
 
 -- One row per session of a logged-in customer (sessions are cut in session_events).
+-- Incrementally, the sessions of each customer with events of this load are rolled up again
+-- from session_events (already rewritten for them) and replace that customer's rows, so
+-- sessions merged by a late event vanish.
+-- depends_on: {{ ref('stg_event_loads') }}, {{ ref('stg_events') }}
 
 with session_rollup as (
 
@@ -29,6 +33,13 @@ with session_rollup as (
             as referrer_host,
         {{ arg_min('user_agent', 'event_number_in_session') }} as user_agent
     from {{ ref('session_events') }}
+    {% if is_incremental() -%}
+    where customer_id in (
+        select customer_id
+        from {{ ref('stg_events') }}
+        where record_number > {{ lines_before_this_load() }}
+    )
+    {% endif -%}
     group by session_id, customer_id, session_number
 
 ),

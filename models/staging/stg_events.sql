@@ -1,7 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id') }}
 
 -- One typed row per distinct event. Exact duplicate records collapse to one row; records that
 -- cannot be staged (and every record of a conflicting duplicate id) are in stg_events_rejected.
+-- Incrementally, this load's events are added; an event loaded before that arrives again
+-- unchanged only counts its records (source_record_count); one that arrives with other content
+-- keeps its loaded row, and the new records are rejected (stg_events_rejected).
+-- depends_on: {{ ref('stg_event_loads') }}
 
 -- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
 -- scanning the table twice is cheaper (and streams at any size).
@@ -57,9 +61,36 @@ distinct_events as (
 
 )
 
+{% if is_incremental() %}
+,
+
+this_load_events as (
+
+    select
+        {{ staged_event_columns() }},
+        record_number + {{ lines_before_this_load() }} as record_number,
+        source_record_count
+    from distinct_events
+
+),
+
+versions as (
+
+    {{ staged_event_versions('this_load_events', this) }}
+
+)
+
+select
+    {{ staged_event_columns() }},
+    record_number,
+    source_record_count
+from versions
+where version_count = 1
+{% else %}
 select
     {{ staged_event_columns() }},
     record_number,
     source_record_count
 from distinct_events
+{% endif %}
 

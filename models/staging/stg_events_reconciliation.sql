@@ -2,13 +2,14 @@
 
 -- One row reconciling the raw file with its outcome: every line is a blank line or a record,
 -- and every record is either staged (alone or collapsed with its exact duplicates) or rejected.
+-- Counted over every load (stg_event_loads): incremental builds add up to a full refresh.
 
 with raw_line_counts as (
 
     select
-        count(*) as line_count,
-        count(*) filter (where read_error is null and ltrim(raw) = '') as blank_line_count
-    from {{ ref('raw_events') }}
+        cast(sum(line_count) as bigint) as line_count,
+        cast(sum(blank_line_count) as bigint) as blank_line_count
+    from {{ ref('stg_event_loads') }}
 
 ),
 

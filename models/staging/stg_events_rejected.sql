@@ -1,8 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append') }}
 
 -- Every raw record that cannot be staged, with the raw text and the reason. Nothing is dropped
 -- silently: each raw record is either in stg_events (possibly collapsed with its exact
--- duplicates) or here.
+-- duplicates) or here. Incrementally, this load's records are added, numbered on from the
+-- lines loaded before (stg_event_loads), and a record of an event loaded before that arrived
+-- with other content is rejected as conflicts_with_loaded_event (the loaded event stays).
+-- depends_on: {{ ref('stg_event_loads') }}, {{ ref('stg_events') }}
 
 with unstageable_records as (
 
@@ -31,16 +34,58 @@ conflicting_duplicate_records as (
 
 ),
 
+{% if is_incremental() %}
+this_load_events as (
+
+    select
+        {{ staged_event_columns() }},
+        record_number,
+        cast(1 as bigint) as source_record_count
+    from {{ ref('stg_events_parsed') }}
+    where rejection_reason is null
+        and event_id not in (
+            select event_id
+            from {{ ref('stg_events_duplicate_ids') }}
+            where is_conflicting
+        )
+
+),
+
+conflicts_with_loaded as (
+
+    select distinct event_id
+    from ({{ staged_event_versions('this_load_events', ref('stg_events')) }}) as versions
+    where version_count > 1
+
+),
+
+loaded_conflict_records as (
+
+    select
+        record_number,
+        event_id,
+        'conflicts_with_loaded_event' as rejection_reason
+    from this_load_events
+    where event_id in (select event_id from conflicts_with_loaded)
+
+),
+
+{% endif %}
 rejected_records as (
 
     select * from unstageable_records
     union all
     select * from conflicting_duplicate_records
+    {% if is_incremental() %}
+    union all
+    select * from loaded_conflict_records
+    {% endif %}
 
 )
 
 select
-    rejected_records.record_number,
+    rejected_records.record_number
+    {%- if is_incremental() %} + {{ lines_before_this_load() }}{% endif %} as record_number,
     rejected_records.event_id,
     rejected_records.rejection_reason,
     raw_events.raw

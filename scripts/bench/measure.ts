@@ -117,6 +117,8 @@ export async function runBuild(
   dbPath: string,
   targetPath: string,
   runDir: string,
+  /** false: `duckflow build` on the existing database, incremental models incremental. */
+  fullRefresh = true,
 ): Promise<BuildRun> {
   const vars = JSON.stringify({ events_path: eventsPath });
   const r = await measuredNode(
@@ -129,7 +131,7 @@ export async function runBuild(
       '--vars',
       vars,
       'build',
-      '--full-refresh',
+      ...(fullRefresh ? ['--full-refresh'] : []),
     ],
     join(runDir, 'build.usage.json'),
     REPO,

@@ -2,6 +2,7 @@
 import type { BuildRun, FloorRun, MachineFacts } from './measure.ts';
 import type { PeerRun } from './peer/run.ts';
 import { PANDAS_SECONDS, siteVisitsSection, type SiteVisitsRecord } from './siteVisits.ts';
+import { incrementalGoal, incrementalSection, type IncrementalRecord } from './incremental.ts';
 
 export interface RunRecord {
   run: number;
@@ -78,6 +79,8 @@ export interface BenchResults {
   sizes: Record<string, SizeRecord>;
   compile?: CompileRecord;
   siteVisits?: SiteVisitsRecord;
+  /** `--only incremental`, by history size. */
+  incremental?: Record<string, IncrementalRecord>;
 }
 
 export function median(values: number[]): number {
@@ -213,6 +216,7 @@ export function goals(results: BenchResults): Goal[] {
       status: Math.max(compile, ls) < 1 ? 'met' : 'missed',
     });
   }
+  out.push(incrementalGoal(results.incremental?.['10M']));
   const sv = results.siteVisits;
   out.push({
     goal: 'site visits, cold start: load 145,967 rows, build, first answer over HTTP',
@@ -469,6 +473,11 @@ export function renderMarkdown(results: BenchResults, notes: string): string {
     L.push('');
   }
   if (results.siteVisits) L.push(siteVisitsSection(results.siteVisits));
+  L.push(
+    incrementalSection(
+      Object.values(results.incremental ?? {}).sort((a, b) => a.historyEvents - b.historyEvents),
+    ),
+  );
   L.push(METHOD);
   if (notes.trim()) L.push('## Findings', '', notes.trim(), '');
   return `${L.join('\n')

@@ -1,6 +1,6 @@
 /**
- * examples/site-visits copied into a fresh temp directory with the repository's macros/ beside
- * it at the same relative place (`macro-paths: [macros, ../../macros]`), so a test builds it
+ * An example (examples/<name>) copied into a fresh temp directory with the repository's macros/
+ * beside it at the same relative place (`macro-paths: [..., ../../macros]`), so a test builds it
  * without touching the repository's example folder.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,12 +13,14 @@ export interface ExampleCopy {
   remove(): void;
 }
 
-export function copySiteVisits(): ExampleCopy {
-  const root = mkdtempSync(join(tmpdir(), 'site-visits-'));
-  const dir = join(root, 'examples', 'site-visits');
-  cpSync(join(ROOT, 'examples', 'site-visits'), dir, {
+export const copySiteVisits = (): ExampleCopy => copyExample('site-visits');
+
+export function copyExample(name: string): ExampleCopy {
+  const root = mkdtempSync(join(tmpdir(), `${name}-`));
+  const dir = join(root, 'examples', name);
+  cpSync(join(ROOT, 'examples', name), dir, {
     recursive: true,
-    filter: (src) => !src.includes(`${join('site-visits', 'target')}`),
+    filter: (src) => !src.includes(`${join(name, 'target')}`),
   });
   cpSync(join(ROOT, 'macros'), join(root, 'macros'), { recursive: true });
   return { dir, remove: () => rmSync(root, { recursive: true, force: true }) };

@@ -1,0 +1,115 @@
+{#-
+    The incremental counterpart of sessionize(): the rows an incremental model must (re)write
+    after `new_rows` arrived, sessionized exactly as a full sessionize() of all rows would.
+
+    For each partition with a new row, reprocessing starts at the earliest of its first new row
+    and the start of the stored session that ends within the gap before that row (or later):
+    a late row can extend that session, bridge it with the next ones, or come before the
+    partition's first session. Every row of `relation` in the partition from there on is
+    returned, sessionized with the gap and the session numbers carried on from the stored
+    sessions before it. Stored sessions before that point are untouched (their rows, ids and
+    numbers stay); nothing of partitions without new rows is read or written.
+
+    The calling model replaces what it stored from there: incremental_strategy 'delete+insert'
+    with unique_key = the partition columns and `timestamp`. Every stored row from the
+    reprocessing start is returned again (same partition and timestamp), so all of them are
+    deleted, and sessions merged into one vanish with them. Rows only ever arrive: a row that
+    leaves `relation` is not deleted from the model.
+
+      relation        every row, old and new (a relation or CTE name)
+      new_rows        the rows that arrived since the last run; needs the partition columns and
+                      `timestamp`. Arriving again is harmless: the same rows are rewritten.
+      stored          the model's table ({{ this }}), holding the partition columns, `timestamp`
+                      and `session_number` (the column named by stored_session_number)
+      partition_by    partition columns, comma-separated
+      order_by, timestamp, gap_minutes: as in sessionize()
+
+    Returns the columns sessionize() returns, plus sessionize_previous_timestamp and
+    sessionize_sessions_before; event_number counts from the reprocessing start. On a full build
+    (is_incremental() false) it is sessionize() over every row of `relation`, so a model calls
+    this one macro either way (`new_rows` is not read then).
+-#}
+{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number') -%}
+{%- if not is_incremental() -%}
+{{ sessionize(
+    relation=relation,
+    partition_by=partition_by,
+    order_by=order_by,
+    timestamp=timestamp,
+    gap_minutes=gap_minutes
+) }}
+{%- else -%}
+{%- set keys = partition_by.replace(' ', '').split(',') -%}
+{%- set key_list = keys | join(', ') -%}
+select * from (
+    with sessionize_affected as (
+        select {{ key_list }}, min({{ timestamp }}) as first_new_timestamp
+        from {{ new_rows }}
+        group by {{ key_list }}
+    ),
+    sessionize_stored as (
+        select
+            {% for key in keys %}stored.{{ key }}, {% endfor %}
+            stored.{{ stored_session_number }} as session_number,
+            min(stored.{{ timestamp }}) as session_start,
+            max(stored.{{ timestamp }}) as session_end
+        from {{ stored }} as stored
+        where exists (
+            select 1 from sessionize_affected as affected
+            where {{ sessionize_keys_match(keys, 'affected', 'stored') }}
+        )
+        group by {% for key in keys %}stored.{{ key }}, {% endfor %}stored.{{ stored_session_number }}
+    ),
+    sessionize_start as (
+        select
+            {% for key in keys %}affected.{{ key }}, {% endfor %}
+            least(
+                affected.first_new_timestamp,
+                coalesce(min(reached.session_start), affected.first_new_timestamp)
+            ) as reprocess_from
+        from sessionize_affected as affected
+        left join sessionize_stored as reached
+            on {{ sessionize_keys_match(keys, 'affected', 'reached') }}
+            -- within the gap before the first new row, or after it
+            and {{ epoch_us('affected.first_new_timestamp') }} - {{ epoch_us('reached.session_end') }}
+                <= {{ sessionize_gap_us(gap_minutes) }}
+        group by {% for key in keys %}affected.{{ key }}, {% endfor %}affected.first_new_timestamp
+    ),
+    sessionize_kept as (
+        select
+            {% for key in keys %}start.{{ key }}, {% endfor %}
+            start.reprocess_from,
+            max(kept.session_end) as previous_timestamp,
+            count(kept.session_number) as sessions_before
+        from sessionize_start as start
+        left join sessionize_stored as kept
+            on {{ sessionize_keys_match(keys, 'start', 'kept') }}
+            and kept.session_end < start.reprocess_from
+        group by {% for key in keys %}start.{{ key }}, {% endfor %}start.reprocess_from
+    ),
+    sessionize_tail as (
+        select
+            source.*,
+            kept.previous_timestamp as sessionize_previous_timestamp,
+            kept.sessions_before as sessionize_sessions_before
+        from {{ relation }} as source
+        inner join sessionize_kept as kept
+            on {{ sessionize_keys_match(keys, 'kept', 'source') }}
+            and source.{{ timestamp }} >= kept.reprocess_from
+    )
+    {{ sessionize(
+        relation='sessionize_tail',
+        partition_by=key_list,
+        order_by=order_by,
+        timestamp=timestamp,
+        gap_minutes=gap_minutes,
+        previous_timestamp='sessionize_previous_timestamp',
+        sessions_before='sessionize_sessions_before'
+    ) }}
+) as sessionize_incremental
+{%- endif -%}
+{%- endmacro -%}
+
+{%- macro sessionize_keys_match(keys, left, right) -%}
+{%- for key in keys %}{{ left }}.{{ key }} = {{ right }}.{{ key }}{{ ' and ' if not loop.last }}{% endfor -%}
+{%- endmacro -%}
