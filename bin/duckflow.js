@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // The engine is TypeScript. Loading it through a TS loader costs ~1 s per start, so the CLI runs
 // an esbuild bundle of src/ cached in node_modules/.cache and rebuilt whenever a source file is
-// newer: `npm ci` stays the whole install, and analysts get fast feedback.
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+// newer: `npm ci` stays the whole install, and analysts get fast feedback. The bundle is split at
+// dynamic imports, so a command parses only what it uses (ls and compile never load the API
+// server, the docs site's charts or a database driver).
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'src');
-const bundle = join(root, 'node_modules', '.cache', 'duckflow', 'cli.mjs');
+const cache = join(root, 'node_modules', '.cache', 'duckflow');
 
 function newestSource() {
   let newest = Math.max(
@@ -21,22 +23,20 @@ function newestSource() {
   return newest;
 }
 
-function bundleIsFresh() {
-  try {
-    return statSync(bundle).mtimeMs >= newestSource();
-  } catch {
-    return false;
-  }
-}
+// One folder per state of the sources, named by it: a build never changes a folder that a
+// running CLI (a parallel test worker) may still load chunks from.
+const stamp = `bundle-${Math.floor(newestSource())}`;
+const bundle = join(cache, stamp, 'main.js');
 
-if (!bundleIsFresh()) {
+if (!existsSync(bundle)) {
   const { buildSync } = await import('esbuild');
-  mkdirSync(dirname(bundle), { recursive: true });
-  const fresh = `${bundle}.${process.pid}.tmp`;
+  mkdirSync(cache, { recursive: true });
+  const fresh = join(cache, `${stamp}.${process.pid}.tmp`);
   buildSync({
-    entryPoints: [join(src, 'cli', 'main.ts')],
-    outfile: fresh,
+    entryPoints: { main: join(src, 'cli', 'main.ts') },
+    outdir: fresh,
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -48,8 +48,16 @@ if (!bundleIsFresh()) {
     },
     logLevel: 'error',
   });
-  // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a file.
-  renameSync(fresh, bundle);
+  // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a
+  // bundle; another CLI may have got there first with the same bundle.
+  try {
+    renameSync(fresh, join(cache, stamp));
+  } catch {
+    rmSync(fresh, { recursive: true, force: true });
+  }
+  for (const old of readdirSync(cache))
+    if (old !== stamp && old.startsWith('bundle-') && !old.endsWith('.tmp'))
+      rmSync(join(cache, old), { recursive: true, force: true });
 }
 // `duckflow ls | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error) => {

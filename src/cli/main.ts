@@ -11,11 +11,12 @@ import {
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import type { RunEvent } from '../core/results.ts';
 import { formatCsv, formatTable } from '../util/format.ts';
-import { wholeNumber } from './options.ts';
+import { instant, wholeNumber } from './options.ts';
 import { jsonPrinter, textPrinter, useColor } from './printer.ts';
 
 interface GlobalOptions {
   projectDir?: string;
+  profilesDir?: string;
   target?: string;
   vars?: string;
   threads?: number;
@@ -26,7 +27,16 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
 function loadOptions(g: GlobalOptions) {
-  return { projectDir: g.projectDir, target: g.target, vars: g.vars, threads: g.threads };
+  return {
+    projectDir: g.projectDir,
+    profilesDir: g.profilesDir,
+    target: g.target,
+    vars: g.vars,
+    threads: g.threads,
+    onWarning: warnOnStderr,
+    // Templates' log() lines join the run's output, unless stdout carries JSON events.
+    log: g.logFormat === 'json' ? err : out,
+  };
 }
 
 /** Selector warnings of commands whose stdout is their result (ls, compile) go to stderr. */
@@ -43,7 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('A dbt-style analytics workflow on DuckDB')
     .version(DUCKFLOW_VERSION)
     .option('--project-dir <dir>', 'directory holding project.yml', '.')
-    .option('--target <name>', 'target from project.yml targets')
+    .option(
+      '--profiles-dir <dir>',
+      "a dbt project's profiles.yml folder (default: DBT_PROFILES_DIR, the project, ~/.dbt)",
+    )
+    .option('--target <name>', "target from project.yml targets (or the dbt profile's outputs)")
     .option('--vars <yaml>', "variables, as YAML or JSON (e.g. '{events_path: data/x.json}')")
     .option('--threads <n>', 'nodes to run at once', wholeNumber('--threads', 1))
     .addOption(
@@ -55,9 +69,33 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const globals = () => program.opts<GlobalOptions>();
 
-  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) =>
-    program
-      .command(name)
+  // Only the commands that build models take a microbatch backfill window.
+  const withWindow = (command: Command, name: string) =>
+    name === 'build' || name === 'run'
+      ? command
+          .option(
+            '--event-time-start <time>',
+            'microbatch models: backfill from this UTC date or time (with --event-time-end)',
+            instant('--event-time-start'),
+          )
+          .option(
+            '--event-time-end <time>',
+            'microbatch models: backfill up to (not including) this UTC date or time',
+            instant('--event-time-end'),
+          )
+      : command;
+
+  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) => {
+    const command = withWindow(program.command(name), name);
+    // Both spellings, so that neither given leaves project.yml's `build: test-gate:` in force.
+    if (name === 'build')
+      command
+        .option('--test-gate', "downstream nodes wait for a model's tests (the default)")
+        .option(
+          '--no-test-gate',
+          "start downstream nodes as soon as a model is built, before its tests finish; a failing test then fails the run and names the nodes that ran on the model's data",
+        );
+    return command
       .description(description)
       .option(
         '-s, --select <selector...>',
@@ -72,6 +110,9 @@ export async function main(argv: string[]): Promise<number> {
           exclude?: string[];
           fullRefresh?: boolean;
           junitXml?: string;
+          eventTimeStart?: Date;
+          eventTimeEnd?: Date;
+          testGate?: boolean;
         }) => {
           const controller = new AbortController();
           // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
@@ -93,6 +134,9 @@ export async function main(argv: string[]): Promise<number> {
               onEvent: printer(globals()),
               signal: controller.signal,
               junitXml: opts.junitXml,
+              eventTimeStart: opts.eventTimeStart,
+              eventTimeEnd: opts.eventTimeEnd,
+              testGate: opts.testGate,
             });
             exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
           } finally {
@@ -101,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
           }
         },
       );
+  };
 
   runCommand('build', 'load seeds, build models and run their tests, in dependency order');
   runCommand('run', 'build models only');
@@ -192,6 +237,16 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(formatOption())
     .action(async (sql: string, opts: { format: string }) => {
       printRows(opts.format, await api.query(sql, loadOptions(globals())));
+    });
+
+  program
+    .command('deps')
+    .description(
+      "install a dbt project's packages (packages.yml: local and git) into dbt_packages/",
+    )
+    .action(() => {
+      for (const [name, path] of api.deps({ projectDir: globals().projectDir }))
+        out(`installed ${name} into ${path}`);
     });
 
   program

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseInstant } from '../util/instant.ts';
 
 /**
  * A parser for a whole-number option (`--threads`, `--limit`, `--port`): anything else ('abc',
@@ -11,5 +12,16 @@ export function wholeNumber(flag: string, min: number, max = Infinity): (raw: st
     if (!(n >= min && n <= max))
       throw new InvalidArgumentError(`${flag} must be a whole number${range}.`);
     return n;
+  };
+}
+
+/** A parser for a date or time option (`--event-time-start`): ISO, UTC unless it says otherwise. */
+export function instant(flag: string): (raw: string) => Date {
+  return (raw) => {
+    try {
+      return parseInstant(raw, flag);
+    } catch (e) {
+      throw new InvalidArgumentError((e as Error).message);
+    }
   };
 }

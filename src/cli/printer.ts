@@ -31,7 +31,7 @@ export function textPrinter(
     const [label, c] = LABEL[r.status];
     const width = String(event.total).length;
     const count = `[${String(event.index).padStart(width)}/${event.total}]`;
-    const rows = r.rows !== undefined ? ` ${r.rows.toLocaleString('en-US')} rows` : '';
+    const rows = rowsText(r);
     const info =
       r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
     write(
@@ -82,6 +82,18 @@ export function textPrinter(
         break;
     }
   };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** ` 10,450 rows`, and for an incremental build ` +120 ~3 -5, 10,450 rows` (inserted, updated, deleted). */
+function rowsText(r: NodeResult): string {
+  if (r.rows === undefined) return '';
+  const c = r.changes;
+  if (!c) return ` ${count(r.rows)} rows`;
+  const batches =
+    c.batches === undefined ? '' : `, ${c.batches} batch${c.batches === 1 ? '' : 'es'}`;
+  return ` +${count(c.inserted)} ~${count(c.updated)} -${count(c.deleted)}, ${count(r.rows)} rows${batches}`;
 }
 
 /** What an analyst needs to act on a failure: where, which rows, which SQL. */

@@ -6,6 +6,8 @@ import { mapLines } from '../templating/lineMap.ts';
 import type { CompiledSql } from '../core/compiled.ts';
 import { table, type TableRelation } from '../core/relation.ts';
 import { buildsRelation } from '../materializations/registry.ts';
+import type { QueryResult } from '../core/results.ts';
+import { NeedsQuery } from '../templating/dbtObjects.ts';
 
 export type { CompiledSql } from '../core/compiled.ts';
 
@@ -27,13 +29,43 @@ export class Compiler {
     readonly renderer: Renderer,
     /** Models whose `is_incremental()` is true in this run (relation exists, no full refresh). */
     private readonly incremental: ReadonlySet<string> = new Set(),
+    /**
+     * Runs a template's `run_query`/`statement` SQL. Without it (compile, ls) templates render
+     * as in dbt's parse phase: `execute` is false and `run_query` returns none.
+     */
+    private readonly runQuery?: (sql: string) => Promise<QueryResult>,
   ) {}
+
+  /** Results of the SQL templates ran in this run, by statement text. */
+  private readonly queryResults = new Map<string, QueryResult>();
+
+  private readonly query = (sql: string): QueryResult => {
+    const known = this.queryResults.get(sql);
+    if (known) return known;
+    throw new NeedsQuery(sql);
+  };
+
+  /**
+   * Compile a model whose template may query the database. Rendering is synchronous (nunjucks),
+   * so a query the template asks for stops the render; it is run here, and the template is
+   * rendered again with its result known, until every query it needs has run.
+   */
+  async compileModelAsync(model: ModelNode): Promise<CompiledSql> {
+    for (;;) {
+      try {
+        return this.compileModel(model);
+      } catch (e) {
+        if (!(e instanceof NeedsQuery) || !this.runQuery) throw e;
+        this.queryResults.set(e.sql, await this.runQuery(e.sql));
+      }
+    }
+  }
 
   /**
    * How a template refers to a node: its relation, or a CTE name for an ephemeral model (then
    * recorded in `ephemerals`, to be injected into the statement being compiled).
    */
-  refTarget(name: string, ephemerals?: Set<string>): string {
+  refTarget(name: string, ephemerals?: Set<string>, batch?: RenderScope['batch']): string {
     const model = this.project.models.get(name);
     if (model && !buildsRelation(model)) {
       if (!ephemerals) return `(${this.compileModel(model).sql})`;
@@ -42,7 +74,22 @@ export class Compiler {
     }
     const node = model ?? this.project.seeds.get(name);
     if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
-    return this.project.dialect.relation(relationOf(node));
+    return this.inWindow(this.project.dialect.relation(relationOf(node)), node.config, batch);
+  }
+
+  /**
+   * A relation read by a microbatch model's batch: filtered to the batch's window when it
+   * declares an `event_time` (dbt 1.9). No alias, so `{{ ref('x') }} as x` still reads.
+   */
+  private inWindow(
+    relation: string,
+    config: Record<string, unknown>,
+    batch: RenderScope['batch'],
+  ): string {
+    if (!batch || config.event_time === undefined) return relation;
+    const { dialect } = this.project;
+    const column = dialect.quote(String(config.event_time));
+    return `(select * from ${relation} where ${column} >= ${dialect.timestamp(batch.start)} and ${column} < ${dialect.timestamp(batch.end)})`;
   }
 
   /** Render any template (a model, a test, a hook) in the project's context. */
@@ -51,11 +98,13 @@ export class Compiler {
     const body = this.renderer
       .render(text, {
         path,
-        ref: (name) => this.refTarget(name, ephemerals),
-        source: (s, t) =>
-          this.project.dialect.relation(
-            this.project.sources.get(`${s}.${t}`)?.relation ?? table(s, t),
-          ),
+        query: this.runQuery ? this.query : undefined,
+        ref: (name) => this.refTarget(name, ephemerals, extra.batch),
+        source: (s, t) => {
+          const found = this.project.sources.get(`${s}.${t}`);
+          const relation = this.project.dialect.relation(found?.relation ?? table(s, t));
+          return this.inWindow(relation, found?.config ?? {}, extra.batch);
+        },
         ...extra,
       })
       .replace(/[\s;]+$/, '');
@@ -93,11 +142,27 @@ export class Compiler {
     };
   }
 
+  /** The model's SELECT for one microbatch window (never cached: each window renders anew). */
+  compileBatch(
+    model: ModelNode,
+    batch: { start: Date; end: Date },
+    incremental: boolean,
+  ): CompiledSql {
+    const compiled = this.renderTemplate(model.rawSql, model.path, {
+      self: this.project.dialect.relation(relationOf(model)),
+      isIncremental: incremental,
+      batch,
+    });
+    this.outputs.set(model.path, compiled.sql);
+    return compiled;
+  }
+
   compileModel(model: ModelNode): CompiledSql {
     let compiled = this.cache.get(model.id);
     if (!compiled) {
       compiled = this.renderTemplate(model.rawSql, model.path, {
         self: this.project.dialect.relation(relationOf(model)),
+        configValues: model.config,
         isIncremental: this.incremental.has(model.id),
       });
       this.cache.set(model.id, compiled);

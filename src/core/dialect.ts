@@ -24,6 +24,8 @@ export interface Capabilities {
   rowLevelDelete: boolean;
   /** `merge into`. */
   merge: boolean;
+  /** `alter table ... alter column` to another type (Hive's tables cannot). */
+  retypeColumns: boolean;
 }
 
 export type RelationType = 'table' | 'view';
@@ -44,8 +46,42 @@ export interface Dialect {
   createView(relation: TableRelation, select: string): string;
   drop(type: RelationType, relation: TableRelation): string;
   rename(relation: TableRelation, newIdentifier: string): string;
-  /** `delete` the rows of `target` whose `keys` match a row of `source`. */
-  deleteMatching(target: TableRelation, source: string, keys: string[]): string;
+  /**
+   * `delete` the rows of `target` whose `keys` match a row of `source` and that meet every
+   * predicate. In predicates the target is `DBT_INTERNAL_DEST`, the source `DBT_INTERNAL_SOURCE`
+   * (dbt's aliases, so `incremental_predicates` written for dbt work unchanged).
+   */
+  deleteMatching(
+    target: TableRelation,
+    source: string,
+    keys: string[],
+    predicates: string[],
+  ): string;
+  /** `select count(*) as n` of the `source` rows that `deleteMatching` would match. */
+  countMatching(
+    target: TableRelation,
+    source: string,
+    keys: string[],
+    predicates: string[],
+  ): string;
+  /** `delete` the rows of `target` (aliased `DBT_INTERNAL_DEST`) that meet every predicate. */
+  deleteWhere(target: TableRelation, predicates: string[]): string;
+  /**
+   * Update the rows of `target` whose `keys` (and predicates) match a row of `source`, insert the
+   * others: dbt's merge, aliases as in `deleteMatching`.
+   */
+  merge(
+    target: TableRelation,
+    source: string,
+    keys: string[],
+    columns: string[],
+    predicates: string[],
+  ): string;
+  addColumn(target: TableRelation, column: string, type: string): string;
+  dropColumn(target: TableRelation, column: string): string;
+  alterColumnType(target: TableRelation, column: string, type: string): string;
+  /** A UTC instant as a timestamp (without time zone) literal, for event-time windows. */
+  timestamp(instant: Date): string;
   /** A query of (table_schema, table_name, table_type: 'table'|'view', column_name, data_type) over the user's relations, in column order. */
   catalogQuery(): string;
 }

@@ -85,7 +85,39 @@ export interface SeedNode extends NodeCommon {
   folders: string[];
   /** The setting that chose `file` when it is not the seed's own file (e.g. `var 'events_path'`). */
   fileOrigin?: string;
+  /** json_records: the declared fields of a typed load (none: one raw text row per line). */
+  fields?: JsonField[];
+  /** json_records: a field whose duplicated values keep their lines' raw text too. */
+  keepRawForDuplicatesOf?: string;
+  /** Type columns as dbt-duckdb does (agate's inference: whole numbers INTEGER), in dbt projects. */
+  agateTypes?: boolean;
 }
+
+/** A json_records field as the loader reads it (config `fields:`, validated). */
+export interface JsonField {
+  name: string;
+  /** Object keys from the record's root, e.g. ['event', 'user-agent'] for `$.event."user-agent"`. */
+  path: string[];
+  dataType: JsonFieldType;
+  /** Absent or JSON null quarantines the line (`missing_<name>`). */
+  required: boolean;
+  /** A DuckDB SQL condition on the typed value (the field by its name) that must hold. */
+  check?: string;
+  /** A value of the wrong type, or failing `check`: quarantine the line, or load null. */
+  onInvalid: 'reject' | 'null';
+}
+
+export const JSON_FIELD_TYPES = [
+  'varchar',
+  'json',
+  'bigint',
+  'integer',
+  'smallint',
+  'double',
+  'boolean',
+  'timestamp',
+] as const;
+export type JsonFieldType = (typeof JSON_FIELD_TYPES)[number];
 
 export interface SourceNode extends NodeCommon {
   kind: 'source';
@@ -102,6 +134,38 @@ export type ProjectNode = ModelNode | SeedNode | SourceNode;
 export interface MacroFile {
   path: string;
   text: string;
+}
+
+/** An installed package's macros (dbt_packages/<name>/macros): `<name>.<macro>()`, dispatch. */
+export interface MacroPackage {
+  name: string;
+  macros: MacroFile[];
+}
+
+/** dbt's `dispatch:` entry: where `adapter.dispatch(name, macro_namespace)` looks, in order. */
+export interface DispatchRule {
+  macro_namespace: string;
+  search_order: string[];
+}
+
+/** Something a dbt project says that duckflow does not do: reported once, where it is said. */
+export interface ProjectWarning {
+  message: string;
+  position: { file: string; line?: number; column?: number };
+}
+
+/** What a dbt project (dbt_project.yml, packages) adds to the native project. */
+export interface DbtExtras {
+  /** The profile of profiles.yml the target comes from (`target.profile_name`). */
+  profileName: string;
+  warnings: ProjectWarning[];
+  /** Folders `clean` removes (dbt's clean-targets), relative to the project. */
+  cleanTargets: string[];
+  dispatch: DispatchRule[];
+  /** Installed packages, in dependency order. */
+  packages: MacroPackage[];
+  /** `{% docs name %}` blocks, for `doc('name')`. */
+  docs: Map<string, string>;
 }
 
 /** A unit test entry from YAML, dbt 1.8 format; executed by testing/unit. */
@@ -121,6 +185,8 @@ export interface UnitTestSpec {
 /** Results of parsing files, kept between runs by content hash (util/parseCache.ts). */
 export interface ParseStore {
   get<T>(kind: string, content: string, compute: () => T): T;
+  peek<T>(kind: string, content: string): T | undefined;
+  put(kind: string, content: string, value: unknown): void;
   save(): void;
 }
 
@@ -177,10 +243,14 @@ export interface Project {
   testConfig: Record<string, unknown>;
   onRunStart: string[];
   onRunEnd: string[];
+  /** `build: test-gate:` in project.yml: whether downstream nodes wait for a model's tests. */
+  testGate: boolean;
   /** Parse results of unchanged files from earlier runs (target/partial_parse.json). */
   parseCache: ParseStore;
   /** The target adapter's SQL dialect: how relations, literals and DDL are written. */
   dialect: Dialect;
+  /** Set for a dbt project (dbt_project.yml instead of project.yml). */
+  dbt?: DbtExtras;
 }
 
 export type Severity = 'error' | 'warn';
@@ -210,6 +280,8 @@ export interface TestNode {
   sql: string;
   /** Project-relative path the compiled SQL is written to under target/compiled. */
   compiledPath: string;
+  /** A built-in `unique` test on a column of a table: what adapters may run it faster knowing. */
+  uniqueKey?: { relation: string; column: string };
 }
 
 export interface TestConfig {

@@ -18,7 +18,10 @@ export interface NodeResult {
   message: string;
   /** What the node is: a materialization for models/seeds, the test's type for tests. */
   detail: string;
+  /** Rows in the relation after a model or seed was built. */
   rows?: number;
+  /** Rows an incremental build inserted, updated and deleted, and its microbatch batches. */
+  changes?: { inserted: number; updated: number; deleted: number; batches?: number };
   failures?: number;
   startedAt: string;
   completedAt: string;
@@ -31,6 +34,8 @@ export interface NodeResult {
   column?: string;
   attachedTo?: string;
   storedIn?: string;
+  /** With the test gate off: the upstream test that failed after this node had started. */
+  unverifiedBy?: string;
 }
 
 export type RunEvent =

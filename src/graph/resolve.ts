@@ -5,6 +5,7 @@ import type { TestNode } from '../core/nodes.ts';
 import type { UnitTestNode } from '../core/nodes.ts';
 import { ModelConfig } from '../project/configSchema.ts';
 import { validateValue } from '../project/yamlFile.ts';
+import { dbtInlineConfig } from '../project/dbt/project.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
@@ -35,7 +36,12 @@ export function parseModels(project: Project, renderer: Renderer): void {
         ref: (name) => (refs.push(name), `"${name}"`),
         source: (s, t) => (sources.push([s, t]), `"${s}"."${t}"`),
         config: (values) => Object.assign(inline, values),
-        self: `"${model.name}"`,
+        configValues: model.config,
+        self: project.dialect.relation({
+          kind: 'table',
+          schema: model.schema,
+          identifier: model.alias,
+        }),
       });
     } catch (e) {
       errors.push(
@@ -44,7 +50,10 @@ export function parseModels(project: Project, renderer: Renderer): void {
       continue;
     }
     try {
-      applyInlineConfig(model, inline);
+      applyInlineConfig(
+        model,
+        project.dbt ? dbtInlineConfig(inline, inlineConfigAt(model), project.dbt.warnings) : inline,
+      );
     } catch (e) {
       if (!(e instanceof ProjectErrors)) throw e;
       errors.push(...e.errors);
@@ -65,9 +74,14 @@ function uniquePairs(pairs: [string, string][]): [string, string][] {
  * `{{ config() }}` in a model's SQL is checked against the same schema as YAML config (unknown
  * keys with "did you mean", allowed values), errors pointing at the `config(` call's line.
  */
+const inlineConfigAt = (model: ModelNode) => ({
+  file: model.path,
+  line: lineOf(model.rawSql, '\\bconfig\\s*\\('),
+});
+
 function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): void {
   if (Object.keys(inline).length === 0) return;
-  const at = { file: model.path, line: lineOf(model.rawSql, '\\bconfig\\s*\\(') };
+  const at = inlineConfigAt(model);
   validateValue(inline, ModelConfig, () => at);
   Object.assign(model.config, inline);
   if (inline.materialized !== undefined) model.materialized = String(inline.materialized);

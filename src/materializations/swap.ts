@@ -16,14 +16,14 @@ export const stagingOf = (relation: TableRelation): TableRelation => ({
 /**
  * Build into a new relation and swap it in by rename within one transaction (dbt's table
  * materialization), so a failing build leaves the previous relation in place and queryable,
- * and readers never see a half-written table. `fill` creates the new table; returns its rows.
+ * and readers never see a half-written table. `fill` creates the new table; its result is returned.
  * A database that replaces a table atomically in one statement but has no transactional DDL
  * (Trino's Iceberg) builds it in place.
  */
-export async function buildAndSwap(
+export async function buildAndSwap<T>(
   ctx: MaterializeContext,
-  fill: (staging: TableRelation) => Promise<number>,
-): Promise<number> {
+  fill: (staging: TableRelation) => Promise<T>,
+): Promise<T> {
   const { adapter, conn, relation } = ctx;
   const { capabilities } = adapter.dialect;
   if (!capabilities.transactionalDdl && capabilities.createOrReplaceTable)

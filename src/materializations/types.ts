@@ -3,6 +3,7 @@ import type { Adapter, Connection } from '../adapters/types.ts';
 import type { CompiledSql } from '../core/compiled.ts';
 import type { ModelNode, SeedNode } from '../core/nodes.ts';
 import type { TableRelation } from '../core/relation.ts';
+import type { RowChanges } from './strategies/types.ts';
 
 export interface MaterializeContext {
   adapter: Adapter;
@@ -18,10 +19,25 @@ export interface MaterializeContext {
   gzipChecks: GzipChecks;
   /** The node's rendered `pre_hook` and `post_hook` statements, run inside its transaction. */
   hooks: { pre: string[]; post: string[] };
+  /** What the build wants people to know (a warning, a batch done): the run prints it. */
+  log(level: 'info' | 'warn', message: string): void;
+  /** The run's current time: where microbatch windows end by default. */
+  now: Date;
+  /** `--event-time-start`/`--event-time-end`: the window a microbatch model backfills. */
+  eventTimeWindow?: { start: Date; end: Date };
+  /** The model's SELECT for one microbatch window: refs with an `event_time` filtered to it. */
+  compileBatch?(batch: { start: Date; end: Date }, incremental: boolean): CompiledSql;
+}
+
+/** Rows an incremental build inserted, updated and deleted; `batches` for microbatch. */
+export interface RowCounts extends RowChanges {
+  batches?: number;
 }
 
 export interface MaterializeResult {
+  /** Rows in the relation after the build (a view reports none). */
   rows?: number;
+  changes?: RowCounts;
   message: string;
 }
 

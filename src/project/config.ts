@@ -4,10 +4,11 @@ import { parse as parseYamlValue } from 'yaml';
 import { ProjectError, UsageError } from '../core/errors.ts';
 import { didYouMean } from '../util/closest.ts';
 import { readProjectText } from './readText.ts';
-import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
+import { parseYaml, positionOf, validateValue, validateYaml, type YamlFile } from './yamlFile.ts';
+import { readDbtProjectFile, type DbtInfo } from './dbt/project.ts';
 import { projectSchema } from './schemas.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
-import { Renderer } from '../templating/renderer.ts';
+import { configRenderer } from './renderConfig.ts';
 import type { TargetConfig } from '../core/nodes.ts';
 
 export interface ProjectFile {
@@ -28,28 +29,46 @@ export interface ProjectFile {
   data_tests?: Record<string, unknown>;
   'on-run-start'?: string[];
   'on-run-end'?: string[];
+  build?: { 'test-gate'?: boolean };
 }
 
 export interface LoadOptions {
   projectDir?: string;
+  /** Where a dbt project's profiles.yml is (dbt's --profiles-dir). */
+  profilesDir?: string;
   target?: string;
   /** `--vars`: YAML or JSON text, or an already parsed object. */
   vars?: string | Record<string, unknown>;
   /** Overrides the target's thread count. */
   threads?: number;
+  /** Told each warning about the project (a dbt key duckflow does not honour), once. */
+  onWarning?: (message: string) => void;
+  /** Where templates' `log(msg, info=True)` and `exceptions.warn` messages go (default stderr). */
+  log?: (message: string) => void;
 }
 
-export function readProjectFile(dir: string): {
+export function readProjectFile(
+  dir: string,
+  options: LoadOptions = {},
+): {
   file: YamlFile;
   config: ProjectFile;
   /** The file's text, which every parse result of the project depends on. */
   text: string;
+  /** Set when the project is a dbt project (dbt_project.yml, no project.yml). */
+  dbt?: DbtInfo;
 } {
   const path = join(dir, 'project.yml');
-  if (!existsSync(path))
+  if (!existsSync(path)) {
+    const dbt = readDbtProjectFile(dir, options);
+    if (dbt) {
+      validateValue(dbt.config, projectSchema, (at, key) => positionOf(dbt.file, at, key));
+      return { ...dbt, text: `${dbt.text}\0${dbt.dbt.profileText}` };
+    }
     throw new ProjectError(
-      `no project.yml found in ${dir} (use --project-dir to point at a project)`,
+      `no project.yml found in ${dir}, nor a dbt_project.yml (use --project-dir to point at a project)`,
     );
+  }
   const text = readProjectText(dir, 'project.yml');
   const file = parseYaml('project.yml', text);
   return { file, config: validateYaml<ProjectFile>(file, projectSchema), text };
@@ -71,15 +90,15 @@ export function resolveTarget(
   }
   const { type, schema, threads, ...own } = raw;
   // Target values may read the environment, as dbt's profiles do: `password: "{{ env_var('PGPASSWORD') }}"`.
-  const renderer = new Renderer({ vars: {}, target: { name, schema: '', type }, macros: [] });
+  const render = configRenderer({}, { name, schema: '', type });
   const rendered = Object.fromEntries(
     Object.entries(own).map(([key, value]) => {
       if (typeof value !== 'string' || !value.includes('{')) return [key, value];
       try {
-        return [key, renderer.render(value, { path: 'project.yml', ref: noRef, source: noRef })];
+        return [key, render(value, file.path)];
       } catch (e) {
         throw new ProjectError(
-          `targets.${name}.${key}: ${(e as Error).message.replace(/^.*template error: /, '')}`,
+          `targets.${name}.${key}: ${(e as Error).message}`,
           positionOf(file, ['targets', name, key]),
         );
       }
@@ -91,10 +110,6 @@ export function resolveTarget(
     { dir, projectName: config.name },
   );
 }
-
-const noRef = (): string => {
-  throw new Error('ref() and source() mean nothing in a target');
-};
 
 export function parseCliVars(vars: LoadOptions['vars']): Record<string, unknown> {
   if (vars === undefined) return {};

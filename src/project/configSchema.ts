@@ -6,7 +6,9 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { MODEL_MATERIALIZATIONS } from '../materializations/registry.ts';
 import { ON_SCHEMA_CHANGE } from '../materializations/incremental.ts';
+import { BATCH_SIZES } from '../materializations/microbatch/batches.ts';
 import { INCREMENTAL_STRATEGIES } from '../materializations/strategies/registry.ts';
+import { JSON_FIELD_TYPES } from '../core/nodes.ts';
 
 /** An enum as JSON Schema's `enum`, so errors list the allowed values in one line. */
 const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ enum: [...values] });
@@ -15,6 +17,29 @@ const StringOrList = Type.Union([Type.String(), Type.Array(Type.String())]);
 
 /** SQL run around a node (dbt's hooks): one statement or a list, rendered like the model. */
 const Hooks = StringOrList;
+
+/**
+ * Database settings for the node's own statements only (DuckDB SET on its connection, restored
+ * after; PostgreSQL likewise): which keys an adapter honours is checked when the node runs.
+ */
+const NodeSettings = Type.Record(
+  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.]*$' }),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+);
+
+/** One declared field of a typed json_records load (seeds/typedRecords.ts says what each does). */
+const JsonFieldConfig = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+    json_path: Type.Optional(Type.String()),
+    data_type: Type.Optional(OneOf(JSON_FIELD_TYPES)),
+    required: Type.Optional(Type.Boolean()),
+    check: Type.Optional(Type.String()),
+    on_invalid: Type.Optional(OneOf(['reject', 'null'] as const)),
+    description: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
 
 export const ModelConfig = Type.Object(
   {
@@ -26,8 +51,15 @@ export const ModelConfig = Type.Object(
     unique_key: Type.Optional(StringOrList),
     incremental_strategy: Type.Optional(OneOf(Object.keys(INCREMENTAL_STRATEGIES))),
     on_schema_change: Type.Optional(OneOf(ON_SCHEMA_CHANGE)),
+    incremental_predicates: Type.Optional(StringOrList),
+    /** The time column: microbatch windows are on it, and microbatch models reading this one filter it. */
+    event_time: Type.Optional(Type.String()),
+    batch_size: Type.Optional(OneOf(BATCH_SIZES)),
+    lookback: Type.Optional(Type.Integer({ minimum: 0 })),
+    begin: Type.Optional(Type.String()),
     pre_hook: Type.Optional(Hooks),
     post_hook: Type.Optional(Hooks),
+    settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),
   },
@@ -42,12 +74,17 @@ export const SeedConfig = Type.Object(
     tags: Type.Optional(StringOrList),
     enabled: Type.Optional(Type.Boolean()),
     path: Type.Optional(Type.String()),
+    event_time: Type.Optional(Type.String()),
     format: Type.Optional(OneOf(['csv', 'json', 'ndjson', 'parquet', 'json_records'] as const)),
     column_types: Type.Optional(Type.Record(Type.String(), Type.String())),
     header: Type.Optional(Type.Boolean()),
     delimiter: Type.Optional(Type.String()),
     quote: Type.Optional(Type.String()),
+    fields: Type.Optional(Type.Array(JsonFieldConfig, { minItems: 1 })),
+    keep_raw_for_duplicates_of: Type.Optional(Type.String()),
+    settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
+    docs: Type.Optional(Type.Object({})),
   },
   { additionalProperties: false },
 );

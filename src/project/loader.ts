@@ -9,6 +9,7 @@ import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
 import { asTags, folderConfig } from './folderConfig.ts';
 import { ParseCache } from '../util/parseCache.ts';
 import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
+import { jsonFieldsOf } from './jsonFields.ts';
 import { readProjectText } from './readText.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
@@ -24,6 +25,11 @@ import type {
 import { adapterPlugin } from '../adapters/registry.ts';
 import type { FileFormat, Relation } from '../core/relation.ts';
 import { Renderer } from '../templating/renderer.ts';
+import { Warnings } from './dbt/warnings.ts';
+import { loadPackages } from './dbt/packages.ts';
+import { readDocsBlocks } from './dbt/docsBlocks.ts';
+import { renderDescriptions } from './dbt/naming.ts';
+import { targetContext } from '../templating/dbtContext.ts';
 
 export type { LoadOptions } from './config.ts';
 
@@ -56,7 +62,8 @@ type RenderText = (text: string, path: string) => string;
 /** Read project.yml and every file it points at into nodes; dependencies come later (graph/). */
 export function loadProject(options: LoadOptions = {}): Project {
   const dir = resolve(options.projectDir ?? '.');
-  const { file, config, text: projectYml } = readProjectFile(dir);
+  const { file, config, text: projectYml, dbt: dbtInfo } = readProjectFile(dir, options);
+  const warnings = dbtInfo ? new Warnings(dbtInfo.warnings) : undefined;
   const target = resolveTarget(dir, file, config, options);
   const vars = { ...(config.vars ?? {}), ...parseCliVars(options.vars) };
   const modelPaths = config['model-paths'] ?? ['models'];
@@ -83,6 +90,7 @@ export function loadProject(options: LoadOptions = {}): Project {
       dir,
       findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml),
       parseCache,
+      warnings,
     );
   });
 
@@ -133,7 +141,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     const folders = foldersBelow(path, modelPaths);
     const yaml = modelYaml.get(name);
     const cfg = {
-      ...folderConfig(config.models, config.name, folders, MODEL_CONFIG_KEYS),
+      ...folderConfig(config.models, config.name, [...folders, name], MODEL_CONFIG_KEYS),
       ...(yaml?.config ?? {}),
     };
     models.set(name, {
@@ -159,6 +167,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   }
 
   const seeds = loadSeeds(
+    dbtInfo !== undefined,
     dir,
     config.name,
     config.seeds,
@@ -194,6 +203,30 @@ export function loadProject(options: LoadOptions = {}): Project {
   });
 
   const queries = [...uniqueByName(properties.queries, 'query', errors).values()];
+  let dbt: Project['dbt'];
+  if (dbtInfo)
+    collect(() => {
+      dbt = {
+        profileName: dbtInfo.profileName,
+        warnings: warnings!.list,
+        cleanTargets: dbtInfo.cleanTargets,
+        dispatch: dbtInfo.dispatch,
+        packages: loadPackages(dir, dbtInfo.packagesInstallPath),
+        docs: readDocsBlocks(dir, dbtInfo.docsPaths),
+      };
+      renderDescriptions(
+        [...models.values(), ...seeds.values(), ...sources.values()],
+        (text, path) =>
+          new Renderer({ vars, target: targetContext(target), macros: [], docs: dbt!.docs }).render(
+            text,
+            {
+              path,
+              ref: () => '',
+              source: () => '',
+            },
+          ),
+      );
+    });
   if (errors.length > 0) throw new ProjectErrors(errors);
   return {
     name: config.name,
@@ -216,8 +249,10 @@ export function loadProject(options: LoadOptions = {}): Project {
     testConfig: config.data_tests ?? {},
     onRunStart: config['on-run-start'] ?? [],
     onRunEnd: config['on-run-end'] ?? [],
+    testGate: config.build?.['test-gate'] ?? true,
     parseCache,
     dialect: adapterPlugin(target.type).dialect,
+    dbt,
   };
 }
 
@@ -279,6 +314,7 @@ function uniqueByName<T extends { name: string; file: string; line?: number }>(
 }
 
 function loadSeeds(
+  agateTypes: boolean,
   dir: string,
   projectName: string,
   tree: Record<string, unknown> | undefined,
@@ -309,7 +345,7 @@ function loadSeeds(
     const yaml = described.get(name);
     const folders = path ? foldersBelow(path, seedPaths) : [];
     const cfg = {
-      ...folderConfig(tree, projectName, folders, SEED_CONFIG_KEYS),
+      ...folderConfig(tree, projectName, [...folders, name], SEED_CONFIG_KEYS),
       ...(yaml?.config ?? {}),
     };
     let file = path ? join(dir, path) : '';
@@ -353,7 +389,18 @@ function loadSeeds(
       );
       continue;
     }
+    let typed: ReturnType<typeof jsonFieldsOf>;
+    try {
+      typed = jsonFieldsOf(cfg, format, (text) => renderText(text, where.file));
+    } catch (e) {
+      typed = { error: e instanceof Error ? e.message : String(e) };
+    }
+    if ('error' in typed) {
+      errors.push(new ProjectError(`seed '${name}': ${typed.error}`, where));
+      continue;
+    }
     seeds.set(name, {
+      ...typed,
       ...nodeBasics('seed', projectName, name, path || yaml!.file, yaml, cfg, defaultSchema),
       kind: 'seed',
       checksum: fileChecksum(file),
@@ -365,6 +412,7 @@ function loadSeeds(
       quote: cfg.quote as string | undefined,
       folders,
       fileOrigin,
+      agateTypes,
     });
   }
   for (const d of described.values()) {
@@ -396,7 +444,17 @@ function loadSources(
       );
       continue;
     }
-    let relation: Relation = { kind: 'table', schema: s.schema, identifier: s.identifier };
+    // dbt renders source properties: `schema: "{{ target.schema }}"` is common.
+    let relation: Relation;
+    try {
+      const render = (text: string) => (text.includes('{{') ? renderText(text, s.file) : text);
+      relation = { kind: 'table', schema: render(s.schema), identifier: render(s.identifier) };
+    } catch (e) {
+      errors.push(
+        e instanceof ProjectError ? e : new ProjectError(String(e), { file: s.file, line: s.line }),
+      );
+      continue;
+    }
     if (s.externalLocation) {
       let externalLocation: string;
       try {
@@ -428,7 +486,7 @@ function loadSources(
       path: s.file,
       description: s.description || s.sourceDescription,
       tags: [],
-      config: {},
+      config: s.sourceConfig,
       columns: s.columns,
       tests: s.tests,
       dependsOn: [],

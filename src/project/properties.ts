@@ -2,7 +2,14 @@ import { TEST_CONFIG_KEYS } from './configSchema.ts';
 import { ProjectError } from '../core/errors.ts';
 import type { ParseCache } from '../util/parseCache.ts';
 import { readProjectText } from './readText.ts';
-import { parseYaml, positionOf, validateYaml, type YamlFile } from './yamlFile.ts';
+import {
+  parseYaml,
+  positionOf,
+  validateYaml,
+  validateYamlLenient,
+  type YamlFile,
+} from './yamlFile.ts';
+import type { Warnings } from './dbt/warnings.ts';
 import { propertiesSchema } from './schemas.ts';
 import { readDashboard, type RawDashboard } from './dashboards.ts';
 import type {
@@ -78,6 +85,8 @@ export interface DescribedSource extends Omit<Described, 'config'> {
   options: Record<string, unknown>;
   loadedAtField?: string;
   sourceDescription: string;
+  /** The table's `config:` (its `event_time`). */
+  sourceConfig: Record<string, unknown>;
 }
 
 export interface Properties {
@@ -89,11 +98,22 @@ export interface Properties {
   dashboards: Omit<DashboardNode, 'id'>[];
 }
 
-export function readProperties(projectDir: string, paths: string[], cache: ParseCache): Properties {
+/**
+ * `warnings` given (a dbt project): keys duckflow does not know are warned about, not errors;
+ * such files skip the parse cache, which would otherwise swallow their warnings on later runs.
+ */
+export function readProperties(
+  projectDir: string,
+  paths: string[],
+  cache: ParseCache,
+  warnings?: Warnings,
+): Properties {
   const result: Properties = emptyProperties();
   for (const path of paths) {
     const text = readProjectText(projectDir, path);
-    const one = cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
+    const one = warnings
+      ? readPropertiesFile(path, text, warnings)
+      : cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);
     result.sources.push(...one.sources);
@@ -104,10 +124,14 @@ export function readProperties(projectDir: string, paths: string[], cache: Parse
   return result;
 }
 
-function readPropertiesFile(path: string, text: string): Properties {
+function readPropertiesFile(path: string, text: string, warnings?: Warnings): Properties {
   const result: Properties = emptyProperties();
   const file = parseYaml(path, text);
-  const props = validateYaml<PropertiesFile>(file, propertiesSchema);
+  const props = warnings
+    ? validateYamlLenient<PropertiesFile>(file, propertiesSchema, (at, message) =>
+        warnings.warn(file, at, message),
+      )
+    : validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
   props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
   props.sources?.forEach((src, i) =>
@@ -125,6 +149,7 @@ function readPropertiesFile(path: string, text: string): Properties {
         format: t.format,
         options: t.options ?? {},
         loadedAtField: t.loaded_at_field,
+        sourceConfig: t.config ?? {},
       });
     }),
   );

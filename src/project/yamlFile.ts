@@ -106,13 +106,67 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
   return { file: file.path, line, column: col };
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, discriminator: true });
+// The schemas are duckflow's own, fixed in its source (tests/core/schemas.test.ts checks them
+// against the meta-schema): checking them again, and optimising the generated code, at every
+// start costs more than the few YAML files they validate.
+const ajv = new Ajv({
+  allErrors: true,
+  strict: false,
+  verbose: true,
+  discriminator: true,
+  validateSchema: false,
+  code: { optimize: false },
+});
 ajv.addSchema([projectSchema, propertiesSchema]);
 const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
+
+function compiled(schema: AnySchema & object): ReturnType<Ajv['compile']> {
+  let validate = validators.get(schema);
+  if (!validate) {
+    const id = (schema as { $id?: string }).$id;
+    validate = (id && ajv.getSchema(id)) || ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
 
 /** Validate a YAML file against a JSON Schema; every violation becomes an error at its line. */
 export function validateYaml<T>(file: YamlFile, schema: AnySchema & object): T {
   return validateValue<T>(file.value, schema, (path, key) => positionOf(file, path, key));
+}
+
+/**
+ * Validate a dbt property file: keys duckflow does not know (dbt's `constraints`, `freshness`,
+ * `versions`, configs it does not act on, ...) are left out with a warning at their line
+ * instead of failing a valid dbt project; any other violation is still an error.
+ */
+export function validateYamlLenient<T>(
+  file: YamlFile,
+  schema: AnySchema & object,
+  warn: (path: (string | number)[], message: string) => void,
+): T {
+  for (let round = 0; round < 20; round++) {
+    const validate = compiled(schema);
+    if (validate(file.value)) break;
+    const droppable = (validate.errors ?? []).flatMap((e) => {
+      const path = instancePath(e);
+      if (e.keyword === 'additionalProperties')
+        return [[...path, String((e.params as { additionalProperty: string }).additionalProperty)]];
+      const inConfig = path.indexOf('config');
+      return inConfig >= 0 && inConfig < path.length - 1 ? [path.slice(0, inConfig + 2)] : [];
+    });
+    if (droppable.length === 0) break;
+    for (const path of droppable) {
+      const parent = path
+        .slice(0, -1)
+        .reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], file.value);
+      const key = path[path.length - 1];
+      if (!parent || typeof parent !== 'object' || !(key in parent)) continue;
+      delete (parent as Record<string | number, unknown>)[key];
+      warn(path, `'${key}' is not supported by duckflow; ignored`);
+    }
+  }
+  return validateYaml<T>(file, schema);
 }
 
 /** Where a value at a key path stands; with `key`, where the key itself does. */
@@ -123,12 +177,7 @@ export type Locate = (path: (string | number)[], key?: boolean) => Position;
  * SQL file): every violation becomes an error, with "did you mean" for unknown keys.
  */
 export function validateValue<T>(value: unknown, schema: AnySchema & object, locate: Locate): T {
-  let validate = validators.get(schema);
-  if (!validate) {
-    const id = (schema as { $id?: string }).$id;
-    validate = (id && ajv.getSchema(id)) || ajv.compile(schema);
-    validators.set(schema, validate);
-  }
+  const validate = compiled(schema);
   if (!validate(value)) {
     const errors = pruneErrors(validate.errors ?? []).map((e) => toProjectError(locate, e));
     throw new ProjectErrors(dedupe(errors));

@@ -2,12 +2,13 @@ import { join, relative, resolve } from 'node:path';
 import { databaseBusySeconds } from '../adapters/busyClock.ts';
 import { GzipChecks } from '../adapters/duckdb/seeds/gzipChecks.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
-import type { Adapter } from '../adapters/types.ts';
+import { withNodeSettings } from '../adapters/nodeSettings.ts';
+import type { Adapter, NodeSettings } from '../adapters/types.ts';
 import { buildManifest } from '../artifacts/manifest.ts';
 import { buildRunResults, type RunStatus } from '../artifacts/runResults.ts';
 import { ArtifactWriter } from '../artifacts/writer.ts';
 import { Compiler, relationOf } from '../compile/compiler.ts';
-import { NodeSqlError } from '../core/errors.ts';
+import { NodeSqlError, UsageError } from '../core/errors.ts';
 import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
 import { resolveSelection } from '../graph/selector.ts';
@@ -23,7 +24,8 @@ import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
-import { INTERRUPTED, schedule } from './scheduler.ts';
+import { INTERRUPTED, schedule, type ScheduledResult } from './scheduler.ts';
+import { waitGraph } from './waitGraph.ts';
 import { openSession, type Session } from './session.ts';
 
 export type RunCommand = 'build' | 'run' | 'seed' | 'test';
@@ -43,6 +45,31 @@ export interface RunOptions extends LoadOptions {
   signal?: AbortSignal;
   /** Also write the results as JUnit XML here. */
   junitXml?: string;
+  /** `--event-time-start`/`--event-time-end`: the window microbatch models backfill (both or neither). */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** The run's current time, where microbatch windows end by default (a replay may set it). */
+  now?: Date;
+  /**
+   * Whether nodes downstream of a tested model wait for its tests (`--no-test-gate`: false);
+   * by default project.yml's `build: test-gate:`, which defaults to true (dbt's semantics).
+   */
+  testGate?: boolean;
+}
+
+/** Both ends of a backfill window or neither, the end after the start. */
+function eventTimeWindow(options: RunOptions): { start: Date; end: Date } | undefined {
+  const { eventTimeStart: start, eventTimeEnd: end } = options;
+  if (!start && !end) return undefined;
+  if (!start || !end)
+    throw new UsageError(
+      '--event-time-start and --event-time-end go together: give both ends of the window to backfill',
+    );
+  if (end <= start)
+    throw new UsageError(
+      `--event-time-end (${end.toISOString()}) must be after --event-time-start (${start.toISOString()})`,
+    );
+  return { start, end };
 }
 
 export interface RunReport {
@@ -108,58 +135,8 @@ function nothingToDo(
   return `nothing to do: the selection matches ${selected} node${selected === 1 ? '' : 's'}, none of which ${command} runs`;
 }
 
-/**
- * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
- * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics),
- * and a model waits for its unit tests, which need nothing built and so wait for nothing.
- */
-export function waitGraph(session: Session, ids: string[]): Map<string, string[]> {
-  const { graph } = session;
-  const running = new Set(ids);
-  const memo = new Map<string, Set<string>>();
-  const nearest = (id: string): Set<string> => {
-    let found = memo.get(id);
-    if (found) return found;
-    found = new Set();
-    for (const p of graph.parents(id)) {
-      if (running.has(p)) found.add(p);
-      else for (const a of nearest(p)) found.add(a);
-    }
-    memo.set(id, found);
-    return found;
-  };
-  const testsOf = new Map<string, string[]>();
-  const unitTestsOf = new Map<string, string[]>();
-  for (const id of ids) {
-    const n = graph.get(id);
-    if (n.kind === 'test' && n.attachedTo)
-      testsOf.set(n.attachedTo, [...(testsOf.get(n.attachedTo) ?? []), id]);
-    if (n.kind === 'unit_test')
-      unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
-  }
-  const ancestorsOf = new Map<string, Set<string>>();
-  const ancestors = (id: string) => {
-    if (!ancestorsOf.has(id)) ancestorsOf.set(id, graph.ancestors(id));
-    return ancestorsOf.get(id)!;
-  };
-  const waits = new Map<string, string[]>();
-  for (const id of ids) {
-    if (graph.get(id).kind === 'unit_test') {
-      waits.set(id, []);
-      continue;
-    }
-    const deps = new Set(nearest(id));
-    if (graph.get(id).kind !== 'test') {
-      for (const d of [...deps]) {
-        // A test that also reads this node (a relationships test pointing downstream) runs after it, not before.
-        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id)) deps.add(t);
-      }
-    }
-    for (const u of unitTestsOf.get(id) ?? []) deps.add(u);
-    waits.set(id, [...deps]);
-  }
-  return waits;
-}
+const isMicrobatch = (n: GraphNode) =>
+  n.kind === 'model' && n.config.incremental_strategy === 'microbatch';
 
 async function existingRelations(adapter: Adapter): Promise<Set<string>> {
   return adapter.withConnection(async (conn) => {
@@ -173,12 +150,17 @@ async function existingRelations(adapter: Adapter): Promise<Set<string>> {
 }
 
 export async function execute(command: RunCommand, options: RunOptions = {}): Promise<RunReport> {
+  const window = eventTimeWindow(options);
   const session = openSession(options);
   const { project, graph } = session;
   const emit: EventSink = options.onEvent ?? (() => undefined);
   const log = (level: 'warn' | 'error') => (message: string) =>
     emit({ type: 'log', level, message });
   const ids = runSet(session, command, options, log('warn'));
+  if (window && !ids.some((id) => isMicrobatch(graph.get(id))))
+    log('warn')(
+      '--event-time-start/--event-time-end apply to microbatch models, and none is selected: the window is not used',
+    );
   const started = performance.now();
   const busyAtStart = databaseBusySeconds();
   // Unit tests read only their fixtures: a run of nothing else never opens the target database,
@@ -307,7 +289,9 @@ async function runNodes({
         )
         .map((m) => m.id),
     );
-    const compiler = new Compiler(project, session.renderer, incremental);
+    const compiler = new Compiler(project, session.renderer, incremental, (sql) =>
+      adapter.withConnection((conn) => conn.query(sql)),
+    );
     const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
       const n = graph.get(id);
@@ -345,8 +329,13 @@ async function runNodes({
     if (startHooks.some((r) => isFailure(r.status))) {
       for (const id of ids) skip(id, ON_RUN_START_FAILED);
     } else {
-      await schedule({
-        waitsFor: waitGraph(session, ids),
+      const { waitsFor, guards } = waitGraph(graph, ids, options.testGate ?? project.testGate);
+      const scheduled = await schedule({
+        waitsFor,
+        guards,
+        // A test is queued ahead of models the moment its model is built: downstream models
+        // wait for it, and a failure found early saves work.
+        urgent: (id) => graph.get(id).kind === 'test',
         concurrency: project.target.threads,
         signal: options.signal,
         run: async (id) => {
@@ -362,6 +351,9 @@ async function runNodes({
             unitTests,
             gzipChecks,
             signal: options.signal,
+            emit,
+            now: options.now ?? new Date(),
+            eventTimeWindow: eventTimeWindow(options),
           });
           if (options.signal?.aborted && result.status === 'error')
             result = {
@@ -373,11 +365,13 @@ async function runNodes({
         },
         onSkip: skip,
       });
+      reportUnverified(scheduled, results, session, emit);
     }
     // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
     if (!unitOnly && !options.signal?.aborted)
       (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(finished);
     compiler.writeCompiled();
+    project.parseCache.save();
     const published = await publishIfComplete(
       command,
       unitOnly,
@@ -398,6 +392,34 @@ async function runNodes({
     await unitTests.close();
     await adapter.close();
   }
+}
+
+/**
+ * With the test gate off, nodes that had started before a test of an upstream model failed are
+ * marked on their results (run_results.json, JUnit) and named in one error per failed test.
+ */
+function reportUnverified(
+  scheduled: ScheduledResult<NodeResult>[],
+  results: readonly NodeResult[],
+  { graph }: Session,
+  emit: EventSink,
+): void {
+  const byTest = new Map<string, string[]>();
+  for (const s of scheduled) {
+    if (!s.unverifiedBy) continue;
+    const test = graph.get(s.unverifiedBy).name;
+    const result = results.find((r) => r.id === s.id);
+    if (!result) continue;
+    result.unverifiedBy = test;
+    result.message = `${result.message} (unverified: ran before upstream test ${test} failed)`;
+    byTest.set(test, [...(byTest.get(test) ?? []), result.name]);
+  }
+  for (const [test, names] of byTest)
+    emit({
+      type: 'log',
+      level: 'error',
+      message: `test ${test} failed after ${names.length} downstream node${names.length === 1 ? '' : 's'} had started on its model's data (test gate off): ${names.join(', ')}`,
+    });
 }
 
 /**
@@ -452,6 +474,9 @@ interface NodeContext {
   unitTests: UnitTestRunner;
   gzipChecks: GzipChecks;
   signal?: AbortSignal;
+  emit: EventSink;
+  now: Date;
+  eventTimeWindow?: { start: Date; end: Date };
 }
 
 /** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
@@ -497,6 +522,7 @@ async function runNode(node: GraphNode, ctx: NodeContext): Promise<NodeResult> {
       status: 'success',
       message: outcome.message,
       rows: outcome.rows,
+      changes: outcome.changes,
       compiledPath: node.kind === 'model' ? ctx.compiler.compiledPath(node.path) : undefined,
     });
   } catch (e) {
@@ -524,21 +550,34 @@ async function materialize(
   const relation = relationOf(node);
   const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
   const self = adapter.dialect.relation(relation);
+  // A model's template may query the database (run_query), before its own connection is taken.
+  if (node.kind === 'model') await compiler.compileModelAsync(node);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
     asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
-  return adapter.withConnection((pooled) =>
-    strategy.build({
-      adapter,
-      conn: interruptible(pooled, ctx.signal),
-      node,
-      relation,
-      compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
-      exists: ctx.existing.has(relationKey(relation)),
-      fullRefresh: ctx.fullRefresh,
-      hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
-      gzipChecks: ctx.gzipChecks,
-    }),
-  );
+  return adapter.withConnection((pooled) => {
+    const conn = interruptible(pooled, ctx.signal);
+    return withNodeSettings(adapter, conn, node.config.settings as NodeSettings | undefined, () =>
+      strategy.build({
+        adapter,
+        conn,
+        node,
+        relation,
+        compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
+        exists: ctx.existing.has(relationKey(relation)),
+        fullRefresh: ctx.fullRefresh,
+        hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
+        gzipChecks: ctx.gzipChecks,
+        log: (level, message) =>
+          ctx.emit({ type: 'log', level, message: `${node.kind} ${node.name}: ${message}` }),
+        now: ctx.now,
+        eventTimeWindow: ctx.eventTimeWindow,
+        compileBatch:
+          node.kind === 'model'
+            ? (batch, incremental) => compiler.compileBatch(node, batch, incremental)
+            : undefined,
+      }),
+    );
+  });
 }
 
 /** Hooks are one SQL string or a list of them. */

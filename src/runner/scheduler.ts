@@ -6,6 +6,8 @@ export interface ScheduledResult<R> {
   result?: R;
   /** Why a node was skipped: the failed node upstream, or INTERRUPTED. */
   skippedBecause?: string;
+  /** A test guarding this node (see `guards`) that failed after the node had started. */
+  unverifiedBy?: string;
 }
 
 /** Why nodes that never started are skipped after an abort (Ctrl-C, SIGTERM). */
@@ -18,10 +20,19 @@ export interface ScheduleOptions<R> {
   run(id: string): Promise<{ outcome: 'ok' | 'failed'; result: R }>;
   onSkip?(id: string, because: string): void;
   signal?: AbortSignal;
+  /** Nodes that go ahead of the others waiting in the queue once ready (e.g. tests that gate). */
+  urgent?(id: string): boolean;
+  /**
+   * Nodes each node guards without being waited for (a test and what is downstream of its
+   * model, when downstream models may start early). If it fails, guarded nodes that have not
+   * started are skipped because of it; those that had started are marked `unverifiedBy` it.
+   */
+  guards?: Map<string, string[]>;
 }
 
 /**
- * Runs nodes as soon as everything they wait for has succeeded, up to `concurrency` at once.
+ * Runs nodes as soon as everything they wait for has succeeded, up to `concurrency` at once,
+ * urgent ones first.
  * A failure skips everything downstream of it; the rest of the graph carries on (dbt's
  * semantics). After an abort nothing new starts, what has not started is skipped because of
  * the interrupt (and is reported once: running nodes finish, interrupted, with their own result).
@@ -39,6 +50,7 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
   }
   const results = new Map<string, ScheduledResult<R>>();
   const ready = [...waitsFor.keys()].filter((id) => remaining.get(id) === 0);
+  const readyUrgent: string[] = [];
   const running = new Set<string>();
 
   const skip = (id: string, because: string) => {
@@ -47,16 +59,30 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
     options.onSkip?.(id, because);
     for (const d of dependents.get(id) ?? []) skip(d, because);
   };
+  const unverified = new Map<string, string>();
+  const guardFailed = (guard: string) => {
+    for (const g of options.guards?.get(guard) ?? []) {
+      if (running.has(g) || results.get(g)?.outcome === 'ok') {
+        if (!unverified.has(g)) unverified.set(g, guard);
+      } else skip(g, guard);
+    }
+  };
+  const enqueue = (id: string) => {
+    (options.urgent?.(id) ? readyUrgent : ready).push(id);
+  };
 
   let done = () => {};
   const pump = () => {
     if (signal?.aborted) {
       ready.length = 0;
+      readyUrgent.length = 0;
       for (const id of waitsFor.keys())
         if (!results.has(id) && !running.has(id)) skip(id, INTERRUPTED);
     }
-    while (running.size < concurrency && ready.length > 0) {
-      const id = ready.shift()!;
+    while (running.size < concurrency && readyUrgent.length + ready.length > 0) {
+      const id = readyUrgent.shift() ?? ready.shift()!;
+      // Skipped while it waited in the queue, because a test guarding it failed.
+      if (results.has(id)) continue;
       running.add(id);
       options
         .run(id)
@@ -73,13 +99,14 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
             else if (!results.has(d)) {
               const left = remaining.get(d)! - 1;
               remaining.set(d, left);
-              if (left === 0) ready.push(d);
+              if (left === 0) enqueue(d);
             }
           }
+          if (r.outcome === 'failed' && !signal?.aborted) guardFailed(id);
           pump();
         });
     }
-    if (running.size === 0 && ready.length === 0) done();
+    if (running.size === 0 && readyUrgent.length + ready.length === 0) done();
   };
   await new Promise<void>((resolve) => {
     done = resolve;
@@ -90,5 +117,8 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
   // Only a wait cycle leaves nodes behind; report them rather than dropping them silently.
   for (const id of waitsFor.keys())
     if (!results.has(id)) skip(id, 'waiting on each other (a wait cycle)');
-  return [...waitsFor.keys()].map((id) => results.get(id)!);
+  return [...waitsFor.keys()].map((id) => {
+    const r = results.get(id)!;
+    return unverified.has(id) ? { ...r, unverifiedBy: unverified.get(id) } : r;
+  });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { formatPosition } from '../core/errors.ts';
 import { Compiler } from '../compile/compiler.ts';
 import { checkRelationNames } from '../graph/relations.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
@@ -6,7 +7,8 @@ import { resolveDashboards } from '../dashboards/resolve.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import type { Project } from '../core/nodes.ts';
 import { ensureTargetDir } from '../project/targetPath.ts';
-import { Renderer } from '../templating/renderer.ts';
+import { projectRenderer, type Renderer } from '../templating/renderer.ts';
+import { applyDbtNaming } from '../project/dbt/naming.ts';
 import { collectTests } from '../testing/collect.ts';
 import { collectUnitTests } from '../testing/unit/collect.ts';
 
@@ -21,13 +23,19 @@ export interface Session {
 
 export function openSession(options: LoadOptions = {}): Session {
   const startedAt = new Date();
+  const invocationId = randomUUID();
   const project = loadProject(options);
-  const renderer = new Renderer({
-    vars: project.vars,
-    target: { name: project.target.name, schema: project.target.schema, type: project.target.type },
-    macros: project.macros,
+  const renderer = projectRenderer(project, {
+    invocationId,
+    runStartedAt: startedAt,
+    log: options.log,
+    cache: project.parseCache,
   });
   parseModels(project, renderer);
+  // After parsing: models' own config() calls may add warnings.
+  for (const w of project.dbt?.warnings ?? [])
+    options.onWarning?.(`${formatPosition(w.position)}: ${w.message}`);
+  if (project.dbt) applyDbtNaming(project, renderer);
   checkRelationNames(project);
   resolveDependencies(project);
   resolveDashboards(project, renderer);
@@ -36,5 +44,5 @@ export function openSession(options: LoadOptions = {}): Session {
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);
   ensureTargetDir(project.targetPath);
   project.parseCache.save();
-  return { project, renderer, graph, invocationId: randomUUID(), startedAt };
+  return { project, renderer, graph, invocationId, startedAt };
 }

@@ -1,7 +1,18 @@
+import { createHash } from 'node:crypto';
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../core/errors.ts';
-import type { MacroFile } from '../core/nodes.ts';
+import type { DispatchRule, MacroFile, MacroPackage, ParseStore, Project } from '../core/nodes.ts';
+import { replayed, type Call, type Rendered } from './replay.ts';
 import { macroFailure, templateError } from './templateError.ts';
+import type { QueryResult } from '../core/results.ts';
+import {
+  addDbtTestsAndFilters,
+  DoExtension,
+  findCause,
+  installJinjaCompat,
+} from './jinjaCompat.ts';
+import { NeedsQuery } from './dbtObjects.ts';
+import { addDbtGlobals, targetContext } from './dbtContext.ts';
 
 /** What a template can reach while one model (or test, or seed path) is rendered. */
 export interface RenderScope {
@@ -9,17 +20,39 @@ export interface RenderScope {
   ref(name: string): string;
   source(sourceName: string, tableName: string): string;
   config?(values: Record<string, unknown>): void;
+  /** The node's config so far, for `config.get('key')`. */
+  configValues?: Record<string, unknown>;
   /** The relation being built (`{{ this }}`). */
   self?: string;
   isIncremental?: boolean;
+  /** The microbatch window being built: refs filter to it, templates read it as `model.batch`. */
+  batch?: { start: Date; end: Date };
   /** Extra template variables, e.g. a generic test's arguments. */
   locals?: Record<string, unknown>;
+  /**
+   * A query's rows, for `run_query`/`statement`: known, or NeedsQuery thrown to have the caller
+   * run it and render again. Without it the template is being parsed (dbt's `execute` is false).
+   */
+  query?(sql: string): QueryResult;
 }
 
 export interface RenderOptions {
   vars: Record<string, unknown>;
-  target: { name: string; schema: string; type: string };
+  /** `target.*`: name, schema, type, and whatever else the target says (threads, database, ...). */
+  target: { name: string; schema: string; type: string } & Record<string, unknown>;
   macros: MacroFile[];
+  /** Where rendered templates are kept between runs (see replay.ts); none: render every time. */
+  cache?: ParseStore;
+  /** The root project's name: the package its own macros belong to. */
+  projectName?: string;
+  packages?: MacroPackage[];
+  dispatch?: DispatchRule[];
+  /** `{% docs %}` blocks by name, for `doc()`. */
+  docs?: ReadonlyMap<string, string>;
+  invocationId?: string;
+  runStartedAt?: Date;
+  /** Where `log(msg, info=True)` and `exceptions.warn` write; stderr by default. */
+  log?: (message: string) => void;
 }
 
 const BUILTINS = [
@@ -35,20 +68,19 @@ const BUILTINS = [
   'log',
   'adapter',
   'exceptions',
+  'run_query',
+  'statement',
+  'load_result',
+  'execute',
+  'doc',
+  'modules',
+  'run_started_at',
+  'invocation_id',
+  'tojson',
+  'fromjson',
+  'fromyaml',
+  'toyaml',
 ];
-
-/** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
-function splitKeywords(args: unknown[]): {
-  positional: unknown[];
-  keywords: Record<string, unknown>;
-} {
-  const last = args[args.length - 1] as Record<string, unknown> | undefined;
-  if (last && typeof last === 'object' && '__keywords' in last) {
-    const { __keywords: _, ...keywords } = last;
-    return { positional: args.slice(0, -1), keywords };
-  }
-  return { positional: args, keywords: {} };
-}
 
 /**
  * Jinja-compatible rendering (nunjucks) with dbt's context functions. Rendering is synchronous,
@@ -58,10 +90,32 @@ export class Renderer {
   private readonly env: nunjucks.Environment;
   private scope: RenderScope | undefined;
   readonly macroNames: string[] = [];
+  /** Macros by package (the root project's too), for `package.macro()` and dispatch. */
+  private readonly packages = new Map<string, Map<string, unknown>>();
   /** Compiling a template is most of the cost of rendering; models are rendered twice per run. */
   private readonly templates = new Map<string, nunjucks.Template>();
+  /** The context calls of the template being rendered (innermost first), for the cache. */
+  private trace: Call[] | undefined;
+  /** Everything besides a template's text and context calls that its output depends on. */
+  private readonly fingerprint: string;
+  private readonly cache: ParseStore | undefined;
 
-  constructor(options: RenderOptions) {
+  constructor(private readonly options: RenderOptions) {
+    installJinjaCompat();
+    this.cache = options.cache;
+    this.fingerprint = createHash('sha256')
+      .update(
+        JSON.stringify([
+          options.vars,
+          options.target,
+          options.macros,
+          options.projectName,
+          options.packages,
+          options.dispatch,
+          [...(options.docs ?? [])],
+        ]),
+      )
+      .digest('hex');
     // `dev` keeps nunjucks' own error objects (with line numbers and cause) instead of copies
     // holding only a message: see templateError(). `throwOnUndefined` makes `{{ x }}` of an
     // undefined x an error, as dbt's is, instead of ''; `is defined` and `default` still work.
@@ -70,66 +124,69 @@ export class Renderer {
       throwOnUndefined: true,
       dev: true,
     });
-    const current = () => {
-      if (!this.scope) throw new Error('ref/source/config called outside a render');
-      return this.scope;
-    };
-    const vars = options.vars;
-    this.env.addGlobal('ref', (...args: unknown[]) =>
-      current().ref(String(args[args.length === 2 ? 1 : 0])),
-    );
-    this.env.addGlobal('source', (s: string, t: string) => current().source(String(s), String(t)));
-    this.env.addGlobal('config', (...args: unknown[]) => {
-      const { positional, keywords } = splitKeywords(args);
-      current().config?.({ ...((positional[0] as object) ?? {}), ...keywords });
-      return '';
-    });
-    this.env.addGlobal('var', (name: string, ...rest: unknown[]) => {
-      if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];
-      if (rest.length > 0) return rest[0];
-      throw new Error(
-        `var('${name}') is not defined in project.yml vars or --vars, and has no default`,
-      );
-    });
-    this.env.addGlobal('env_var', (name: string, ...rest: unknown[]) => {
-      const value = process.env[name];
-      if (value !== undefined) return value;
-      if (rest.length > 0) return rest[0];
-      throw new Error(`env_var('${name}') is not set and has no default`);
-    });
-    this.env.addGlobal('is_incremental', () => current().isIncremental ?? false);
-    this.env.addGlobal('target', options.target);
-    this.env.addGlobal('log', () => '');
-    // dbt's adapter.dispatch: `{{ adapter.dispatch('name')(args) }}` calls `<target type>__name`
-    // when the project defines it, else `default__name`, so one model serves every database.
-    this.env.addGlobal('adapter', {
-      dispatch: (name: string) => {
-        const found = [`${options.target.type}__${name}`, `default__${name}`].find((m) =>
-          this.hasMacro(m),
-        );
-        if (!found)
-          throw new Error(
-            `adapter.dispatch('${name}'): no macro ${options.target.type}__${name} or default__${name}`,
-          );
-        return this.env.getGlobal(found);
+    this.env.addExtension('do', new DoExtension());
+    addDbtTestsAndFilters(this.env);
+    addDbtGlobals(this.env, {
+      options,
+      current: () => {
+        if (!this.scope) throw new Error('ref/source/config called outside a render');
+        return this.scope;
+      },
+      scope: () => this.scope,
+      log: (message) => (this.logs ? this.logs.push(message) : this.writeLog(message)),
+      dispatch: (name, namespace) => this.dispatch(name, namespace),
+      record: (fn, args, result) => this.record(fn, args, result),
+      uncacheable: () => {
+        this.tainted = true;
       },
     });
-    // dbt's way for a macro to refuse its arguments: the render fails with the message.
-    this.env.addGlobal('exceptions', {
-      raise_compiler_error: (message: unknown) => {
-        throw new Error(String(message));
-      },
-    });
-    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'this', {
-      get: () => this.scope?.self ?? '',
-      enumerable: true,
-    });
-    this.loadMacros(options.macros);
+    this.loadMacros(options.macros, options.projectName ?? '', true);
+    for (const pkg of options.packages ?? []) this.loadMacros(pkg.macros, pkg.name, false);
+    for (const [name, macros] of this.packages)
+      if (name && !(name in (this.env as unknown as { globals: object }).globals))
+        this.env.addGlobal(name, Object.fromEntries(macros));
   }
 
-  /** Every `{% macro %}` (and dbt `{% test %}` block, as `test_<name>`) becomes a global. */
-  private loadMacros(files: MacroFile[]): void {
+  /**
+   * dbt's adapter.dispatch: for each package in the search order (the project's `dispatch:`
+   * rule for the namespace, else the root project then the namespace's package, else the
+   * global namespace), `<adapter>__name` then `default__name`.
+   */
+  private dispatch(name: string, namespace?: string): unknown {
+    const type = this.options.target.type;
+    const rule = this.options.dispatch?.find((d) => d.macro_namespace === namespace);
+    const order: (string | undefined)[] = rule
+      ? rule.search_order
+      : namespace && this.packages.has(namespace)
+        ? [this.options.projectName ?? '', namespace]
+        : [undefined];
+    const tried: string[] = [];
+    for (const pkg of order)
+      for (const prefix of [type, 'default']) {
+        const candidate = `${prefix}__${name}`;
+        tried.push(pkg === undefined ? candidate : `${pkg}.${candidate}`);
+        const found =
+          pkg === undefined
+            ? this.hasMacro(candidate)
+              ? this.env.getGlobal(candidate)
+              : undefined
+            : this.packages.get(pkg)?.get(candidate);
+        if (found) return found;
+      }
+    throw new Error(
+      `adapter.dispatch('${name}'${namespace ? `, '${namespace}'` : ''}): no macro found; searched ${tried.join(', ')}`,
+    );
+  }
+
+  /**
+   * Every `{% macro %}` (and dbt `{% test %}` block, as `test_<name>`) of a package. The root
+   * project's macros are globals; a package's are `<package>.<name>`, and globals too where no
+   * other macro has the name (dbt resolves them through the node's package).
+   */
+  private loadMacros(files: MacroFile[], pkg: string, root: boolean): void {
     const definedIn = new Map<string, string>();
+    const namespace = this.packages.get(pkg) ?? new Map<string, unknown>();
+    this.packages.set(pkg, namespace);
     for (const file of files) {
       const text = file.text
         .replace(/\{%(-?)\s*test\s+(\w+)\s*\(/g, '{%$1 macro test_$2(')
@@ -147,6 +204,7 @@ export class Renderer {
         throw templateError(e, file.path, 'render', text, this.callable);
       }
       for (const [name, macro] of Object.entries(exported)) {
+        if (typeof macro !== 'function') continue;
         if (BUILTINS.includes(name))
           throw new ProjectError(`macro '${name}' would hide duckflow's built-in '${name}'`, {
             file: file.path,
@@ -158,16 +216,24 @@ export class Renderer {
             { file: file.path },
           );
         definedIn.set(name, file.path);
-        this.macroNames.push(name);
-        this.env.addGlobal(name, (...args: unknown[]) => {
+        const call = (...args: unknown[]) => {
           let out: unknown;
           try {
             out = (macro as (...a: unknown[]) => unknown)(...args);
           } catch (e) {
+            const pending = findCause(e, NeedsQuery);
+            if (pending) throw pending;
             throw macroFailure(e, name, { path: file.path, text }, this.callable);
           }
-          return out === undefined ? '' : String(out);
-        });
+          // A macro's text, or the value it gave to return() (a list, a relation, ...).
+          if (out === undefined) return '';
+          return out instanceof nunjucks.runtime.SafeString ? String(out) : out;
+        };
+        namespace.set(name, call);
+        if (root || !this.hasMacro(name)) {
+          this.macroNames.push(name);
+          this.env.addGlobal(name, call);
+        }
       }
     }
   }
@@ -189,7 +255,48 @@ export class Renderer {
     });
   }
 
+  /**
+   * A template rendered in `scope`. With a cache, an earlier rendering of the same text under
+   * the same vars, target and macros is reused when every context call it made (ref, source,
+   * env_var, this, ...) answers the same now; otherwise it is rendered and kept.
+   */
   render(text: string, scope: RenderScope): string {
+    // Locals (a test's arguments) may be anything, so only plain templates are cached.
+    const cache = scope.locals ? undefined : this.cache;
+    const content = `${this.fingerprint}\0${scope.path}\0${text}`;
+    const kept = cache?.peek<Rendered[]>('render', content) ?? [];
+    for (const earlier of kept) if (replayed(earlier, scope)) return earlier.sql;
+    const outer = this.trace;
+    const outerTainted = this.tainted;
+    const calls: Call[] = [];
+    this.trace = calls;
+    this.tainted = false;
+    let sql: string;
+    let tainted: boolean;
+    try {
+      sql = this.renderFresh(text, scope);
+    } finally {
+      tainted = this.tainted;
+      this.trace = outer;
+      this.tainted = outerTainted || tainted;
+    }
+    // A few variants per template: parsing, compiling, and compiling incrementally.
+    if (!tainted) cache?.put('render', content, [{ calls, sql }, ...kept].slice(0, MAX_VARIANTS));
+    return sql;
+  }
+
+  /**
+   * Set when the render read something no cache key or call answer captures (a query's rows,
+   * the clock, the run's id, a log line it must print): such a rendering is never kept.
+   */
+  private tainted = false;
+
+  private record<T>(fn: Call[0], args: unknown[], result: T): T {
+    this.trace?.push([fn, args, result]);
+    return result;
+  }
+
+  private renderFresh(text: string, scope: RenderScope): string {
     const key = `${scope.path}\0${text}`;
     let template = this.templates.get(key);
     if (!template) {
@@ -209,16 +316,37 @@ export class Renderer {
   /** Run `fn` with `scope` current; `text` is the template rendered, for error messages. */
   private withScope<T>(scope: RenderScope, fn: () => T, text = ''): T {
     const previous = this.scope;
+    const outermost = this.logs === undefined;
+    if (outermost) this.logs = [];
     this.scope = scope;
+    let retried = false;
     try {
       return fn();
     } catch (e) {
+      const pending = findCause(e, NeedsQuery);
+      retried = pending !== undefined;
+      if (pending) throw pending;
       throw templateError(e, scope.path, 'render', text, this.callable);
     } finally {
       this.scope = previous;
+      // A render stopped for a query runs again: its messages are shown by the run that ends.
+      if (outermost) {
+        const logs = this.logs!;
+        this.logs = undefined;
+        if (!retried) for (const m of logs) this.writeLog(m);
+      }
     }
   }
+
+  /** Messages of `log()`/`exceptions.warn` in the render under way. */
+  private logs: string[] | undefined;
+  private writeLog(message: string): void {
+    if (this.options.log) this.options.log(message);
+    else process.stderr.write(`${message}\n`);
+  }
 }
+
+const MAX_VARIANTS = 4;
 
 function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   let result: Record<string, unknown> = {};
@@ -233,4 +361,18 @@ function getExportedSync(template: nunjucks.Template): Record<string, unknown> {
   });
   if (failure) throw failure;
   return result;
+}
+
+/** A renderer with everything the project gives templates: vars, target, macros, packages, docs. */
+export function projectRenderer(project: Project, extra: Partial<RenderOptions> = {}): Renderer {
+  return new Renderer({
+    vars: project.vars,
+    target: { ...targetContext(project.target), profile_name: project.dbt?.profileName },
+    macros: project.macros,
+    projectName: project.name,
+    packages: project.dbt?.packages,
+    dispatch: project.dbt?.dispatch,
+    docs: project.dbt?.docs,
+    ...extra,
+  });
 }

@@ -7,6 +7,7 @@ import { checksum } from '../project/loader.ts';
 import type { Project, ProjectNode, TestDeclaration } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';
 import { GENERIC_TESTS } from './generic.ts';
+import { dbtTestName } from './dbtTestName.ts';
 import type { TestConfig, TestNode } from '../core/nodes.ts';
 
 function testConfig(project: Project, folders: string[], own: Record<string, unknown>): TestConfig {
@@ -63,14 +64,23 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
       try {
         const config = testConfig(project, 'folders' in node ? node.folders : [], decl.config);
         if (!config.enabled) continue;
-        const name = uniqueName(testName(decl, node), {
-          test: decl.test,
-          node: node.id,
-          column: decl.column,
-          args: decl.args,
-          where: config.where,
-        });
-        tests.push(compileGeneric(project, compiler, node, decl, name, config));
+        // A dbt project's tests are named as dbt names them, so dbt selectors keep working.
+        const dbt = project.dbt ? dbtTestName(decl, node, project.name) : undefined;
+        const name =
+          dbt?.name ??
+          uniqueName(testName(decl, node), {
+            test: decl.test,
+            node: node.id,
+            column: decl.column,
+            args: decl.args,
+            where: config.where,
+          });
+        const identity = {
+          name,
+          id: dbt?.uniqueId ?? `test.${project.name}.${name}`,
+          compiledPath: `tests/${dbt?.shortName ?? name}.sql`,
+        };
+        tests.push(compileGeneric(project, compiler, node, decl, identity, config));
       } catch (e) {
         errors.push(
           new ProjectError(
@@ -145,7 +155,7 @@ function compileGeneric(
   compiler: Compiler,
   node: ProjectNode,
   decl: TestDeclaration,
-  name: string,
+  { name, id, compiledPath }: { name: string; id: string; compiledPath: string },
   config: TestConfig,
 ): TestNode {
   const deps = new Set<string>([node.id]);
@@ -222,9 +232,20 @@ function compileGeneric(
       `unknown test${didYouMean(shortName, known)}; built-in tests: ${Object.keys(GENERIC_TESTS).join(', ')}; custom ones are {% test name(model, column_name) %} blocks in macros/`,
     );
   }
-  const compiledPath = `tests/${name}.sql`;
+  const column = decl.column ?? '';
+  // Only on tables: reading a view's statistics could mean computing the view.
+  const isTable =
+    node.kind === 'seed' ||
+    (node.kind === 'model' && ['table', 'incremental'].includes(node.materialized));
+  const uniqueKey =
+    shortName === 'unique' &&
+    !compiler.renderer.hasMacro(macro) &&
+    isTable &&
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(column)
+      ? { relation: base, column: project.dialect.quote(column) }
+      : undefined;
   return {
-    id: `test.${project.name}.${name}`,
+    id,
     kind: 'test',
     name,
     path: decl.file,
@@ -240,5 +261,6 @@ function compileGeneric(
     declaration: decl,
     sql,
     compiledPath,
+    uniqueKey,
   };
 }

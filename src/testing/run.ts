@@ -41,6 +41,19 @@ export async function runDataTest(
   test: TestNode,
   invocationId: string,
 ): Promise<TestOutcome> {
+  const key = test.uniqueKey;
+  const run = () => runStatements(adapter, conn, test, invocationId);
+  return key && adapter.withUniqueCheck
+    ? adapter.withUniqueCheck(conn, key.relation, key.column, run)
+    : run();
+}
+
+async function runStatements(
+  adapter: Adapter,
+  conn: Connection,
+  test: TestNode,
+  invocationId: string,
+): Promise<TestOutcome> {
   const { config } = test;
   const failing =
     config.limit !== undefined

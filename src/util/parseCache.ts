@@ -1,4 +1,4 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
@@ -6,13 +6,20 @@ import { writeFileAtomic } from './atomicWrite.ts';
 import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' };
 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
-// 4: and dashboards.
-const FORMAT = 4;
+// 4: and dashboards. 5: and rendered templates with the context calls they made.
+const FORMAT = 5;
 
 /** What can be cached: kinds the schema describes, each a JSON value (never code). */
-export type CacheKind = 'properties';
+export type CacheKind = 'properties' | 'render';
 
-const validateFile = new Ajv({ strict: false }).compile(cacheSchema);
+// Compiled when a cache file is there to check; the schema is our own (see yamlFile.ts).
+let validateFile: ValidateFunction | undefined;
+const validFile = (data: unknown) =>
+  (validateFile ??= new Ajv({
+    strict: false,
+    validateSchema: false,
+    code: { optimize: false },
+  }).compile(cacheSchema))(data);
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -33,7 +40,8 @@ export class ParseCache {
     private readonly file: string | undefined,
     /** Hash of project.yml: what every entry was parsed under. */
     private readonly project: string,
-    private readonly stored: Record<string, unknown>,
+    /** What the file holds: as read, then as last written. */
+    private stored: Record<string, unknown>,
   ) {}
 
   /** The cache in `file`, if it is valid for a project whose project.yml reads `projectYml`. */
@@ -48,21 +56,36 @@ export class ParseCache {
   }
 
   get<T>(kind: CacheKind, content: string, compute: () => T): T {
-    const key = `${kind}:${hash(content)}`;
-    if (Object.prototype.hasOwnProperty.call(this.stored, key)) {
-      this.used[key] = this.stored[key];
-      return this.stored[key] as T;
-    }
+    const found = this.peek<T>(kind, content);
+    if (found !== undefined) return found;
     const value = compute();
-    this.used[key] = value;
-    this.changed = true;
+    this.put(kind, content, value);
     return value;
   }
 
-  /** Write what this run used (stale entries drop out); atomic, so parallel runs never see half a file. */
+  /** What is kept for `content` (and it is kept for the next run), or undefined. */
+  peek<T>(kind: CacheKind, content: string): T | undefined {
+    const key = `${kind}:${hash(content)}`;
+    if (Object.prototype.hasOwnProperty.call(this.used, key)) return this.used[key] as T;
+    if (!Object.prototype.hasOwnProperty.call(this.stored, key)) return undefined;
+    this.used[key] = this.stored[key];
+    return this.stored[key] as T;
+  }
+
+  put(kind: CacheKind, content: string, value: unknown): void {
+    this.used[`${kind}:${hash(content)}`] = value;
+    this.changed = true;
+  }
+
+  /**
+   * Write what this run used (stale entries drop out); atomic, so parallel runs never see half a
+   * file. Called after parsing and again after a command rendered more (compile, a run's hooks).
+   */
   save(): void {
     if (!this.file) return;
     if (!this.changed && Object.keys(this.used).length === Object.keys(this.stored).length) return;
+    this.changed = false;
+    this.stored = { ...this.used };
     writeFileAtomic(
       this.file,
       JSON.stringify({
@@ -82,7 +105,7 @@ function readEntries(file: string, project: string): Record<string, unknown> | u
   } catch {
     return undefined; // No cache yet, or not JSON: start afresh.
   }
-  if (!validateFile(data)) return undefined;
+  if (!validFile(data)) return undefined;
   const valid = data as { format: number; version: string; project: string; entries: object };
   if (valid.format !== FORMAT || valid.version !== DUCKFLOW_VERSION || valid.project !== project)
     return undefined;

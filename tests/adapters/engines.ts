@@ -1,5 +1,7 @@
 import { inject } from 'vitest';
+import { stringify } from 'yaml';
 import { ADAPTERS } from '../../src/adapters/registry.ts';
+import { project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
 import { dropTrinoSchemas, TRINO_URL, trinoTarget } from '../trino/server.ts';
 
 /**
@@ -11,6 +13,8 @@ export interface Engine {
   target(schema: string): Record<string, unknown>;
   /** Remove the fixtures' schemas from a server that outlives the suite. */
   dropSchemas?(schemas: string[]): Promise<void>;
+  /** The target's tables are Hive's: no `merge`, no row-level delete, no column retyping. */
+  hive?: boolean;
 }
 
 const ENGINES: Record<string, Engine> = {
@@ -37,7 +41,7 @@ const ENGINES: Record<string, Engine> = {
     },
   },
   // Only with a server (tests/trino/server.ts says loudly when there is none).
-  trino: { type: 'trino', target: trinoTarget, dropSchemas: dropTrinoSchemas },
+  trino: { type: 'trino', target: trinoTarget, dropSchemas: dropTrinoSchemas, hive: true },
 };
 
 /** Every registered adapter, each with its way in: an adapter without one fails the suite. */
@@ -55,3 +59,31 @@ export function engines(): Engine[] {
 let fixtures = 0;
 /** A schema name no other fixture of this process uses. */
 export const freshSchema = () => `conf_${process.pid}_${++fixtures}`;
+
+const made = new Map<Engine, string[]>();
+
+/** Remove the fixture folders, and the schemas they made on servers that outlive the suite. */
+export async function removeEngineFixtures(): Promise<void> {
+  removeFixtures();
+  for (const [engine, schemas] of made) await engine.dropSchemas?.(schemas);
+  made.clear();
+}
+
+/**
+ * A fixture project building in a fresh schema of `engine` (removed by `removeEngineFixtures`);
+ * `rel` quotes one of its relations.
+ */
+export function engineFixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
+  const schema = freshSchema();
+  made.set(engine, [...(made.get(engine) ?? []), schema]);
+  const p = project({
+    'project.yml': stringify({
+      name: 'conf',
+      target: 'dev',
+      targets: { dev: engine.target(schema) },
+      ...extra,
+    }),
+    ...files,
+  });
+  return { ...p, schema, rel: (name: string) => `"${schema}"."${name}"` };
+}

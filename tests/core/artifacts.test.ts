@@ -100,7 +100,7 @@ describe('artifacts validate against their JSON Schemas', () => {
   it('run_results.json', () => {
     expectValid(validateRunResults, runResults);
     expect(runResults).toMatchObject({
-      schema_version: 2,
+      schema_version: 3,
       status: 'finished',
       command: 'build',
       success: false,

@@ -144,8 +144,12 @@ describe('incremental', () => {
     p.write({ 'seeds/events.csv': seedV2 });
     const report = await p.build();
     expect(report.success).toBe(true);
-    // Second build selects updated_at > 1: rows 2 (B) and 3.
-    expect(report.results.find((r) => r.name === 'merged')?.rows).toBe(2);
+    // Second build selects updated_at > 1: rows 2 (B) and 3; row 2 (b) is deleted for it. The
+    // table then holds 3 rows.
+    expect(report.results.find((r) => r.name === 'merged')).toMatchObject({
+      rows: 3,
+      changes: { inserted: 2, updated: 0, deleted: 1 },
+    });
     expect(p.read('target/compiled/models/merged.sql')).toContain(
       'where updated_at > (select max(updated_at) from "main"."merged")',
     );

@@ -1,5 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../src/api.ts';
+import { Dag } from '../../src/graph/dag.ts';
+import type { Graph, GraphNode } from '../../src/graph/resolve.ts';
+import { schedule, type ScheduledResult } from '../../src/runner/scheduler.ts';
+import { waitGraph } from '../../src/runner/waitGraph.ts';
 import { spawnCli } from '../helpers/child.ts';
 import { project, removeFixtures } from '../helpers/fixture.ts';
 
@@ -146,5 +150,158 @@ describe('Ctrl-C', () => {
     ]);
     expect(seconds).toBeLessThan(20);
     expect(await p.query('select s::int as s from slow')).toEqual([{ s: 24 }]);
+  });
+});
+
+/** A hand-built graph: `test:x` nodes are data tests attached to their first parent. */
+function dag(edges: Record<string, string[]>): Graph {
+  return new Dag<GraphNode>(
+    Object.entries(edges).map(
+      ([id, dependsOn]) =>
+        ({
+          id,
+          dependsOn,
+          kind: id.startsWith('test:') ? 'test' : 'model',
+          attachedTo: id.startsWith('test:') ? dependsOn[0] : undefined,
+        }) as unknown as GraphNode,
+    ),
+  );
+}
+
+/**
+ * Runs a schedule whose nodes finish when the test says so: `started` lists nodes in the order
+ * they started, `finish` ends one (ok or failed), `settle` lets the scheduler react.
+ */
+function driven(graph: Graph, testGate: boolean, concurrency: number) {
+  // In the order written, which is a topological one: the queue order is then known.
+  const ids = graph.nodes().map((n) => n.id);
+  const { waitsFor, guards } = waitGraph(graph, ids, testGate);
+  const started: string[] = [];
+  const pending = new Map<string, (outcome: 'ok' | 'failed') => void>();
+  const done = schedule<string>({
+    waitsFor,
+    guards,
+    concurrency,
+    urgent: (id) => graph.get(id).kind === 'test',
+    run: (id) =>
+      new Promise((resolve) => {
+        started.push(id);
+        pending.set(id, (outcome) => resolve({ outcome, result: id }));
+      }),
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 5));
+  return {
+    waitsFor,
+    started,
+    done,
+    async finish(id: string, outcome: 'ok' | 'failed' = 'ok') {
+      expect(pending.has(id), `${id} is running`).toBe(true);
+      pending.get(id)!(outcome);
+      pending.delete(id);
+      await settle();
+    },
+    settle,
+  };
+}
+
+const byId = (rs: ScheduledResult<string>[]) => Object.fromEntries(rs.map((r) => [r.id, r]));
+
+describe('test gating (hand-built graphs)', () => {
+  /*
+   * src ─> orders ─> totals ─> report          orders has test:orders_unique
+   *                └─> audit <── slow           (audit also waits for slow)
+   */
+  const graph = () =>
+    dag({
+      src: [],
+      slow: [],
+      orders: ['src'],
+      'test:orders_unique': ['orders'],
+      totals: ['orders'],
+      report: ['totals'],
+      audit: ['orders', 'slow'],
+    });
+
+  it("by default downstream models wait for their model's tests; the test jumps the queue", async () => {
+    const run = driven(graph(), true, 1);
+    expect(run.waitsFor.get('totals')!.sort()).toEqual(['orders', 'test:orders_unique']);
+    expect(run.waitsFor.get('test:orders_unique')).toEqual(['orders']);
+    await run.settle();
+    await run.finish('src');
+    await run.finish('slow');
+    await run.finish('orders');
+    // One slot: the test runs first although totals and audit became ready at the same time.
+    expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+    await run.finish('test:orders_unique');
+    await run.finish(run.started[4]!);
+    await run.finish(run.started[5]!);
+    await run.finish('report');
+    expect(run.started.slice(4).sort()).toEqual(['audit', 'report', 'totals']);
+    expect(run.started.indexOf('report')).toBeGreaterThan(run.started.indexOf('totals'));
+    expect((await run.done).every((r) => r.outcome === 'ok')).toBe(true);
+  });
+
+  it('with the gate off, downstream models start with the test; a late failure marks what ran and skips what had not started', async () => {
+    const run = driven(graph(), false, 2);
+    expect(run.waitsFor.get('totals')).toEqual(['orders']);
+    await run.settle();
+    await run.finish('src');
+    await run.finish('orders');
+    // slow still runs: audit cannot start; the test and totals share the other slot in turn.
+    expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+    await run.finish('slow');
+    // totals starts beside the test, before it has finished.
+    expect(run.started.slice(4)).toEqual(['totals']);
+    await run.finish('totals');
+    expect(run.started.slice(5)).toEqual(['audit']);
+    await run.finish('audit');
+    expect(run.started.slice(6)).toEqual(['report']);
+    // report is running when the test fails: it is marked, as are totals and audit, which ran.
+    await run.finish('test:orders_unique', 'failed');
+    await run.finish('report');
+    const results = byId(await run.done);
+    for (const id of ['totals', 'audit', 'report'])
+      expect(results[id]).toMatchObject({ outcome: 'ok', unverifiedBy: 'test:orders_unique' });
+    expect(results.orders!.unverifiedBy).toBeUndefined();
+    expect(results.slow!.unverifiedBy).toBeUndefined();
+  });
+
+  it.each([
+    ['on', true],
+    ['off', false],
+  ])(
+    'gate %s: a test failing before anything downstream started skips it all, because of the test',
+    async (_, gate) => {
+      const run = driven(graph(), gate, 2);
+      await run.settle();
+      await run.finish('src');
+      await run.finish('orders');
+      expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+      // Both slots busy (slow, the test): nothing downstream has started when the test fails.
+      await run.finish('test:orders_unique', 'failed');
+      await run.finish('slow');
+      const results = byId(await run.done);
+      expect(run.started).toEqual(['src', 'slow', 'orders', 'test:orders_unique']);
+      for (const id of ['totals', 'report', 'audit'])
+        expect(results[id]).toMatchObject({
+          outcome: 'skipped',
+          skippedBecause: 'test:orders_unique',
+        });
+    },
+  );
+
+  it('a relationships test reading a downstream model guards neither that model nor what it reads', () => {
+    // test:rel checks orders against totals: it reads totals, so it cannot guard it.
+    const g = dag({
+      orders: [],
+      totals: ['orders'],
+      'test:rel': ['orders', 'totals'],
+      report: ['totals'],
+    });
+    const gated = waitGraph(g, g.topoOrder(), true);
+    expect(gated.waitsFor.get('totals')).toEqual(['orders']);
+    expect(gated.waitsFor.get('test:rel')!.sort()).toEqual(['orders', 'totals']);
+    const open = waitGraph(g, g.topoOrder(), false);
+    expect(open.guards.get('test:rel')).toEqual(['report']);
   });
 });

@@ -64,9 +64,15 @@ describe('the parse cache (target/partial_parse.json) is data, never code', () =
     expect(p.read('target/compiled/models/totals.sql')).toBe(
       'select id, amount * 2 as doubled\nfrom "main"."orders"\n',
     );
-    // The rejected cache was replaced by a valid one: no entry but parsed properties.
+    // The rejected cache was replaced by a valid one: parsed properties and rendered SQL, data only.
     const rewritten = JSON.parse(p.read(CACHE)) as CacheFile;
-    expect(Object.keys(rewritten.entries).every((k) => k.startsWith('properties:'))).toBe(true);
+    expect(Object.keys(rewritten.entries).every((k) => /^(properties|render):/.test(k))).toBe(true);
+    const rendered = Object.entries(rewritten.entries).flatMap(([k, v]) =>
+      k.startsWith('render:') ? (v as { sql: string }[]) : [],
+    );
+    expect(rendered.map((r) => r.sql)).toContain(
+      'select id, amount * 2 as doubled\nfrom "main"."orders"\n',
+    );
   });
 
   it('[parse-cache-malformed] a cache that is not JSON, truncated or of the wrong shape is ignored, with no crash', () => {

@@ -11,6 +11,7 @@ import type { Json } from '../../src/core/results.ts';
 import { build, query, type RunReport } from '../../src/api.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 import { copyProject, type ProjectCopy } from '../webshop/project-copy.ts';
+import { jsonRecordsProject } from '../helpers/jsonRecords.ts';
 
 afterAll(removeFixtures);
 
@@ -19,16 +20,7 @@ const lines = (n: number, make: (i: number) => string) =>
 
 /** A json_records seed `events` whose file comes from the events_path var, as in the webshop. */
 const eventsProject = (files: Record<string, string | Buffer>) =>
-  project({
-    'project.yml': 'name: x\n',
-    'seeds/events.yml': [
-      'seeds:',
-      '  - name: events',
-      '    config:',
-      `      path: "{{ var('events_path', 'data/default.ndjson') }}"`,
-      '      format: json_records',
-      '',
-    ].join('\n'),
+  jsonRecordsProject(`"{{ var('events_path', 'data/default.ndjson') }}"`, [], {
     'data/default.ndjson': '{"id": 0}\n',
     ...files,
   });

@@ -77,7 +77,10 @@ describe.skipIf(!TRINO_URL)('the Trino adapter', () => {
     expect((await p.run({ select: ['changes'] })).success).toBe(true);
     p.write({ 'models/changes.sql': model("(2, 'b'), (3, 'b')") });
     const second = await p.run({ select: ['changes'] });
-    expect(second.results.map((r) => [r.status, r.rows])).toEqual([['success', 2]]);
+    // id 2 replaced (one deleted, two inserted), id 1 kept: three rows.
+    expect(second.results.map((r) => [r.status, r.rows, r.changes])).toEqual([
+      ['success', 3, { inserted: 2, updated: 0, deleted: 1 }],
+    ]);
     expect(await rows(`select id, label from "${SCHEMA}"."changes" order by id`)).toEqual([
       { id: 1, label: 'a' },
       { id: 2, label: 'b' },

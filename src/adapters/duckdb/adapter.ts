@@ -8,9 +8,12 @@ import type { Json, QueryResult } from '../../core/results.ts';
 import { BusyClock, processClock } from '../busyClock.ts';
 import { relationTypeOf } from '../informationSchema.ts';
 import { ConnectionPool } from '../pool.ts';
-import type { Adapter, Column, Connection } from '../types.ts';
+import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
+import { applyDuckDBSettings } from './settings.ts';
 import { duckdbDialect } from './dialect.ts';
+import { withPerfectHash } from './perfectHash.ts';
 import { readSeed } from './seeds/load.ts';
+import { OrderedScans } from './seeds/orderedLoad.ts';
 import type { GzipChecks } from './seeds/gzipChecks.ts';
 import type { DuckDBTarget } from './target.ts';
 
@@ -63,6 +66,9 @@ export class DuckDBAdapter implements Adapter {
   private readonly pool = new ConnectionPool(
     async () => new DuckDBConn(await this.instance.connect(), this.clock),
   );
+  readonly withUniqueCheck = withPerfectHash;
+  /** Loads numbered by scan order share this database's global settings (orderedLoad.ts). */
+  readonly orderedScans = new OrderedScans();
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -132,7 +138,7 @@ export class DuckDBAdapter implements Adapter {
     into: TableRelation,
     gzipChecks: GzipChecks,
   ): Promise<number> {
-    return readSeed(seed, into, { conn, gzipChecks });
+    return readSeed(seed, into, { conn, gzipChecks, orderedScans: this.orderedScans });
   }
 
   explainError(error: unknown): { summary: string; line?: number; near?: string } {
@@ -152,6 +158,10 @@ export class DuckDBAdapter implements Adapter {
             .slice(0, 40) || undefined
         : undefined;
     return { summary, line: Number(match[1]), near };
+  }
+
+  applySettings(conn: Connection, settings: NodeSettings): Promise<() => Promise<void>> {
+    return applyDuckDBSettings(conn, settings);
   }
 
   async version(): Promise<string> {

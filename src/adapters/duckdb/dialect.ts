@@ -11,6 +11,7 @@ const base = standardDialect('duckdb', {
   createOrReplaceTable: true,
   rowLevelDelete: true,
   merge: true,
+  retypeColumns: true,
 });
 
 /** DuckDB literals: lists and structs besides scalars (reader options take both). */

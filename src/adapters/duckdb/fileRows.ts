@@ -87,7 +87,9 @@ export class FileRows {
   ): Promise<T> {
     const db = await this.database();
     const read = { kind: 'table' as const, schema: 'main', identifier: `seed_${++this.seeds}` };
-    await db.withConnection((conn) => readSeed(seed, read, { conn, gzipChecks }));
+    await db.withConnection((conn) =>
+      readSeed(seed, read, { conn, gzipChecks, orderedScans: db.orderedScans }),
+    );
     try {
       return await this.export(`select * from ${this.dialect.relation(read)}`, receive, format);
     } finally {

@@ -10,7 +10,8 @@ import { BusyClock, processClock } from '../busyClock.ts';
 import { FileRows } from '../duckdb/fileRows.ts';
 import type { GzipChecks } from '../duckdb/seeds/gzipChecks.ts';
 import { relationTypeOf } from '../informationSchema.ts';
-import type { Adapter, Column, Connection } from '../types.ts';
+import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
+import { applyPostgresSettings } from './settings.ts';
 import { postgresDialect } from './dialect.ts';
 import type { PostgresTarget } from './target.ts';
 import { duckdbType, postgresType } from './types.ts';
@@ -220,6 +221,10 @@ export class PostgresAdapter implements Adapter {
       `create ${kind} ${target} (${columns.map((c, i) => `${quoted[i]} ${postgresType(c.type)}`).join(', ')})`,
     );
     return (conn as PgConn).copyCsv(target, quoted, file);
+  }
+
+  applySettings(conn: Connection, settings: NodeSettings): Promise<() => Promise<void>> {
+    return applyPostgresSettings(conn, settings);
   }
 
   async version(): Promise<string> {

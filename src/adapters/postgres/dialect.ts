@@ -12,4 +12,5 @@ export const postgresDialect: Dialect = standardDialect('postgres', {
   createOrReplaceTable: false,
   rowLevelDelete: true,
   merge: true,
+  retypeColumns: true,
 });

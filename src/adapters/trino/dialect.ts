@@ -1,5 +1,6 @@
 import type { Capabilities, Dialect } from '../../core/dialect.ts';
-import { standardDialect } from '../sqlDialect.ts';
+import type { TableRelation } from '../../core/relation.ts';
+import { conjunction, DEST, keyMatch, SOURCE, standardDialect } from '../sqlDialect.ts';
 
 /**
  * What a Trino catalog can do depends on its connector: Hive tables (Parquet files and a
@@ -18,6 +19,7 @@ function capabilities(connector: string): Capabilities {
     createOrReplaceTable: tableFormat,
     rowLevelDelete: tableFormat,
     merge: tableFormat,
+    retypeColumns: tableFormat,
   };
 }
 
@@ -25,6 +27,9 @@ function capabilities(connector: string): Capabilities {
 export function trinoDialect(connector: string): Dialect {
   const base = standardDialect('trino', capabilities(connector));
   const { tableName, quote } = base;
+  // `delete` takes no alias: the target is named by its table name, in dbt's predicates too.
+  const unaliased = (target: TableRelation, predicates: string[]) =>
+    predicates.map((p) => p.replace(new RegExp(`\\b${DEST}\\b`, 'gi'), tableName(target)));
   return {
     ...base,
     now: () => 'localtimestamp(6)',
@@ -33,10 +38,14 @@ export function trinoDialect(connector: string): Dialect {
     createTableAs: (r, select) =>
       `${base.capabilities.createOrReplaceTable ? 'create or replace' : 'create'} table ${tableName(r)} as\n${select}`,
     // No `delete ... using`.
-    deleteMatching: (target, source, keys) =>
-      `delete from ${tableName(target)} where exists (select 1 from ${source} where ${keys
-        .map((k) => `${tableName(target)}.${quote(k)} = ${source}.${quote(k)}`)
-        .join(' and ')})`,
+    deleteMatching: (target, source, keys, predicates) =>
+      `delete from ${tableName(target)} where exists (select 1 from ${source} as ${SOURCE} where ${conjunction(
+        unaliased(target, [...keys.map(keyMatch), ...predicates]),
+      )})`,
+    deleteWhere: (target, predicates) =>
+      `delete from ${tableName(target)} where ${conjunction(unaliased(target, predicates))}`,
+    alterColumnType: (r, column, type) =>
+      `alter table ${tableName(r)} alter column ${quote(column)} set data type ${type}`,
     // information_schema of the session's catalog: the target's.
     catalogQuery: () => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,

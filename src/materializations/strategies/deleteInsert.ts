@@ -1,41 +1,28 @@
-import { stagingOf, swapIn } from '../swap.ts';
-import { append } from './append.ts';
-import type { IncrementalStrategy } from './types.ts';
-
-type Input = Parameters<IncrementalStrategy['apply']>[0];
-
-/** Delete the target's rows whose `unique_key` occurs in the batch, then insert the batch. */
-export const deleteInsert: IncrementalStrategy = {
-  name: 'delete+insert',
-  async apply(input) {
-    const { conn, dialect, target, batch, uniqueKey } = input;
-    if (uniqueKey.length === 0)
-      throw new Error(`incremental_strategy 'delete+insert' needs a unique_key`);
-    if (!dialect.capabilities.rowLevelDelete) return rewrite(input);
-    await conn.run(dialect.deleteMatching(target, batch, uniqueKey));
-    return append.apply(input);
-  },
-};
+import { conjunction, keyMatch, SOURCE } from '../../adapters/sqlDialect.ts';
+import { insertBatch } from './append.ts';
+import { rewriteWithout } from './rewrite.ts';
+import { changed, type IncrementalStrategy } from './types.ts';
 
 /**
- * Where rows cannot be deleted one by one (Trino's Hive tables), the table is written anew: its
- * rows without a match in the batch, then the batch, swapped in by rename.
+ * Delete the target's rows whose `unique_key` occurs in the batch (and that meet the
+ * `incremental_predicates`), then insert the batch.
  */
-async function rewrite(input: Input): Promise<number | undefined> {
-  const { conn, dialect, target, batch, uniqueKey } = input;
-  const staging = stagingOf(target);
-  const table = dialect.relation(target);
-  const matches = uniqueKey
-    .map((k) => `${batch}.${dialect.quote(k)} = ${table}.${dialect.quote(k)}`)
-    .join(' and ');
-  await conn.run(dialect.drop('table', staging));
-  await conn.run(
-    dialect.createTableAs(
-      staging,
-      `select * from ${table} where not exists (select 1 from ${batch} where ${matches})`,
-    ),
-  );
-  const inserted = await append.apply({ ...input, target: staging });
-  await swapIn(conn, dialect, target, staging, 'table');
-  return inserted;
-}
+export const deleteInsert: IncrementalStrategy = {
+  name: 'delete+insert',
+  check({ uniqueKey }) {
+    if (uniqueKey.length === 0)
+      throw new Error(`incremental_strategy 'delete+insert' needs a unique_key`);
+  },
+  async apply(input) {
+    const { conn, dialect, target, batch, uniqueKey, predicates } = input;
+    if (!dialect.capabilities.rowLevelDelete)
+      return rewriteWithout(input, [
+        `exists (select 1 from ${batch} as ${SOURCE} where ${conjunction([...uniqueKey.map(keyMatch), ...predicates])})`,
+      ]);
+    const deleted = await changed(
+      conn,
+      dialect.deleteMatching(target, batch, uniqueKey, predicates),
+    );
+    return { inserted: await insertBatch(input), updated: 0, deleted };
+  },
+};

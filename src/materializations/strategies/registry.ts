@@ -1,10 +1,12 @@
 import { append } from './append.ts';
 import { deleteInsert } from './deleteInsert.ts';
+import { merge } from './merge.ts';
+import { microbatch } from './microbatch.ts';
 import type { IncrementalStrategy } from './types.ts';
 
 /** Incremental strategies by the name `incremental_strategy` takes; config validates against it. */
 export const INCREMENTAL_STRATEGIES: Record<string, IncrementalStrategy> = Object.fromEntries(
-  [append, deleteInsert].map((s) => [s.name, s]),
+  [append, deleteInsert, merge, microbatch].map((s) => [s.name, s]),
 );
 
 /** dbt's default: delete+insert when the model names a unique_key, append otherwise. */

@@ -5,7 +5,7 @@ import type { NodeSqlError } from '../../core/errors.ts';
 import { locateSqlError } from '../../materializations/sqlError.ts';
 import type { ModelNode, Project, ProjectNode, UnitInput, UnitTestNode } from '../../core/nodes.ts';
 import type { NodeResult } from '../../core/results.ts';
-import { Renderer } from '../../templating/renderer.ts';
+import { projectRenderer, type Renderer } from '../../templating/renderer.ts';
 import { inputLabel } from './collect.ts';
 import { compare } from './compare.ts';
 import { formatDiff } from './diff.ts';
@@ -244,15 +244,7 @@ export class UnitTestRunner {
   private render(model: ModelNode, node: UnitTestNode, fixtures: Map<string, string>): CompiledSql {
     const { vars, envVars, macros } = node.overrides;
     const renderer = Object.keys(vars).length
-      ? new Renderer({
-          vars: { ...this.project.vars, ...vars },
-          target: {
-            name: this.project.target.name,
-            schema: this.project.target.schema,
-            type: this.project.target.type,
-          },
-          macros: this.project.macros,
-        })
+      ? projectRenderer(this.project, { vars: { ...this.project.vars, ...vars } })
       : this.renderer;
     const locals = Object.fromEntries(
       Object.entries(macros)

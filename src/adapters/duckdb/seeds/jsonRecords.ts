@@ -15,9 +15,13 @@ const READ_ERROR = `case error_type
  * json_records keeps every line. The reader skipped the lines it could not read (recorded with
  * their line numbers), so the rows it returned are numbered 1..n without them: shift each row
  * past the rejected lines before it, then add the rejected lines with what the reader could show
- * of their text and a `read_error`. Nothing is rewritten when no line was rejected.
+ * of their text and why (`read_error`, or `load_error` in a typed load). Nothing is rewritten when no line was rejected.
  */
-export async function keepRejectedLines(conn: Connection, staging: string): Promise<void> {
+export async function keepRejectedLines(
+  conn: Connection,
+  staging: string,
+  reason: string,
+): Promise<void> {
   if ((await rejectedCount(conn)) === 0) return;
   // The i-th rejected line (1-based, in file order) at line L has L - i readable lines before
   // it: rows numbered above that come after it.
@@ -32,7 +36,7 @@ from (
 where lines.record_number > shifts.after_row
   and (shifts.up_to_row is null or lines.record_number <= shifts.up_to_row)`);
   await conn.run(
-    `insert into ${staging} (record_number, raw, read_error) select line, coalesce(csv_line, ''), ${READ_ERROR} from ${REJECTED_LINES}`,
+    `insert into ${staging} (record_number, raw, ${reason}) select line, coalesce(csv_line, ''), ${READ_ERROR} from ${REJECTED_LINES}`,
   );
 }
 
@@ -40,9 +44,10 @@ where lines.record_number > shifts.after_row
 export async function markBareCarriageReturns(
   conn: Connection,
   staging: string,
+  reason: string,
   lines: number[],
 ): Promise<void> {
   await conn.run(
-    `update ${staging} set raw = replace(raw, chr(0), chr(13)), read_error = 'bare_carriage_return' where record_number in (select unnest([${lines.join(', ')}]))`,
+    `update ${staging} set raw = replace(raw, chr(0), chr(13)), ${reason} = 'bare_carriage_return' where record_number in (select unnest([${lines.join(', ')}]))`,
   );
 }

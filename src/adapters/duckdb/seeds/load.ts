@@ -10,13 +10,21 @@ import { maskBareCarriageReturns } from './bareCarriageReturns.ts';
 import type { GzipChecks } from './gzipChecks.ts';
 import { keepRejectedLines, markBareCarriageReturns } from './jsonRecords.ts';
 import { clearRejects, firstRejectedLines, rejectedCount } from './rejects.ts';
-import { seedSelect } from './select.ts';
+import { keepRawOfDuplicates } from './duplicateRaw.ts';
+import { createInFileOrder, type Numbering, type OrderedScans } from './orderedLoad.ts';
+import { jsonRecordsSelect, seedSelect } from './select.ts';
+import { LOAD_ERROR } from './typedRecords.ts';
+import { retypeAsDbt } from './dbtTypes.ts';
 
 export interface SeedLoadContext {
   /** A connection to a DuckDB database: the target, or the one reading files for another engine. */
   conn: Connection;
   /** Remembers which gzip files were verified (in the project's target folder). */
   gzipChecks: GzipChecks;
+  /** The database's guard for loads that number lines by scan order (orderedLoad.ts). */
+  orderedScans: OrderedScans;
+  /** How json_records lines are numbered: `row_number` skips the plan check (tests). */
+  numbering?: Numbering;
 }
 
 /**
@@ -50,18 +58,33 @@ export async function readSeed(
 async function load(
   seed: SeedNode,
   into: TableRelation,
-  { conn }: SeedLoadContext,
+  ctx: SeedLoadContext,
   verified: Promise<void> | undefined,
-  completeJsonRecords: (staging: string) => Promise<void> = async () => undefined,
+  completeJsonRecords: (staging: string, reason: string) => Promise<void> = async () => undefined,
 ): Promise<number> {
+  const { conn } = ctx;
   await clearRejects(conn);
   const staging = duckdbDialect.relation(into);
-  await conn.run(duckdbDialect.createTableAs(into, seedSelect(seed)));
+  if (seed.format === 'json_records')
+    await createInFileOrder(
+      conn,
+      into,
+      (recordNumber) => jsonRecordsSelect(seed, recordNumber, 'hash'),
+      ctx.orderedScans,
+      ctx.numbering,
+    );
+  else await conn.run(duckdbDialect.createTableAs(into, seedSelect(seed)));
   await verified;
-  if (seed.format !== 'json_records') await failOnRejectedRows(conn, seed);
-  else {
-    await keepRejectedLines(conn, staging);
-    await completeJsonRecords(staging);
+  if (seed.format !== 'json_records') {
+    await failOnRejectedRows(conn, seed);
+    if (seed.agateTypes) await retypeAsDbt(conn, seed, staging);
+  } else {
+    const reason = seed.fields ? LOAD_ERROR : 'read_error';
+    await keepRejectedLines(conn, staging, reason);
+    await completeJsonRecords(staging, reason);
+    const { keepRawForDuplicatesOf } = seed;
+    if (keepRawForDuplicatesOf)
+      await keepRawOfDuplicates(conn, staging, { ...seed, keepRawForDuplicatesOf });
   }
   // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.
   return Number((await conn.query(`select count(*) as n from ${staging}`)).rows[0].n);
@@ -79,8 +102,8 @@ async function loadMaskingBareCarriageReturns(
     const masked = join(dir, 'masked.ndjson');
     const lines = await maskBareCarriageReturns(seed.file, masked);
     if (lines.length === 0) throw readerError;
-    return await load({ ...seed, file: masked }, into, ctx, undefined, (staging) =>
-      markBareCarriageReturns(ctx.conn, staging, lines),
+    return await load({ ...seed, file: masked }, into, ctx, undefined, (staging, reason) =>
+      markBareCarriageReturns(ctx.conn, staging, reason, lines),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@ import type { SeedNode } from '../../../core/nodes.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { literalPath } from './dataFile.ts';
 import { REJECT_OPTIONS } from './rejects.ts';
+import { typedRecordsSelect } from './typedRecords.ts';
 
 /**
  * The DuckDB SELECT that reads a seed's file. CSV and NDJSON lines go through DuckDB's CSV
@@ -35,15 +36,38 @@ export function seedSelect(seed: SeedNode): string {
     case 'parquet':
       return `select *${casts} from read_parquet(${path})`;
     case 'json_records':
-      return startsWithBracket(seed.file)
-        ? `select row_number() over () as record_number, json::varchar as raw, null::varchar as read_error from read_json_objects(${path}, format = 'array')`
-        : // One row per line, untouched, blank lines included (as ''): NUL never occurs in JSON
-          // text, so nothing is split or unquoted, and a line holding one is rejected. Rejected
-          // lines are put back, numbered, after the scan (load.ts). row_number() over () is
-          // planned as a streaming window, which keeps the scan in file order even with
-          // preserve_insertion_order = false.
-          `select row_number() over () as record_number, coalesce(raw, '') as raw, null::varchar as read_error from read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false, ${REJECT_OPTIONS})`;
+      return jsonRecordsSelect(seed, 'row_number() over ()', 'window');
   }
+}
+
+/**
+ * A json_records seed's rows, numbered by `recordNumber` (see orderedLoad.ts): typed and
+ * validated when the seed declares fields, else each line's text with a null read_error.
+ * seedSelect is the one-statement form (other tools run it); the loader's own takes the raw
+ * text of duplicates by a second scan instead (`duplicatesBy`, duplicateRaw.ts).
+ */
+export function jsonRecordsSelect(
+  seed: SeedNode,
+  recordNumber: string,
+  duplicatesBy: 'hash' | 'window',
+): string {
+  const lines = jsonRecordLines(seed, recordNumber);
+  const field = seed.keepRawForDuplicatesOf;
+  return seed.fields
+    ? typedRecordsSelect(lines, seed.fields, field ? { field, by: duplicatesBy } : undefined)
+    : `select record_number, raw, null::varchar as read_error from (${lines}) as lines`;
+}
+
+/**
+ * Every line of a json_records file as (record_number, raw), untouched, blank lines included
+ * (as ''). NUL never occurs in JSON text, so nothing is split or unquoted, and a line holding
+ * one is rejected: rejected lines are put back, numbered, after the scan (load.ts).
+ */
+export function jsonRecordLines(seed: SeedNode, recordNumber: string): string {
+  const path = duckdbDialect.literal(literalPath(seed.file));
+  return startsWithBracket(seed.file)
+    ? `select ${recordNumber} as record_number, json::varchar as raw from read_json_objects(${path}, format = 'array')`
+    : `select ${recordNumber} as record_number, coalesce(raw, '') as raw from read_csv(${path}, columns = {'raw': 'VARCHAR'}, header = false, delim = chr(0), quote = '', escape = '', auto_detect = false, ${REJECT_OPTIONS})`;
 }
 
 /** Whether a (possibly gzipped) JSON file holds an array rather than one record per line. */

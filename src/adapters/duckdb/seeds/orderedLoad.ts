@@ -1,0 +1,110 @@
+import type { TableRelation } from '../../../core/relation.ts';
+import type { Connection } from '../../types.ts';
+import { duckdbDialect } from '../dialect.ts';
+
+/** How a load numbers its lines: by the row order of an order-keeping plan, or by row_number(). */
+export type Numbering = 'plan' | 'row_number';
+
+/**
+ * While any ordered load runs, its database keeps insertion order and does not rewrite IN
+ * lists into joins (which DuckDB plans as an unordered CREATE TABLE AS). Both settings are
+ * global in DuckDB, so they are set when the first load starts and put back when the last one
+ * ends; for other statements meanwhile they only cost speed, never change a result.
+ */
+export class OrderedScans {
+  private active = 0;
+  private saved: { order: string; disabled: string } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  async around<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
+    await this.serial(async () => {
+      if (this.active++ > 0) return;
+      const { rows } = await conn.query(
+        `select current_setting('preserve_insertion_order')::varchar as o, current_setting('disabled_optimizers')::varchar as d`,
+      );
+      this.saved = { order: String(rows[0].o), disabled: String(rows[0].d ?? '') };
+      const disabled = [...new Set([...list(this.saved.disabled), 'in_clause'])].join(',');
+      await conn.run(
+        `set preserve_insertion_order = true; set disabled_optimizers = ${duckdbDialect.literal(disabled)}`,
+      );
+    });
+    try {
+      return await fn();
+    } finally {
+      await this.serial(async () => {
+        if (--this.active > 0 || !this.saved) return;
+        const { order, disabled } = this.saved;
+        this.saved = undefined;
+        await conn.run(
+          `set preserve_insertion_order = ${order}; set disabled_optimizers = ${duckdbDialect.literal(disabled)}`,
+        );
+      });
+    }
+  }
+
+  private serial(step: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(step);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+const list = (text: string) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/**
+ * Create `into` from `select(numbering)`, whose first column is record_number, numbered in file
+ * order. The fast way lets every thread parse: `null` numbers, a plan that writes rows in scan
+ * order (checked with EXPLAIN), then record_number = rowid + 1 in one cheap update. When the
+ * plan would not keep the order, row_number() over () numbers the scan on one thread instead.
+ */
+export async function createInFileOrder(
+  conn: Connection,
+  into: TableRelation,
+  select: (recordNumber: string) => string,
+  scans: OrderedScans,
+  numbering: Numbering = 'plan',
+): Promise<Numbering> {
+  const ctas = duckdbDialect.createTableAs(into, select('null::bigint'));
+  const ordered =
+    numbering === 'plan' &&
+    (await scans.around(conn, async () => {
+      if (!keepsScanOrder(await physicalPlan(conn, ctas))) return false;
+      await conn.run(ctas);
+      return true;
+    }));
+  if (ordered) {
+    await conn.run(`update ${duckdbDialect.relation(into)} set record_number = rowid + 1`);
+    return 'plan';
+  }
+  await conn.run(duckdbDialect.createTableAs(into, select('row_number() over ()')));
+  return 'row_number';
+}
+
+interface PlanNode {
+  name: string;
+  children: PlanNode[];
+}
+
+async function physicalPlan(conn: Connection, statement: string): Promise<PlanNode[]> {
+  const { rows } = await conn.query(`explain (format json) ${statement}`);
+  const physical = rows.find((r) => r.explain_key === 'physical_plan') ?? rows[0];
+  return JSON.parse(String(physical.explain_value)) as PlanNode[];
+}
+
+/**
+ * Whether rows reach the table in scan order: DuckDB's BATCH_CREATE_TABLE_AS writes each
+ * batch in its place, and between it and the scan stand only projections. A join, window,
+ * aggregate or filter anywhere, or any other root, and the order is not promised.
+ */
+export function keepsScanOrder(plan: PlanNode[]): boolean {
+  const [root] = plan;
+  if (plan.length !== 1 || root.name !== 'BATCH_CREATE_TABLE_AS') return false;
+  const streams = (node: PlanNode): boolean =>
+    node.children.length === 0 ||
+    (node.name === 'PROJECTION' && node.children.length === 1 && streams(node.children[0]));
+  return root.children.length === 1 && streams(root.children[0]);
+}

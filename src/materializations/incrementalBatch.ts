@@ -1,0 +1,98 @@
+import type { CompiledSql } from '../core/compiled.ts';
+import type { ModelNode } from '../core/nodes.ts';
+import type { TableRelation } from '../core/relation.ts';
+import { reconcileSchema, type OnSchemaChange } from './schemaChange.ts';
+import { runCompiled } from './sqlError.ts';
+import { incrementalStrategy } from './strategies/registry.ts';
+import type { EventTimeWindow, IncrementalStrategy, RowChanges } from './strategies/types.ts';
+import type { MaterializeContext, MaterializeResult, RowCounts } from './types.ts';
+
+/**
+ * What incremental builds share, whether the model runs once or once per microbatch window:
+ * its settings, loading one batch through the strategy, and the result it reports.
+ */
+
+/** An incremental model's config, read once. */
+export interface IncrementalSettings {
+  strategy: IncrementalStrategy;
+  uniqueKey: string[];
+  predicates: string[];
+  onSchemaChange: OnSchemaChange;
+}
+
+const list = (value: unknown): string[] => (value === undefined ? [] : [value].flat().map(String));
+
+export function incrementalSettings(model: ModelNode): IncrementalSettings {
+  const { config } = model;
+  const uniqueKey = list(config.unique_key);
+  const predicates = list(config.incremental_predicates);
+  const strategy = incrementalStrategy(config.incremental_strategy, uniqueKey);
+  strategy.check({ uniqueKey, predicates });
+  const batchOnly = ['batch_size', 'lookback', 'begin'].filter((k) => config[k] !== undefined);
+  if (!strategy.batched && batchOnly.length)
+    throw new Error(
+      `${batchOnly.join(', ')} configure microbatch models; this one's incremental_strategy is '${strategy.name}': set incremental_strategy: microbatch or remove them`,
+    );
+  return {
+    strategy,
+    uniqueKey,
+    predicates,
+    onSchemaChange: (config.on_schema_change as OnSchemaChange | undefined) ?? 'ignore',
+  };
+}
+
+/**
+ * Put the rows of `compiled` (one batch of the model) into `target` through the strategy, with
+ * the table's columns first brought in line per `on_schema_change`. Runs inside the caller's
+ * transaction. `check` sees the batch table before it is applied.
+ */
+export async function loadBatch(
+  ctx: MaterializeContext,
+  settings: IncrementalSettings,
+  compiled: CompiledSql,
+  window?: EventTimeWindow,
+  check?: (batch: string) => Promise<void>,
+): Promise<RowChanges> {
+  const { adapter, conn, relation } = ctx;
+  const { dialect } = adapter;
+  const batchName = `${relation.identifier}__duckflow_batch`;
+  const batch = dialect.quote(batchName);
+  await runCompiled(adapter, conn, compiled, dialect.createTempTableAs(batchName, compiled.sql));
+  await check?.(batch);
+  // The batch's own columns, read from the relation: a temporary table is not in the
+  // target's catalog, so lookups by schema name do not find it.
+  const selected = await adapter.describe(conn, `select * from ${batch}`);
+  const columns = await reconcileSchema(ctx, relation, settings.onSchemaChange, selected);
+  const changes = await settings.strategy.apply({
+    conn,
+    dialect,
+    target: relation,
+    batch,
+    columns,
+    uniqueKey: settings.uniqueKey,
+    predicates: settings.predicates,
+    window,
+  });
+  await conn.run(`drop table ${batch}`);
+  return changes;
+}
+
+export async function countRows(ctx: MaterializeContext, r: TableRelation): Promise<number> {
+  const { rows } = await ctx.conn.query(
+    `select count(*) as n from ${ctx.adapter.dialect.relation(r)}`,
+  );
+  return Number(rows[0].n);
+}
+
+/** The run line's `+inserted ~updated -deleted` and the table's size afterwards. */
+export async function incrementalResult(
+  ctx: MaterializeContext,
+  changes: RowCounts,
+  rows?: number,
+): Promise<MaterializeResult> {
+  return {
+    rows: rows ?? (await countRows(ctx, ctx.relation)),
+    changes,
+    message: `incremental ${ctx.adapter.dialect.relation(ctx.relation)}`,
+  };
+}

@@ -1,0 +1,88 @@
+import type { JsonField, JsonFieldType, SeedFormat } from '../core/nodes.ts';
+
+/** Columns every typed json_records table has besides its fields. */
+export const TYPED_RECORD_COLUMNS = ['record_number', 'load_error', 'raw'];
+
+interface FieldConfig {
+  name: string;
+  json_path?: string;
+  data_type?: JsonFieldType;
+  required?: boolean;
+  check?: string;
+  on_invalid?: 'reject' | 'null';
+}
+
+/**
+ * A seed's `fields:` and `keep_raw_for_duplicates_of:` config (shape already validated by the
+ * JSON Schema) as the loader's fields, or why they cannot be loaded.
+ */
+export function jsonFieldsOf(
+  cfg: Record<string, unknown>,
+  format: SeedFormat,
+  /** Renders a `check` (it may use vars and macros, as a path does). */
+  render: (text: string) => string,
+): { fields?: JsonField[]; keepRawForDuplicatesOf?: string } | { error: string } {
+  const configs = cfg.fields as FieldConfig[] | undefined;
+  const keep = cfg.keep_raw_for_duplicates_of as string | undefined;
+  if (!configs) {
+    return keep === undefined
+      ? {}
+      : { error: 'keep_raw_for_duplicates_of needs declared fields (config.fields)' };
+  }
+  if (format !== 'json_records')
+    return { error: `config.fields is for format json_records (this seed is ${format})` };
+  if (cfg.column_types !== undefined)
+    return { error: 'config.fields declares the types: column_types does not apply with it' };
+  const fields: JsonField[] = [];
+  for (const [i, c] of configs.entries()) {
+    const at = `fields[${i}] (${c.name})`;
+    if (TYPED_RECORD_COLUMNS.includes(c.name.toLowerCase()) || c.name.startsWith('__'))
+      return {
+        error: `${at}: '${c.name}' is a name the load uses itself (${TYPED_RECORD_COLUMNS.join(', ')}, __*)`,
+      };
+    if (fields.some((f) => f.name.toLowerCase() === c.name.toLowerCase()))
+      return { error: `${at}: a field of that name is declared already` };
+    const path = parseJsonPath(c.json_path ?? `$.${c.name}`);
+    if (typeof path === 'string') return { error: `${at}: json_path ${path}` };
+    const overlapping = fields.find((f) => startsWith(f.path, path) || startsWith(path, f.path));
+    if (overlapping)
+      return {
+        error: `${at}: json_path overlaps field '${overlapping.name}' (one field per value, none inside another)`,
+      };
+    fields.push({
+      name: c.name,
+      path,
+      dataType: c.data_type ?? 'varchar',
+      required: c.required ?? false,
+      check: c.check === undefined ? undefined : render(c.check),
+      onInvalid: c.on_invalid ?? 'reject',
+    });
+  }
+  if (keep !== undefined && !fields.some((f) => f.name === keep))
+    return {
+      error: `keep_raw_for_duplicates_of: '${keep}' is not a declared field (${fields.map((f) => f.name).join(', ')})`,
+    };
+  return { fields, keepRawForDuplicatesOf: keep };
+}
+
+/**
+ * `$.a.b`, `$.a."user-agent"`, `$['a']["b"]`: object keys from the root, or why the path is not
+ * one. Array steps and wildcards are not supported: a field is one value per record.
+ */
+export function parseJsonPath(text: string): string[] | string {
+  if (!text.startsWith('$')) return `'${text}' must start with '$'`;
+  const keys: string[] = [];
+  const step = /^(?:\.([^.[\]"'\s*]+)|\."([^"]+)"|\['([^']+)'\]|\["([^"]+)"\])/;
+  let rest = text.slice(1);
+  while (rest !== '') {
+    const m = step.exec(rest);
+    if (!m)
+      return `'${text}': expected .key, ."key" or ['key'] at '${rest}' (array steps and wildcards are not supported)`;
+    keys.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
+    rest = rest.slice(m[0].length);
+  }
+  if (keys.length === 0) return `'${text}' names no key`;
+  return keys;
+}
+
+const startsWith = (path: string[], prefix: string[]) => prefix.every((k, i) => path[i] === k);
