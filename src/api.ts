@@ -16,14 +16,22 @@ import { didYouMean } from './util/closest.ts';
 import { execute, runSet, type RunOptions, type RunReport } from './runner/execute.ts';
 import { isFailure, type NodeResult } from './core/results.ts';
 import { schedule } from './runner/scheduler.ts';
+import { readPreviousRun, selectionContext } from './runner/slim.ts';
 import { openSession, type Session } from './runner/session.ts';
 import { UnitTestRunner } from './testing/unit/runner.ts';
-import type { UnitTestNode } from './core/nodes.ts';
+import { resourceType, type UnitTestNode } from './core/nodes.ts';
 
 export type { RunOptions, RunReport } from './runner/execute.ts';
 export type { NodeResult, RunEvent } from './core/results.ts';
 export { openSession } from './runner/session.ts';
 export type { DocsResult } from './docs/generate.ts';
+export { debug, type DebugCheck } from './runner/debug.ts';
+export { initProject } from './project/init.ts';
+export {
+  sourceFreshness,
+  type FreshnessOptions,
+  type FreshnessResult,
+} from './runner/freshness.ts';
 export type { DocsServer } from './docs/server.ts';
 export type { ApiServer, ServeOptions } from './serve/server.ts';
 
@@ -40,10 +48,40 @@ export const build = (options?: RunOptions): Promise<RunReport> => execute('buil
 export const run = (options?: RunOptions): Promise<RunReport> => execute('run', options);
 export const seed = (options?: RunOptions): Promise<RunReport> => execute('seed', options);
 export const test = (options?: RunOptions): Promise<RunReport> => execute('test', options);
+export const snapshot = (options?: RunOptions): Promise<RunReport> => execute('snapshot', options);
+
+/**
+ * dbt's `retry`: the last build, run, seed or test again, with its selection and flags, for
+ * the nodes that did not finish well (errors, failures, skips; after a crash, those never
+ * reached). No earlier run is an error; a last run that all went well re-runs nothing.
+ */
+export async function retry(options: RunOptions = {}): Promise<RunReport> {
+  const previous = readPreviousRun(loadProject(options).targetPath);
+  const { args } = previous;
+  const again: RunOptions = {
+    ...options,
+    target: options.target ?? args.target,
+    vars: options.vars ?? args.vars,
+    select: args.select,
+    exclude: args.exclude,
+    fullRefresh: args.full_refresh,
+    state: args.state,
+    defer: args.defer,
+    failFast: args.fail_fast,
+    empty: args.empty,
+  };
+  const session = openSession(again);
+  const nodes = previous
+    .unfinished(runSet(session, previous.command, { ...again, nodes: args.nodes }))
+    .filter((id) => session.graph.has(id));
+  return execute(previous.command, { ...again, nodes });
+}
 
 export interface SelectOptions extends LoadOptions {
   select?: string[];
   exclude?: string[];
+  /** An earlier run's target folder, for `state:` selectors. */
+  state?: string;
   /** Told about selectors that match nothing (a selector naming a missing node throws instead). */
   onWarning?: (message: string) => void;
 }
@@ -81,11 +119,19 @@ export function list(options: SelectOptions & { resourceTypes?: string[] } = {})
   nodes: GraphNode[];
 } {
   const session = openSession(options);
-  const chosen = select(session.graph, options.select, options.exclude, options.onWarning);
+  const chosen = select(
+    session.graph,
+    options.select,
+    options.exclude,
+    options.onWarning,
+    selectionContext(session, options),
+  );
   const nodes = session.graph
     .topoOrder(chosen)
     .map((id) => session.graph.get(id))
-    .filter((n) => !options.resourceTypes?.length || options.resourceTypes.includes(n.kind));
+    .filter(
+      (n) => !options.resourceTypes?.length || options.resourceTypes.includes(resourceType(n)),
+    );
   writeJson(
     session.project.targetPath,
     'manifest.json',

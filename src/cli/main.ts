@@ -9,6 +9,7 @@ import {
   UsageError,
 } from '../core/errors.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
+import { resourceType } from '../core/nodes.ts';
 import type { RunEvent } from '../core/results.ts';
 import { formatCsv, formatTable } from '../util/format.ts';
 import { instant, wholeNumber } from './options.ts';
@@ -85,7 +86,32 @@ export async function main(argv: string[]): Promise<number> {
           )
       : command;
 
-  const runCommand = (name: 'build' | 'run' | 'seed' | 'test', description: string) => {
+  /** Runs a command that executes nodes until it ends, Ctrl-C and SIGTERM interrupting it. */
+  const runUntilDone = async (run: (signal: AbortSignal) => Promise<api.RunReport>) => {
+    const controller = new AbortController();
+    // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
+    // signal of the same kind kills the process.
+    const onSignal = (signal: NodeJS.Signals) => {
+      err(
+        `\ninterrupted (${signal}): stopping running statements, nothing new starts; tables keep their previous contents`,
+      );
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const report = await run(controller.signal);
+      exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  };
+
+  const runCommand = (
+    name: 'build' | 'run' | 'seed' | 'test' | 'snapshot',
+    description: string,
+  ) => {
     const command = withWindow(program.command(name), name);
     // Both spellings, so that neither given leaves project.yml's `build: test-gate:` in force.
     if (name === 'build')
@@ -99,11 +125,15 @@ export async function main(argv: string[]): Promise<number> {
       .description(description)
       .option(
         '-s, --select <selector...>',
-        'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, a,b)',
+        'nodes to include (dbt syntax: name, +name, name+, tag:x, path:models/x, state:modified, a,b)',
       )
       .option('--exclude <selector...>', 'nodes to leave out')
       .option('--full-refresh', 'rebuild incremental models from scratch')
       .option('--junit-xml <path>', 'also write test results as JUnit XML')
+      .option('--state <dir>', "an earlier run's target folder, for state:new/state:modified")
+      .option('--defer', 'refs to models not built here, and missing here, read the --state run')
+      .option('-x, --fail-fast', 'stop at the first failure')
+      .option('--empty', 'refs and sources read zero rows: check the SQL, build empty relations')
       .action(
         async (opts: {
           select?: string[];
@@ -113,37 +143,19 @@ export async function main(argv: string[]): Promise<number> {
           eventTimeStart?: Date;
           eventTimeEnd?: Date;
           testGate?: boolean;
-        }) => {
-          const controller = new AbortController();
-          // SIGTERM (a CI timeout, `kill`, a container stop) is handled as Ctrl-C is; a second
-          // signal of the same kind kills the process.
-          const onSignal = (signal: NodeJS.Signals) => {
-            err(
-              `\ninterrupted (${signal}): stopping running statements, nothing new starts; tables keep their previous contents`,
-            );
-            controller.abort();
-          };
-          process.once('SIGINT', onSignal);
-          process.once('SIGTERM', onSignal);
-          try {
-            const report = await api[name]({
+          state?: string;
+          defer?: boolean;
+          failFast?: boolean;
+          empty?: boolean;
+        }) =>
+          runUntilDone((signal) =>
+            api[name]({
               ...loadOptions(globals()),
-              select: opts.select,
-              exclude: opts.exclude,
-              fullRefresh: opts.fullRefresh,
+              ...opts,
               onEvent: printer(globals()),
-              signal: controller.signal,
-              junitXml: opts.junitXml,
-              eventTimeStart: opts.eventTimeStart,
-              eventTimeEnd: opts.eventTimeEnd,
-              testGate: opts.testGate,
-            });
-            exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
-          } finally {
-            process.removeListener('SIGINT', onSignal);
-            process.removeListener('SIGTERM', onSignal);
-          }
-        },
+              signal,
+            }),
+          ),
       );
   };
 
@@ -151,6 +163,59 @@ export async function main(argv: string[]): Promise<number> {
   runCommand('run', 'build models only');
   runCommand('seed', 'load seed files into tables');
   runCommand('test', 'run data tests and unit tests');
+  runCommand('snapshot', 'record changes of the snapshots (type-2 history tables)');
+  program
+    .command('retry')
+    .description('re-run what failed or was skipped in the last build, run, seed or test')
+    .action(() =>
+      runUntilDone((signal) =>
+        api.retry({ ...loadOptions(globals()), onEvent: printer(globals()), signal }),
+      ),
+    );
+
+  program
+    .command('init <name>')
+    .description('create a new project skeleton in ./<name> that builds as it stands')
+    .action((name: string) => {
+      const dir = api.initProject(name);
+      out(`created ${dir}`);
+      out(`next: cd ${name} && npx duckflow build`);
+    });
+
+  program
+    .command('debug')
+    .description('check the project, its target and the database connection')
+    .action(async () => {
+      const report = await api.debug(loadOptions(globals()));
+      out(`duckflow ${report.version}`);
+      for (const c of report.checks)
+        out(`${c.name.padEnd(11)} ${c.ok ? 'OK   ' : 'ERROR'} ${c.detail}`);
+      if (report.checks.length < 3)
+        out('target and connection not checked: the project does not load');
+      out(report.success ? 'All checks passed!' : 'Some checks failed.');
+      exitCode = report.success ? EXIT_OK : EXIT_FAILURE;
+    });
+
+  program
+    .command('source')
+    .description("dbt's source commands")
+    .command('freshness')
+    .description(
+      "check each source's newest loaded_at_field against its freshness; writes target/sources.json",
+    )
+    .option('-s, --select <selector...>', 'sources to check (source:name, source:name.table)')
+    .option('--exclude <selector...>', 'sources to leave out')
+    .option('-o, --output <path>', 'where to write the results (default target/sources.json)')
+    .action(async (opts: { select?: string[]; exclude?: string[]; output?: string }) => {
+      const { success, path } = await api.sourceFreshness({
+        ...loadOptions(globals()),
+        ...opts,
+        onWarning: warnOnStderr,
+        onResult: (r) => out(`${r.status.toUpperCase().padEnd(13)} ${r.name}: ${r.message}`),
+      });
+      out(`wrote ${path}`);
+      exitCode = success ? EXIT_OK : EXIT_FAILURE;
+    });
 
   program
     .command('compile')
@@ -171,7 +236,11 @@ export async function main(argv: string[]): Promise<number> {
     .description('list nodes matching a selection')
     .option('-s, --select <selector...>', 'nodes to list')
     .option('--exclude <selector...>', 'nodes to leave out')
-    .option('--resource-type <type...>', 'model, seed, source, test, unit_test, dashboard')
+    .option(
+      '--resource-type <type...>',
+      'model, snapshot, seed, source, test, unit_test, dashboard',
+    )
+    .option('--state <dir>', "an earlier run's target folder, for state:new/state:modified")
     .addOption(
       new Option('--output <format>', 'name, path or json')
         .choices(['name', 'path', 'json'])
@@ -183,9 +252,11 @@ export async function main(argv: string[]): Promise<number> {
         exclude?: string[];
         resourceType?: string[];
         output: string;
+        state?: string;
       }) => {
         const { nodes } = api.list({
           ...loadOptions(globals()),
+          state: opts.state,
           select: opts.select,
           exclude: opts.exclude,
           resourceTypes: opts.resourceType,
@@ -197,7 +268,7 @@ export async function main(argv: string[]): Promise<number> {
               JSON.stringify({
                 unique_id: n.id,
                 name: n.name,
-                resource_type: n.kind,
+                resource_type: resourceType(n),
                 path: n.path,
                 tags: n.tags,
                 depends_on: n.dependsOn,

@@ -18,6 +18,14 @@ export function relationOf(node: Pick<ModelNode | SeedNode, 'schema' | 'alias'>)
   return table(node.schema, node.alias);
 }
 
+/** How refs and sources resolve in this run besides to the target's own relations. */
+export interface RefOptions {
+  /** `--empty`: every ref and source reads zero rows, so a build checks SQL and types only. */
+  empty?: boolean;
+  /** `--defer`: relations of unbuilt nodes, by name, read from the `--state` run instead. */
+  deferred?: ReadonlyMap<string, string>;
+}
+
 /** Turns templates into runnable SQL with real relation names (dbt's compile phase). */
 export class Compiler {
   private readonly cache = new Map<string, CompiledSql>();
@@ -29,12 +37,18 @@ export class Compiler {
     readonly renderer: Renderer,
     /** Models whose `is_incremental()` is true in this run (relation exists, no full refresh). */
     private readonly incremental: ReadonlySet<string> = new Set(),
+    private readonly refOptions: RefOptions = {},
     /**
      * Runs a template's `run_query`/`statement` SQL. Without it (compile, ls) templates render
      * as in dbt's parse phase: `execute` is false and `run_query` returns none.
      */
     private readonly runQuery?: (sql: string) => Promise<QueryResult>,
   ) {}
+
+  /** dbt's `--empty` wrapping, without an alias: `from {{ ref('x') }} as x` stays valid. */
+  private limited(relation: string): string {
+    return this.refOptions.empty ? `(select * from ${relation} where false)` : relation;
+  }
 
   /** Results of the SQL templates ran in this run, by statement text. */
   private readonly queryResults = new Map<string, QueryResult>();
@@ -74,7 +88,10 @@ export class Compiler {
     }
     const node = model ?? this.project.seeds.get(name);
     if (!node) throw new Error(`ref('${name}') does not match any model or seed`);
-    return this.inWindow(this.project.dialect.relation(relationOf(node)), node.config, batch);
+    return this.limited(
+      this.refOptions.deferred?.get(name) ??
+        this.inWindow(this.project.dialect.relation(relationOf(node)), node.config, batch),
+    );
   }
 
   /**
@@ -103,7 +120,7 @@ export class Compiler {
         source: (s, t) => {
           const found = this.project.sources.get(`${s}.${t}`);
           const relation = this.project.dialect.relation(found?.relation ?? table(s, t));
-          return this.inWindow(relation, found?.config ?? {}, extra.batch);
+          return this.limited(this.inWindow(relation, found?.config ?? {}, extra.batch));
         },
         ...extra,
       })

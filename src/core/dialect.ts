@@ -26,7 +26,11 @@ export interface Capabilities {
   merge: boolean;
   /** `alter table ... alter column` to another type (Hive's tables cannot). */
   retypeColumns: boolean;
+  /** Column constraints of model contracts the database enforces; others are warned about. */
+  constraints?: readonly ConstraintType[];
 }
+
+export type ConstraintType = 'not_null' | 'unique' | 'primary_key' | 'check' | 'foreign_key';
 
 export type RelationType = 'table' | 'view';
 

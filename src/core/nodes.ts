@@ -1,4 +1,4 @@
-import type { Dialect } from './dialect.ts';
+import type { ConstraintType, Dialect } from './dialect.ts';
 import type { Relation } from './relation.ts';
 
 /** The shapes the rest of duckflow sees once a project is loaded. */
@@ -22,6 +22,15 @@ export interface ColumnSpec {
   description: string;
   data_type?: string;
   meta: Record<string, unknown>;
+  /** dbt's column constraints, applied when the model's contract is enforced. */
+  constraints?: ColumnConstraint[];
+}
+
+export interface ColumnConstraint {
+  type: ConstraintType;
+  /** `check`: the condition; `foreign_key`: the referenced `table (column)`. */
+  expression?: string;
+  name?: string;
 }
 
 /** A data test as declared in YAML, before it is turned into an executable test node. */
@@ -119,6 +128,19 @@ export const JSON_FIELD_TYPES = [
 ] as const;
 export type JsonFieldType = (typeof JSON_FIELD_TYPES)[number];
 
+/** `warn_after`/`error_after` of dbt's source freshness. */
+export interface FreshnessAfter {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+export interface FreshnessSpec {
+  warn_after?: FreshnessAfter;
+  error_after?: FreshnessAfter;
+  /** SQL condition limiting the rows whose latest `loaded_at_field` counts. */
+  filter?: string;
+}
+
 export interface SourceNode extends NodeCommon {
   kind: 'source';
   sourceName: string;
@@ -126,9 +148,19 @@ export interface SourceNode extends NodeCommon {
   /** A table in the database, or files the adapter reads in place. */
   relation: Relation;
   loadedAtField?: string;
+  /** The table's freshness, or its source's; null when the table turns it off. */
+  freshness?: FreshnessSpec | null;
 }
 
 export type ExecutableNode = ModelNode | SeedNode;
+
+/**
+ * dbt's resource type of a node. A snapshot is a model-like node (SQL, refs, config, a
+ * relation) materialized `snapshot`; it is selected, listed and recorded as a snapshot.
+ */
+export function resourceType(node: { kind: string; materialized?: string }): string {
+  return node.kind === 'model' && node.materialized === 'snapshot' ? 'snapshot' : node.kind;
+}
 export type ProjectNode = ModelNode | SeedNode | SourceNode;
 
 export interface MacroFile {
@@ -217,6 +249,36 @@ export interface QuerySpec {
   line?: number;
 }
 
+export const EXPOSURE_TYPES = ['dashboard', 'notebook', 'analysis', 'ml', 'application'] as const;
+
+/**
+ * dbt's exposure: something outside the project that reads it (a BI dashboard, a notebook, an
+ * application), declared in YAML with what it depends on. A leaf of the graph, never executed.
+ */
+export interface ExposureNode extends ExposureBase {
+  kind: 'exposure';
+  label?: string;
+  type: (typeof EXPOSURE_TYPES)[number];
+  maturity?: 'high' | 'medium' | 'low';
+  url?: string;
+  /** `depends_on:` as written: `ref('x')`, `source('s', 't')`; resolved into `dependsOn`. */
+  dependsOnText: string[];
+}
+
+/** What dbt's exposures and duckflow's dashboards (exposures with charts) share. */
+export interface ExposureBase {
+  id: string;
+  name: string;
+  path: string;
+  line?: number;
+  description: string;
+  owner?: { name?: string; email?: string };
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  dependsOn: string[];
+}
+
 export interface Project {
   name: string;
   /** Absolute project directory. */
@@ -237,6 +299,8 @@ export interface Project {
   queries: QuerySpec[];
   /** Keyed by dashboard name. */
   dashboards: Map<string, DashboardNode>;
+  /** Keyed by exposure name. */
+  exposures: Map<string, ExposureNode>;
   /** Singular data tests: SQL files under test paths. */
   singularTests: { name: string; path: string; rawSql: string }[];
   /** Folder config for data tests, from project.yml. */
@@ -399,18 +463,8 @@ export interface TileSpec {
  * A dashboard declared in YAML: dbt's exposure (name, owner, description, what it reads) with
  * the tiles that draw it. Its dependencies come from the tiles' refs.
  */
-export interface DashboardNode {
-  id: string;
+export interface DashboardNode extends ExposureBase {
   kind: 'dashboard';
-  name: string;
   title: string;
-  path: string;
-  line?: number;
-  description: string;
-  owner?: { name?: string; email?: string };
-  tags: string[];
-  meta: Record<string, unknown>;
-  config: Record<string, unknown>;
   tiles: TileSpec[];
-  dependsOn: string[];
 }

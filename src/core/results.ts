@@ -13,7 +13,7 @@ export interface NodeResult {
   id: string;
   name: string;
   /** `operation`: a project hook (on-run-start, on-run-end), as dbt names them. */
-  kind: 'model' | 'seed' | 'test' | 'unit_test' | 'operation';
+  kind: 'model' | 'snapshot' | 'seed' | 'test' | 'unit_test' | 'operation';
   status: NodeStatus;
   message: string;
   /** What the node is: a materialization for models/seeds, the test's type for tests. */

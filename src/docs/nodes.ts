@@ -9,6 +9,7 @@ import { Compiler } from '../compile/compiler.ts';
 import { adapterPlugin } from '../adapters/registry.ts';
 import type {
   DashboardNode,
+  ExposureNode,
   ModelNode,
   ProjectNode,
   TestNode,
@@ -52,7 +53,7 @@ export interface DocsColumn {
 
 export interface DocsNode {
   id: string;
-  kind: 'model' | 'seed' | 'source' | 'dashboard';
+  kind: 'model' | 'seed' | 'source' | 'dashboard' | 'exposure';
   name: string;
   path: string;
   description: string;
@@ -165,7 +166,11 @@ export function describeProject(
     .filter(
       (n): n is ProjectNode => n.kind === 'model' || n.kind === 'seed' || n.kind === 'source',
     );
-  const dashboards = graph.nodes().filter((n): n is DashboardNode => n.kind === 'dashboard');
+  const dashboards = graph
+    .nodes()
+    .filter(
+      (n): n is DashboardNode | ExposureNode => n.kind === 'dashboard' || n.kind === 'exposure',
+    );
   const ids = new Set([...documented, ...dashboards].map((n) => n.id));
   const testsOf = new Map<string, TestNode[]>();
   const unitTestsOf = new Map<string, UnitTestNode[]>();
@@ -257,17 +262,23 @@ export function describeProject(
 }
 
 /** A dashboard in the lineage and search: a leaf downstream of everything its tiles read. */
-function describeDashboard(d: DashboardNode, graph: Session['graph'], ids: Set<string>): DocsNode {
+function describeDashboard(
+  d: DashboardNode | ExposureNode,
+  graph: Session['graph'],
+  ids: Set<string>,
+): DocsNode {
   return {
     id: d.id,
-    kind: 'dashboard',
+    kind: d.kind,
     name: d.name,
     path: d.path,
     description: d.description,
     tags: d.tags,
-    materialized: 'dashboard',
+    // An exposure shows its type and maturity, and links where it lives.
+    materialized:
+      d.kind === 'dashboard' ? 'dashboard' : [d.type, d.maturity].filter(Boolean).join(' · '),
     relation: null,
-    location: null,
+    location: d.kind === 'exposure' ? (d.url ?? null) : null,
     columns: [],
     tests: [],
     unit_tests: [],

@@ -1,15 +1,22 @@
 import { ProjectError, ProjectErrors } from '../core/errors.ts';
-import type { DashboardNode, ModelNode, Project, ProjectNode } from '../core/nodes.ts';
+import type {
+  DashboardNode,
+  ExposureNode,
+  ModelNode,
+  Project,
+  ProjectNode,
+} from '../core/nodes.ts';
 import type { Renderer } from '../templating/renderer.ts';
 import type { TestNode } from '../core/nodes.ts';
 import type { UnitTestNode } from '../core/nodes.ts';
-import { ModelConfig } from '../project/configSchema.ts';
+import { ModelConfig, SnapshotConfig } from '../project/configSchema.ts';
+import { snapshotConfigProblem } from '../project/snapshots.ts';
 import { validateValue } from '../project/yamlFile.ts';
 import { dbtInlineConfig } from '../project/dbt/project.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
 
-export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode;
+export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode | ExposureNode;
 export type Graph = Dag<GraphNode>;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -59,6 +66,11 @@ export function parseModels(project: Project, renderer: Renderer): void {
       errors.push(...e.errors);
       continue;
     }
+    const problem = model.materialized === 'snapshot' && snapshotConfigProblem(model.config);
+    if (problem) {
+      errors.push(new ProjectError(`snapshot '${model.name}': ${problem}`, { file: model.path }));
+      continue;
+    }
     model.refs = [...new Set(refs)];
     model.sources = uniquePairs(sources).map(([source, table]) => ({ source, table }));
   }
@@ -82,10 +94,20 @@ const inlineConfigAt = (model: ModelNode) => ({
 function applyInlineConfig(model: ModelNode, inline: Record<string, unknown>): void {
   if (Object.keys(inline).length === 0) return;
   const at = inlineConfigAt(model);
-  validateValue(inline, ModelConfig, () => at);
+  const snapshot = model.materialized === 'snapshot';
+  validateValue(inline, snapshot ? SnapshotConfig : ModelConfig, () => at);
   Object.assign(model.config, inline);
   if (inline.materialized !== undefined) model.materialized = String(inline.materialized);
-  if (inline.schema !== undefined) model.schema = String(inline.schema);
+  // On an incremental model the strategy refuses them (incrementalBatch.ts); elsewhere they
+  // would validate and do nothing.
+  const microbatchOnly = ['batch_size', 'lookback', 'begin'].filter((k) => k in inline);
+  if (microbatchOnly.length > 0 && model.materialized !== 'incremental')
+    throw new ProjectError(
+      `${microbatchOnly.join(', ')} configure microbatch models; ${model.name} is materialized '${model.materialized}': set materialized='incremental', incremental_strategy='microbatch', or remove them`,
+      at,
+    );
+  const schema = inline.schema ?? (snapshot ? inline.target_schema : undefined);
+  if (schema !== undefined) model.schema = String(schema);
   if (inline.alias !== undefined) model.alias = String(inline.alias);
   if (inline.enabled !== undefined) model.enabled = inline.enabled !== false;
   if (inline.tags !== undefined)
@@ -162,6 +184,7 @@ export function assembleGraph(project: Project, tests: (TestNode | UnitTestNode)
     ...projectNodes(project),
     ...tests,
     ...(project.dashboards?.values() ?? []),
+    ...(project.exposures?.values() ?? []),
   ]);
 }
 

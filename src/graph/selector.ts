@@ -1,4 +1,5 @@
 import { UsageError } from '../core/errors.ts';
+import { resourceType } from '../core/nodes.ts';
 import type { Dag, DagNode } from './dag.ts';
 import { reportUnmatched, type Flag } from './unmatched.ts';
 
@@ -22,6 +23,22 @@ export interface Atom {
   valueAt: [number, number];
   parents: number;
   children: number;
+}
+
+/** How a node differs from the `--state` manifest (dbt's `state:modified.<how>`). */
+export type StateChange = 'new' | 'body' | 'configs' | 'macros' | 'relation';
+const MODIFIED: StateChange[] = ['body', 'configs', 'macros', 'relation'];
+
+export interface StateComparison {
+  /** Nodes that are new or changed, by unique id. */
+  changes: Map<string, Set<StateChange>>;
+  /** Relations of the state's nodes, by unique id: what `--defer` resolves refs to. */
+  relations: Map<string, string>;
+}
+
+/** What selection reads besides the graph. */
+export interface SelectionContext {
+  state?: StateComparison;
 }
 
 const ATOM = /^(?:(\d*)\+)?(?:([a-z_.]+):)?([^+]+?)(?:\+(\d*))?$/d;
@@ -52,23 +69,56 @@ function glob(pattern: string): RegExp {
   );
 }
 
-const METHODS: Record<string, (node: Selectable, value: string) => boolean> = {
+/** `state:new`, `state:modified` and its subselectors `state:modified.body` and so on. */
+function stateMethod(n: Selectable, value: string, context: SelectionContext): boolean {
+  if (!context.state)
+    throw new UsageError(
+      `selector 'state:${value}' compares with an earlier run: give its target folder with --state <dir>`,
+    );
+  const [what, how, ...rest] = value.split('.');
+  const allowed = what === 'new' ? [] : MODIFIED;
+  if (
+    (what !== 'new' && what !== 'modified') ||
+    rest.length ||
+    (how && !allowed.includes(how as StateChange))
+  )
+    throw new UsageError(
+      `unknown state selector 'state:${value}' (use state:new, state:modified or state:modified.${MODIFIED.join('|')})`,
+    );
+  const changes = context.state.changes.get(n.id);
+  if (!changes) return false;
+  if (what === 'new') return changes.has('new');
+  // dbt: a new node is a modified one too.
+  return how ? changes.has(how as StateChange) : changes.size > 0;
+}
+
+const METHODS: Record<
+  string,
+  (node: Selectable, value: string, context: SelectionContext) => boolean
+> = {
   fqn: (n, v) => glob(v).test(n.name),
   tag: (n, v) => n.tags.some((t) => glob(v).test(t)),
   path: (n, v) => {
     const p = v.replace(/^\.\//, '').replace(/\/$/, '');
     return n.path === p || n.path.startsWith(`${p}/`) || glob(p).test(n.path);
   },
-  resource_type: (n, v) => n.kind === v,
+  resource_type: (n, v) => resourceType(n) === v,
   test_type: (n, v) =>
     v === 'data' ? n.kind === 'test' && n.testType !== 'unit' : n.testType === v,
   source: (n, v) =>
     n.kind === 'source' && (glob(v).test(n.name) || glob(v).test(n.name.split('.')[0])),
   // dbt selects exposures with `exposure:<name>`; a dashboard is an exposure with charts.
   dashboard: (n, v) => n.kind === 'dashboard' && glob(v).test(n.name),
+  // A dashboard is an exposure with charts: `exposure:` selects both.
+  exposure: (n, v) => (n.kind === 'exposure' || n.kind === 'dashboard') && glob(v).test(n.name),
+  state: stateMethod,
 };
 
-function matchAtom<N extends Selectable>(dag: Dag<N>, atom: Atom): Set<string> {
+function matchAtom<N extends Selectable>(
+  dag: Dag<N>,
+  atom: Atom,
+  context: SelectionContext,
+): Set<string> {
   let test = METHODS[atom.method];
   if (!test && atom.method.startsWith('config.')) {
     const key = atom.method.slice('config.'.length);
@@ -84,7 +134,7 @@ function matchAtom<N extends Selectable>(dag: Dag<N>, atom: Atom): Set<string> {
     );
   const matched = new Set<string>();
   for (const n of dag.nodes()) {
-    if (!test(n, atom.value)) continue;
+    if (!test(n, atom.value, context)) continue;
     matched.add(n.id);
     if (atom.parents) for (const a of dag.ancestors(n.id, atom.parents)) matched.add(a);
     if (atom.children) for (const d of dag.descendants(n.id, atom.children)) matched.add(d);
@@ -101,10 +151,11 @@ function matchWord<N extends Selectable>(
   word: string,
   flag: Flag,
   warn: (message: string) => void,
+  context: SelectionContext,
 ): Set<string> {
   const sets = word.split(',').map((text) => {
     const atom = parseAtom(text.trim());
-    const matched = matchAtom(dag, atom);
+    const matched = matchAtom(dag, atom, context);
     if (matched.size === 0) reportUnmatched(dag, atom, flag, warn);
     return matched;
   });
@@ -121,7 +172,7 @@ function words(args: string[] | undefined): string[] {
 /**
  * dbt's node selection: words are unioned, commas intersect, `+`/`n+` walk the graph,
  * methods `tag:`, `path:`, `source:`, `dashboard:`, `resource_type:`, `test_type:`,
- * `config.<key>:`.
+ * `config.<key>:`, and `state:` against the `--state` manifest in `context`.
  * No `--select` means everything. `--exclude` is applied last. A word naming a node that does
  * not exist is a UsageError; other words that match nothing are passed to `warn`.
  */
@@ -130,14 +181,16 @@ export function resolveSelection<N extends Selectable>(
   include?: string[],
   exclude?: string[],
   warn: (message: string) => void = () => undefined,
+  context: SelectionContext = {},
 ): { chosen: Set<string>; excluded: Set<string> } {
   const chosen = new Set<string>();
   const excluded = new Set<string>();
   const selectWords = words(include);
   if (selectWords.length === 0) for (const n of dag.nodes()) chosen.add(n.id);
-  for (const w of selectWords) for (const id of matchWord(dag, w, '--select', warn)) chosen.add(id);
+  for (const w of selectWords)
+    for (const id of matchWord(dag, w, '--select', warn, context)) chosen.add(id);
   for (const w of words(exclude))
-    for (const id of matchWord(dag, w, '--exclude', warn)) excluded.add(id);
+    for (const id of matchWord(dag, w, '--exclude', warn, context)) excluded.add(id);
   for (const id of excluded) chosen.delete(id);
   return { chosen, excluded };
 }
@@ -147,6 +200,7 @@ export function select<N extends Selectable>(
   include?: string[],
   exclude?: string[],
   warn?: (message: string) => void,
+  context?: SelectionContext,
 ): Set<string> {
-  return resolveSelection(dag, include, exclude, warn).chosen;
+  return resolveSelection(dag, include, exclude, warn, context).chosen;
 }

@@ -5,7 +5,7 @@ import type { Atom, Selectable } from './selector.ts';
 
 export type Flag = '--select' | '--exclude';
 
-const KINDS = ['model', 'seed', 'source', 'test', 'unit_test', 'dashboard'];
+const KINDS = ['model', 'snapshot', 'seed', 'source', 'test', 'unit_test', 'dashboard', 'exposure'];
 const TEST_TYPES = ['data', 'generic', 'singular', 'unit'];
 
 /**
@@ -36,9 +36,14 @@ function misses<N extends Selectable>(
           .flatMap((n) => [n.name, n.name.split('.')[0]]),
       };
     case 'dashboard':
+    case 'exposure':
       return {
         named: exact,
-        candidates: nodes.filter((n) => n.kind === 'dashboard').map((n) => n.name),
+        candidates: nodes
+          .filter(
+            (n) => n.kind === atom.method || (atom.method === 'exposure' && n.kind === 'dashboard'),
+          )
+          .map((n) => n.name),
       };
     case 'tag':
       return { named: false, candidates: [...new Set(nodes.flatMap((n) => n.tags))] };

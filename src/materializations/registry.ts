@@ -1,6 +1,7 @@
 import { ephemeral } from './ephemeral.ts';
 import { incremental } from './incremental.ts';
 import { seed } from './seed.ts';
+import { snapshot } from './snapshot.ts';
 import { table } from './table.ts';
 import type { Materialization } from './types.ts';
 import { view } from './view.ts';
@@ -10,7 +11,7 @@ import { view } from './view.ts';
  * manifest's schema take their allowed values from here.
  */
 export const MATERIALIZATIONS: Record<string, Materialization> = Object.fromEntries(
-  [view, table, ephemeral, incremental, seed].map((m) => [m.name, m]),
+  [view, table, ephemeral, incremental, seed, snapshot].map((m) => [m.name, m]),
 );
 
 /** Names `materialized:` accepts on a model. */

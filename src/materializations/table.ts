@@ -1,3 +1,4 @@
+import { createContracted, enforcedContract } from './contract.ts';
 import { runCompiled } from './sqlError.ts';
 import { buildAndSwap } from './swap.ts';
 import type { Materialization, MaterializeContext } from './types.ts';
@@ -7,6 +8,8 @@ export async function createFromSelect(
   ctx: MaterializeContext,
   staging: Parameters<MaterializeContext['adapter']['dialect']['createTableAs']>[0],
 ): Promise<number> {
+  const contract = enforcedContract(ctx.node);
+  if (contract) return createContracted(ctx, staging, contract);
   const { adapter, conn, compiled } = ctx;
   const { dialect } = adapter;
   await runCompiled(adapter, conn, compiled!, dialect.createTableAs(staging, compiled!.sql));

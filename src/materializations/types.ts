@@ -15,6 +15,8 @@ export interface MaterializeContext {
   /** Whether the relation existed when the run started. */
   exists: boolean;
   fullRefresh: boolean;
+  /** `--empty`: refs and sources read zero rows in this run. */
+  empty?: boolean;
   /** Which gzip seed files were verified already (kept in the project's target folder). */
   gzipChecks: GzipChecks;
   /** The node's rendered `pre_hook` and `post_hook` statements, run inside its transaction. */
@@ -48,7 +50,7 @@ export interface MaterializeResult {
 export interface Materialization {
   readonly name: string;
   /** The kind of node that may use it: `materialized:` accepts the model ones. */
-  readonly appliesTo: 'model' | 'seed';
+  readonly appliesTo: 'model' | 'seed' | 'snapshot';
   /** False for ephemeral models: they are inlined into their dependents as CTEs, never built. */
   readonly buildsRelation: boolean;
   build(ctx: MaterializeContext): Promise<MaterializeResult>;

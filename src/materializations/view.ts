@@ -1,3 +1,4 @@
+import { checkContract, enforcedContract } from './contract.ts';
 import { runCompiled } from './sqlError.ts';
 import { inNodeTransaction } from './transaction.ts';
 import type { Materialization } from './types.ts';
@@ -9,7 +10,10 @@ export const view: Materialization = {
   async build(ctx) {
     const { adapter, conn, relation, compiled } = ctx;
     const { dialect } = adapter;
+    const contract = enforcedContract(ctx.node);
     await inNodeTransaction(ctx, async () => {
+      // dbt checks a view's contract too; its constraints are not applied (warned at the start).
+      if (contract) await checkContract(ctx, contract);
       const existing = await adapter.relationType(conn, relation);
       // A model that used to be a table must give up its name first; a view is replaced in place
       // where the database can, so readers never see it missing.

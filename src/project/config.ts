@@ -22,11 +22,13 @@ export interface ProjectFile {
   'seed-paths'?: string[];
   'macro-paths'?: string[];
   'test-paths'?: string[];
+  'snapshot-paths'?: string[];
   'target-path'?: string;
   vars?: Record<string, unknown>;
   models?: Record<string, unknown>;
   seeds?: Record<string, unknown>;
   data_tests?: Record<string, unknown>;
+  snapshots?: Record<string, unknown>;
   'on-run-start'?: string[];
   'on-run-end'?: string[];
   build?: { 'test-gate'?: boolean };

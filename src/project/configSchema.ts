@@ -9,6 +9,7 @@ import { ON_SCHEMA_CHANGE } from '../materializations/incremental.ts';
 import { BATCH_SIZES } from '../materializations/microbatch/batches.ts';
 import { INCREMENTAL_STRATEGIES } from '../materializations/strategies/registry.ts';
 import { JSON_FIELD_TYPES } from '../core/nodes.ts';
+import { HARD_DELETES, SNAPSHOT_STRATEGIES } from '../materializations/snapshot.ts';
 
 /** An enum as JSON Schema's `enum`, so errors list the allowed values in one line. */
 const OneOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ enum: [...values] });
@@ -62,10 +63,39 @@ export const ModelConfig = Type.Object(
     settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),
+    contract: Type.Optional(
+      Type.Object(
+        { enforced: Type.Boolean(), alias_types: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 export type ModelConfig = Static<typeof ModelConfig>;
+
+/** dbt's snapshot config (1.9 names, and the legacy `target_schema`/`invalidate_hard_deletes`). */
+export const SnapshotConfig = Type.Object(
+  {
+    strategy: Type.Optional(OneOf(SNAPSHOT_STRATEGIES)),
+    unique_key: Type.Optional(StringOrList),
+    updated_at: Type.Optional(Type.String()),
+    check_cols: Type.Optional(Type.Union([Type.Literal('all'), Type.Array(Type.String())])),
+    hard_deletes: Type.Optional(OneOf(HARD_DELETES)),
+    invalidate_hard_deletes: Type.Optional(Type.Boolean()),
+    dbt_valid_to_current: Type.Optional(Type.String()),
+    schema: Type.Optional(Type.String()),
+    target_schema: Type.Optional(Type.String()),
+    alias: Type.Optional(Type.String()),
+    tags: Type.Optional(StringOrList),
+    enabled: Type.Optional(Type.Boolean()),
+    pre_hook: Type.Optional(Hooks),
+    post_hook: Type.Optional(Hooks),
+    meta: Type.Optional(Type.Object({})),
+    docs: Type.Optional(Type.Object({})),
+  },
+  { additionalProperties: false },
+);
 
 export const SeedConfig = Type.Object(
   {
@@ -112,6 +142,7 @@ const keysOf = (schema: { properties: Record<string, TSchema> }) =>
 
 export const MODEL_CONFIG_KEYS = keysOf(ModelConfig);
 export const SEED_CONFIG_KEYS = keysOf(SeedConfig);
+export const SNAPSHOT_CONFIG_KEYS = keysOf(SnapshotConfig);
 export const TEST_CONFIG_KEYS = keysOf(TestConfig);
 
 /**

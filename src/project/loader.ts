@@ -13,8 +13,10 @@ import { jsonFieldsOf } from './jsonFields.ts';
 import { readProjectText } from './readText.ts';
 import { emptyProperties, readProperties, type Described } from './properties.ts';
 import { resolveTargetPath } from './targetPath.ts';
+import { loadSnapshots } from './snapshots.ts';
 import type {
   DashboardNode,
+  ExposureNode,
   Materialization,
   ModelNode,
   Project,
@@ -70,6 +72,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   const seedPaths = config['seed-paths'] ?? ['seeds'];
   const macroPaths = config['macro-paths'] ?? ['macros'];
   const testPaths = config['test-paths'] ?? ['tests'];
+  const snapshotPaths = config['snapshot-paths'] ?? ['snapshots'];
   const targetPath = resolveTargetPath(dir, file, config);
   const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
 
@@ -88,7 +91,7 @@ export function loadProject(options: LoadOptions = {}): Project {
   collect(() => {
     properties = readProperties(
       dir,
-      findFiles(dir, [...new Set([...modelPaths, ...seedPaths])], isYaml),
+      findFiles(dir, [...new Set([...modelPaths, ...seedPaths, ...snapshotPaths])], isYaml),
       parseCache,
       warnings,
     );
@@ -166,6 +169,29 @@ export function loadProject(options: LoadOptions = {}): Project {
     }
   }
 
+  const snapshots = loadSnapshots({
+    dir,
+    projectName: config.name,
+    tree: config.snapshots,
+    paths: snapshotPaths,
+    described: uniqueByName(properties.snapshots, 'snapshot', errors),
+    read,
+    basics: (name, path, yaml, cfg) =>
+      nodeBasics('model', config.name, name, path, yaml, cfg, target.schema),
+    errors,
+  });
+  for (const s of snapshots) {
+    const existing = models.get(s.name);
+    if (existing)
+      errors.push(
+        new ProjectError(
+          `duplicate name '${s.name}': a snapshot here and a model or snapshot in ${existing.path}`,
+          { file: s.path },
+        ),
+      );
+    else models.set(s.name, s);
+  }
+
   const seeds = loadSeeds(
     dbtInfo !== undefined,
     dir,
@@ -192,6 +218,20 @@ export function loadProject(options: LoadOptions = {}): Project {
     else dashboards.set(d.name, { ...d, id: `dashboard.${config.name}.${d.name}` });
   }
 
+  const exposures = new Map<string, ExposureNode>();
+  for (const e of properties.exposures) {
+    if (e.config.enabled === false) continue;
+    const clash = exposures.get(e.name) ?? dashboards.get(e.name);
+    if (clash)
+      errors.push(
+        new ProjectError(
+          `exposure '${e.name}' is declared twice: also ${clash.kind === 'dashboard' ? 'as a dashboard ' : ''}in ${clash.path}:${clash.line}`,
+          { file: e.path, line: e.line },
+        ),
+      );
+    else exposures.set(e.name, { ...e, id: `exposure.${config.name}.${e.name}` });
+  }
+
   // `<test-path>/fixtures/` holds unit test fixture files (dbt's layout), not singular tests.
   const singularTests = findFiles(
     dir,
@@ -211,7 +251,7 @@ export function loadProject(options: LoadOptions = {}): Project {
         warnings: warnings!.list,
         cleanTargets: dbtInfo.cleanTargets,
         dispatch: dbtInfo.dispatch,
-        packages: loadPackages(dir, dbtInfo.packagesInstallPath),
+        packages: loadPackages(dir, dbtInfo.packagesInstallPath, warnings!.list),
         docs: readDocsBlocks(dir, dbtInfo.docsPaths),
       };
       renderDescriptions(
@@ -244,6 +284,7 @@ export function loadProject(options: LoadOptions = {}): Project {
     macros,
     unitTests: properties.unitTests,
     dashboards,
+    exposures,
     queries,
     singularTests,
     testConfig: config.data_tests ?? {},
@@ -495,6 +536,7 @@ function loadSources(
       tableName: s.name,
       relation,
       loadedAtField: s.loadedAtField,
+      freshness: s.freshness,
     });
   }
   return sources;

@@ -13,8 +13,11 @@ import type { Warnings } from './dbt/warnings.ts';
 import { propertiesSchema } from './schemas.ts';
 import { readDashboard, type RawDashboard } from './dashboards.ts';
 import type {
+  ColumnConstraint,
   ColumnSpec,
+  FreshnessSpec,
   DashboardNode,
+  ExposureNode,
   QuerySpec,
   TestDeclaration,
   UnitTestSpec,
@@ -25,6 +28,7 @@ interface RawColumn {
   description?: string;
   data_type?: string;
   meta?: Record<string, unknown>;
+  constraints?: ColumnConstraint[];
   data_tests?: unknown[];
   tests?: unknown[];
 }
@@ -45,23 +49,46 @@ interface RawSource {
   schema?: string;
   external_location?: string;
   meta?: Record<string, unknown>;
+  loaded_at_field?: string;
+  freshness?: FreshnessSpec;
   tables?: (RawEntry & {
     identifier?: string;
     external_location?: string;
     format?: string;
     options?: Record<string, unknown>;
     loaded_at_field?: string;
+    freshness?: FreshnessSpec | null;
   })[];
 }
 
 interface PropertiesFile {
   models?: RawEntry[];
   seeds?: RawEntry[];
+  snapshots?: (RawEntry & { relation?: string })[];
   sources?: RawSource[];
   unit_tests?: Omit<UnitTestSpec, 'file' | 'line'>[];
   queries?: (Omit<QuerySpec, 'file' | 'line' | 'params' | 'description'> &
     Partial<Pick<QuerySpec, 'params' | 'description'>>)[];
   dashboards?: RawDashboard[];
+  exposures?: (Omit<
+    ExposureNode,
+    | 'id'
+    | 'kind'
+    | 'path'
+    | 'line'
+    | 'dependsOn'
+    | 'dependsOnText'
+    | 'tags'
+    | 'meta'
+    | 'config'
+    | 'description'
+  > & {
+    description?: string;
+    depends_on?: string[];
+    tags?: string[];
+    meta?: Record<string, unknown>;
+    config?: Record<string, unknown>;
+  })[];
 }
 
 /** One described model, seed or source table, with its columns and tests resolved. */
@@ -84,6 +111,7 @@ export interface DescribedSource extends Omit<Described, 'config'> {
   format?: string;
   options: Record<string, unknown>;
   loadedAtField?: string;
+  freshness?: FreshnessSpec | null;
   sourceDescription: string;
   /** The table's `config:` (its `event_time`). */
   sourceConfig: Record<string, unknown>;
@@ -92,10 +120,13 @@ export interface DescribedSource extends Omit<Described, 'config'> {
 export interface Properties {
   models: Described[];
   seeds: Described[];
+  /** Snapshots described in YAML: dbt 1.9's (with `relation`) or properties of a `.sql` one. */
+  snapshots: (Described & { relation?: string })[];
   sources: DescribedSource[];
   unitTests: UnitTestSpec[];
   queries: QuerySpec[];
   dashboards: Omit<DashboardNode, 'id'>[];
+  exposures: Omit<ExposureNode, 'id'>[];
 }
 
 /**
@@ -116,10 +147,12 @@ export function readProperties(
       : cache.get('properties', `${path}\0${text}`, () => readPropertiesFile(path, text));
     result.models.push(...one.models);
     result.seeds.push(...one.seeds);
+    result.snapshots.push(...one.snapshots);
     result.sources.push(...one.sources);
     result.unitTests.push(...one.unitTests);
     result.queries.push(...one.queries);
     result.dashboards.push(...one.dashboards);
+    result.exposures.push(...one.exposures);
   }
   return result;
 }
@@ -134,6 +167,9 @@ function readPropertiesFile(path: string, text: string, warnings?: Warnings): Pr
     : validateYaml<PropertiesFile>(file, propertiesSchema);
   props.models?.forEach((m, i) => result.models.push(describe(file, m, ['models', i])));
   props.seeds?.forEach((s, i) => result.seeds.push(describe(file, s, ['seeds', i])));
+  props.snapshots?.forEach((s, i) =>
+    result.snapshots.push({ ...describe(file, s, ['snapshots', i]), relation: s.relation }),
+  );
   props.sources?.forEach((src, i) =>
     src.tables?.forEach((t, j) => {
       const d = describe(file, t, ['sources', i, 'tables', j]);
@@ -148,7 +184,9 @@ function readPropertiesFile(path: string, text: string, warnings?: Warnings): Pr
         externalLocation: location,
         format: t.format,
         options: t.options ?? {},
-        loadedAtField: t.loaded_at_field,
+        loadedAtField: t.loaded_at_field ?? src.loaded_at_field,
+        // A table's own `freshness:` wins, `null` included: that turns the source's off.
+        freshness: t.freshness !== undefined ? t.freshness : src.freshness,
         sourceConfig: t.config ?? {},
       });
     }),
@@ -170,6 +208,25 @@ function readPropertiesFile(path: string, text: string, warnings?: Warnings): Pr
       line: positionOf(file, ['queries', i]).line,
     }),
   );
+  props.exposures?.forEach((e, i) =>
+    result.exposures.push({
+      kind: 'exposure',
+      name: e.name,
+      ...(e.label ? { label: e.label } : {}),
+      type: e.type,
+      ...(e.maturity ? { maturity: e.maturity } : {}),
+      ...(e.url ? { url: e.url } : {}),
+      ...(e.owner ? { owner: e.owner } : {}),
+      path,
+      line: positionOf(file, ['exposures', i]).line,
+      description: e.description ?? '',
+      tags: e.tags ?? [],
+      meta: e.meta ?? {},
+      config: e.config ?? {},
+      dependsOnText: e.depends_on ?? [],
+      dependsOn: [],
+    }),
+  );
   props.dashboards?.forEach((d, i) =>
     result.dashboards.push(readDashboard(file, d, ['dashboards', i])),
   );
@@ -179,10 +236,12 @@ function readPropertiesFile(path: string, text: string, warnings?: Warnings): Pr
 export const emptyProperties = (): Properties => ({
   models: [],
   seeds: [],
+  snapshots: [],
   sources: [],
   unitTests: [],
   queries: [],
   dashboards: [],
+  exposures: [],
 });
 
 function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Described {
@@ -197,6 +256,7 @@ function describe(file: YamlFile, entry: RawEntry, at: (string | number)[]): Des
       description: c.description ?? '',
       data_type: c.data_type,
       meta: c.meta ?? {},
+      ...(c.constraints ? { constraints: c.constraints } : {}),
     };
     const colPath = [...at, 'columns', k, c.data_tests ? 'data_tests' : 'tests'];
     tests.push(...parseTests(file, c.data_tests ?? c.tests, colPath, c.name));

@@ -1,5 +1,11 @@
 import { ADAPTERS } from '../adapters/registry.ts';
-import { folderSchema, ModelConfig, SeedConfig, TestConfig } from './configSchema.ts';
+import {
+  folderSchema,
+  ModelConfig,
+  SeedConfig,
+  SnapshotConfig,
+  TestConfig,
+} from './configSchema.ts';
 import project from './schemas/project.schema.json' with { type: 'json' };
 import properties from './schemas/properties.schema.json' with { type: 'json' };
 
@@ -10,6 +16,7 @@ Object.assign(project.$defs, {
   modelFolder: folderSchema(ModelConfig, '#/$defs/modelFolder'),
   seedFolder: folderSchema(SeedConfig, '#/$defs/seedFolder'),
   testFolder: folderSchema(TestConfig, '#/$defs/testFolder'),
+  snapshotFolder: folderSchema(SnapshotConfig, '#/$defs/snapshotFolder'),
   target: {
     type: 'object',
     required: ['type'],

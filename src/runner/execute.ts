@@ -11,11 +11,17 @@ import { Compiler, relationOf } from '../compile/compiler.ts';
 import { NodeSqlError, UsageError } from '../core/errors.ts';
 import { relationKey } from '../core/relation.ts';
 import type { GraphNode } from '../graph/resolve.ts';
-import { resolveSelection } from '../graph/selector.ts';
+import { resolveSelection, type SelectionContext } from '../graph/selector.ts';
 import { buildsRelation, materialization } from '../materializations/registry.ts';
 import type { MaterializeResult } from '../materializations/types.ts';
 import type { LoadOptions } from '../project/loader.ts';
-import type { ModelNode, Project, SeedNode, TargetConfig } from '../core/nodes.ts';
+import {
+  resourceType,
+  type ModelNode,
+  type Project,
+  type SeedNode,
+  type TargetConfig,
+} from '../core/nodes.ts';
 import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../artifacts/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
@@ -27,8 +33,9 @@ import { interruptible } from './interruptible.ts';
 import { INTERRUPTED, schedule, type ScheduledResult } from './scheduler.ts';
 import { waitGraph } from './waitGraph.ts';
 import { openSession, type Session } from './session.ts';
+import { deferredRelations, selectionContext, warnUnenforced, type SlimOptions } from './slim.ts';
 
-export type RunCommand = 'build' | 'run' | 'seed' | 'test';
+export type RunCommand = 'build' | 'run' | 'seed' | 'test' | 'snapshot';
 
 const ON_RUN_START_FAILED = 'on-run-start failed';
 const SKIP_REASONS = [INTERRUPTED, ON_RUN_START_FAILED];
@@ -37,10 +44,16 @@ const INTERRUPT_REPEAT_MS = 100;
 /** How often run_results.json is refreshed while nodes finish. */
 const PROGRESS_EVERY_MS = 1000;
 
-export interface RunOptions extends LoadOptions {
+export interface RunOptions extends LoadOptions, SlimOptions {
   select?: string[];
   exclude?: string[];
+  /** Exactly these nodes (unique ids) of the selection: what `duckflow retry` re-runs. */
+  nodes?: string[];
   fullRefresh?: boolean;
+  /** Stop at the first failure: running nodes are interrupted, the rest skipped. */
+  failFast?: boolean;
+  /** Refs and sources read zero rows: builds every relation empty, to check the SQL. */
+  empty?: boolean;
   onEvent?: EventSink;
   signal?: AbortSignal;
   /** Also write the results as JUnit XML here. */
@@ -83,11 +96,13 @@ export interface RunReport {
   session: Session;
 }
 
-const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
-  build: ['seed', 'model', 'test', 'unit_test'],
+/** Resource types each command runs. */
+const KINDS: Record<RunCommand, string[]> = {
+  build: ['seed', 'model', 'snapshot', 'test', 'unit_test'],
   run: ['model'],
   seed: ['seed'],
   test: ['test', 'unit_test'],
+  snapshot: ['snapshot'],
 };
 
 /**
@@ -97,8 +112,9 @@ const KINDS: Record<RunCommand, GraphNode['kind'][]> = {
 export function runSet(
   session: Session,
   command: RunCommand,
-  options: Pick<RunOptions, 'select' | 'exclude'>,
+  options: Pick<RunOptions, 'select' | 'exclude' | 'nodes' | 'state' | 'defer'>,
   warn: (message: string) => void = () => undefined,
+  context: SelectionContext = selectionContext(session, options),
 ): string[] {
   const { graph } = session;
   const { chosen: selected, excluded } = resolveSelection(
@@ -106,15 +122,19 @@ export function runSet(
     options.select,
     options.exclude,
     warn,
+    context,
   );
+  const only = options.nodes && new Set(options.nodes);
+  if (only) for (const id of selected) if (!only.has(id)) selected.delete(id);
   const kinds = KINDS[command];
   const executable = (n: GraphNode) =>
-    kinds.includes(n.kind) && !(n.kind === 'model' && !buildsRelation(n));
+    kinds.includes(resourceType(n)) && !(n.kind === 'model' && !buildsRelation(n));
   const chosen = graph.nodes().filter((n) => {
     if (!executable(n)) return false;
     if (selected.has(n.id)) return true;
     // dbt's eager indirect selection: a test runs when anything it tests is selected.
     return (
+      !only &&
       (n.kind === 'test' || n.kind === 'unit_test') &&
       !excluded.has(n.id) &&
       n.dependsOn.some((p) => selected.has(p))
@@ -127,8 +147,9 @@ export function runSet(
 function nothingToDo(
   command: RunCommand,
   selected: number,
-  options: Pick<RunOptions, 'select' | 'exclude'>,
+  options: Pick<RunOptions, 'select' | 'exclude' | 'nodes'>,
 ): string {
+  if (options.nodes) return 'nothing to retry: every node of the last run finished';
   if (!options.select?.length && !options.exclude?.length)
     return `nothing to do: the project has no node that ${command} runs`;
   if (selected === 0) return 'nothing to do: the selection matches no node';
@@ -156,7 +177,11 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const emit: EventSink = options.onEvent ?? (() => undefined);
   const log = (level: 'warn' | 'error') => (message: string) =>
     emit({ type: 'log', level, message });
-  const ids = runSet(session, command, options, log('warn'));
+  const context = selectionContext(session, options);
+  const ids = runSet(session, command, options, log('warn'), context);
+  warnUnenforced(session, ids, log('warn'));
+  const failFast = failFastGuard(options, emit);
+  options = { ...options, signal: failFast.signal };
   if (window && !ids.some((id) => isMicrobatch(graph.get(id))))
     log('warn')(
       '--event-time-start/--event-time-end apply to microbatch models, and none is selected: the window is not used',
@@ -194,6 +219,11 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
           exclude: options.exclude ?? [],
           full_refresh: !!options.fullRefresh,
           target: project.target.name,
+          ...(options.vars !== undefined ? { vars: options.vars } : {}),
+          ...(options.nodes ? { nodes: options.nodes } : {}),
+          ...(options.state ? { state: options.state, defer: !!options.defer } : {}),
+          ...(options.failFast ? { fail_fast: true } : {}),
+          ...(options.empty ? { empty: true } : {}),
         },
       }),
     );
@@ -202,6 +232,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   let recordedAt = performance.now();
   const finished = (r: NodeResult) => {
     results.push(r);
+    failFast.saw(r);
     emit({ type: 'node_finished', index: results.length, total, result: r });
     // Progress for a run that is killed later, at most once a second.
     if (performance.now() - recordedAt >= PROGRESS_EVERY_MS) {
@@ -210,7 +241,18 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
     }
   };
   try {
-    await runNodes({ command, session, ids, unitOnly, options, emit, results, finished });
+    await runNodes({
+      command,
+      session,
+      ids,
+      unitOnly,
+      options,
+      emit,
+      results,
+      finished,
+      context,
+      skipReason: failFast.reason,
+    });
   } catch (e) {
     // The run stopped on an error of its own (e.g. the database is locked): say so, not `running`.
     record('errored', false);
@@ -220,7 +262,7 @@ export async function execute(command: RunCommand, options: RunOptions = {}): Pr
   const dbSeconds = databaseBusySeconds() - busyAtStart;
 
   const seconds = (performance.now() - started) / 1000;
-  const interrupted = !!options.signal?.aborted;
+  const interrupted = failFast.interrupted();
   const ran = !results.some((r) => isFailure(r.status)) && !interrupted;
   const recorded = [
     artifacts.write('manifest.json', buildManifest(project, graph, session.invocationId)),
@@ -255,7 +297,12 @@ async function runNodes({
   emit,
   results,
   finished,
+  context,
+  skipReason,
 }: {
+  context: SelectionContext;
+  /** Why a node is skipped, when it is not the scheduler's own reason (`--fail-fast`). */
+  skipReason: (because: string) => string | undefined;
   command: RunCommand;
   session: Session;
   ids: string[];
@@ -289,8 +336,17 @@ async function runNodes({
         )
         .map((m) => m.id),
     );
-    const compiler = new Compiler(project, session.renderer, incremental, (sql) =>
-      adapter.withConnection((conn) => conn.query(sql)),
+    const compiler = new Compiler(
+      project,
+      session.renderer,
+      incremental,
+      {
+        empty: options.empty,
+        deferred: options.defer
+          ? deferredRelations(session, context, new Set(ids), existing)
+          : undefined,
+      },
+      (sql) => adapter.withConnection((conn) => conn.query(sql)),
     );
     const gzipChecks = new GzipChecks(join(project.targetPath, 'gzip_checks.json'));
     for (const id of ids) {
@@ -306,7 +362,9 @@ async function runNodes({
     const skip = (id: string, because: string) => {
       const node = graph.get(id);
       const now = new Date().toISOString();
-      const reason = graph.has(because) ? `upstream ${graph.get(because).name} failed` : because;
+      const reason = graph.has(because)
+        ? `upstream ${graph.get(because).name} failed`
+        : (skipReason(because) ?? because);
       // Skips follow a failure or an interrupt; anything else means the node could not be scheduled.
       const status = graph.has(because) || SKIP_REASONS.includes(because) ? 'skipped' : 'error';
       finished({
@@ -347,6 +405,7 @@ async function runNodes({
             project,
             session,
             fullRefresh: !!options.fullRefresh,
+            empty: !!options.empty,
             existing,
             unitTests,
             gzipChecks,
@@ -470,6 +529,7 @@ interface NodeContext {
   project: Project;
   session: Session;
   fullRefresh: boolean;
+  empty: boolean;
   existing: Set<string>;
   unitTests: UnitTestRunner;
   gzipChecks: GzipChecks;
@@ -481,7 +541,7 @@ interface NodeContext {
 
 /** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
 function resultKind(node: GraphNode): NodeResult['kind'] {
-  return node.kind as NodeResult['kind'];
+  return resourceType(node) as NodeResult['kind'];
 }
 
 function detailOf(node: GraphNode): string {
@@ -565,6 +625,7 @@ async function materialize(
         compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
         exists: ctx.existing.has(relationKey(relation)),
         fullRefresh: ctx.fullRefresh,
+        empty: ctx.empty,
         hooks: { pre: hooks('pre_hook'), post: hooks('post_hook') },
         gzipChecks: ctx.gzipChecks,
         log: (level, message) =>
@@ -604,5 +665,34 @@ async function runTestNode(
     column: test.column,
     attachedTo: test.attachedTo,
     storedIn: outcome.storedIn,
+  };
+}
+
+/**
+ * `--fail-fast`: the first failure aborts the run as an interrupt does (running statements are
+ * stopped, nothing new starts); the skips then name the failure, and the run is not recorded
+ * as interrupted by a signal.
+ */
+function failFastGuard(options: RunOptions, emit: EventSink) {
+  const controller = new AbortController();
+  const user = options.signal;
+  let failed: NodeResult | undefined;
+  if (user?.aborted) controller.abort();
+  user?.addEventListener('abort', () => controller.abort(), { once: true });
+  return {
+    signal: controller.signal,
+    saw(r: NodeResult) {
+      if (!options.failFast || failed || !isFailure(r.status) || controller.signal.aborted) return;
+      failed = r;
+      emit({
+        type: 'log',
+        level: 'error',
+        message: `--fail-fast: stopping after ${r.name} failed`,
+      });
+      controller.abort();
+    },
+    reason: (because: string) =>
+      failed && because === INTERRUPTED ? `--fail-fast: ${failed.name} failed` : undefined,
+    interrupted: () => !!user?.aborted,
   };
 }

@@ -4,6 +4,7 @@ import { Compiler } from '../compile/compiler.ts';
 import { checkRelationNames } from '../graph/relations.ts';
 import { assembleGraph, parseModels, resolveDependencies, type Graph } from '../graph/resolve.ts';
 import { resolveDashboards } from '../dashboards/resolve.ts';
+import { resolveExposures } from '../dashboards/exposures.ts';
 import { loadProject, type LoadOptions } from '../project/loader.ts';
 import type { Project } from '../core/nodes.ts';
 import { ensureTargetDir } from '../project/targetPath.ts';
@@ -39,6 +40,7 @@ export function openSession(options: LoadOptions = {}): Session {
   checkRelationNames(project);
   resolveDependencies(project);
   resolveDashboards(project, renderer);
+  resolveExposures(project, renderer);
   // Tests compile against final relation names; this compiler only serves test collection.
   const tests = collectTests(project, new Compiler(project, renderer));
   const graph = assembleGraph(project, [...tests, ...collectUnitTests(project)]);

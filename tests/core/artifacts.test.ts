@@ -150,7 +150,7 @@ describe('artifacts validate against their JSON Schemas', () => {
     const { nodes: _, ...noNodes } = manifest;
     expect(validateManifest(noNodes)).toBe(false);
     const wrongKind = structuredClone(manifest);
-    wrongKind.nodes['model.shop.customers_t'].kind = 'snapshot';
+    wrongKind.nodes['model.shop.customers_t'].kind = 'analysis';
     expect(validateManifest(wrongKind)).toBe(false);
     const modelWithoutSql = structuredClone(manifest);
     delete modelWithoutSql.nodes['model.shop.customers_t'].raw_sql;

@@ -65,7 +65,7 @@ describe('docs/dbt-compatibility.md', () => {
       const handler = DBT_PROJECT_KEYS[row.feature.replace(/`/g, '')];
       const warns =
         (typeof handler === 'object' && 'warn' in handler) ||
-        ['analysis-paths', 'snapshot-paths'].includes(row.feature.replace(/`/g, ''));
+        ['analysis-paths'].includes(row.feature.replace(/`/g, ''));
       expect(row.status, row.feature).toBe(warns ? 'warned' : 'supported');
       expect(row.checkedBy, row.feature).toContain('project-keys');
     }

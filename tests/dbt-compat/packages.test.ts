@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as api from '../../src/api.ts';
@@ -60,6 +60,19 @@ describe('git and transitive packages', () => {
       projectDir: dir,
     });
     expect(rows).toEqual([{ greeting: 'hi you', units: '2.50' }]);
+  });
+
+  it('[pkg-models-warned] a package whose models and seeds are not built says so once, at its dbt_project.yml', () => {
+    const other = copyFixture('uses_git');
+    cpSync(join(dir, 'dbt_packages'), join(other, 'dbt_packages'), { recursive: true });
+    const pkg = join(other, 'dbt_packages', 'gitpkg');
+    mkdirSync(join(pkg, 'models'), { recursive: true });
+    writeFileSync(join(pkg, 'models', 'pkg_model.sql'), 'select 1 as x\n');
+    const warnings: string[] = [];
+    api.list({ projectDir: other, onWarning: (w) => warnings.push(w) });
+    expect(warnings.filter((w) => w.includes('not built'))).toEqual([
+      "dbt_packages/gitpkg/dbt_project.yml: package 'gitpkg': its 1 model and seed file(s) (models/pkg_model.sql) are not built; duckflow uses a package's macros and generic tests",
+    ]);
   });
 
   it('[pkg-hub-refused] a hub package is refused with what to write instead', () => {

@@ -64,7 +64,8 @@ describe('dbt_project.yml keys', () => {
       'models/m.sql': 'select 1 as x',
       'docs/d.md': '{% docs d %}text{% enddocs %}',
       'analyses/a.sql': 'select 1',
-      'snapshots/s.sql': 'select 1',
+      'snapshots/s.sql':
+        "{% snapshot s %}{{ config(unique_key='x', strategy='check', check_cols='all') }}select 1 as x{% endsnapshot %}",
     });
     const loaded = loadProject({ projectDir: p.dir });
     const warned = loaded.dbt!.warnings.map((w) => `${w.position.line}: ${w.message}`);
@@ -76,10 +77,6 @@ describe('dbt_project.yml keys', () => {
         return [
           `${i + 1}: '${k}': analyses are not compiled; the .sql files in analyses/ are ignored`,
         ];
-      if (k === 'snapshot-paths')
-        return [
-          `${i + 1}: '${k}': snapshots are not supported yet; the .sql files in snapshots/ are ignored`,
-        ];
       return [];
     });
     expect(warned.filter((w) => !/config '/.test(w))).toEqual(expected);
@@ -88,6 +85,8 @@ describe('dbt_project.yml keys', () => {
       `${keys.indexOf('seeds') + 1}: config 'quote_columns': seed columns are always quoted; ignored`,
     ]);
     expect(loaded.models.get('m')!.materialized).toBe('table');
+    // snapshot-paths is read: its snapshot is a node
+    expect(loaded.models.get('s')!.materialized).toBe('snapshot');
     expect(loaded.models.get('m')!.config.post_hook).toBe('select 1');
     expect(loaded.onRunStart).toEqual(['select 1']);
     expect(loaded.dbt!.docs.get('d')).toBe('text');

@@ -165,7 +165,6 @@ describe('a dbt project with a profile and a local package', () => {
       "dbt_project.yml:27:5: config 'persist_docs': comments are not written to the database; ignored",
       "dbt_project.yml:39:5: config 'quote_columns': seed columns are always quoted; ignored",
       "dbt_project.yml:44:1: 'semantic-models': semantic models are not supported; ignored",
-      "models/staging/schema.yml:15:9: 'constraints' is not supported by duckflow; ignored",
       "models/marts/order_facts.sql:1: config 'persist_docs': comments are not written to the database; ignored",
     ]);
   });

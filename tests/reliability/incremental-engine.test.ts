@@ -159,4 +159,15 @@ describe('incremental materialization', () => {
       "batch_size configure microbatch models; this one's incremental_strategy is 'delete+insert'",
     );
   });
+
+  it('[microbatch-config-on-table] batch_size, lookback or begin on a model that is not incremental is a project error', async () => {
+    const p = project({
+      'project.yml': 'name: x\n',
+      'models/m.sql': "{{ config(materialized='table', lookback=2) }}\nselect 1 as id\n",
+    });
+    const r = await p.cli(['ls']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("lookback configure microbatch models; m is materialized 'table'");
+    expect(r.stderr).toContain('models/m.sql:1');
+  });
 });

@@ -12,6 +12,7 @@ const base = standardDialect('duckdb', {
   rowLevelDelete: true,
   merge: true,
   retypeColumns: true,
+  constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
 
 /** DuckDB literals: lists and structs besides scalars (reader options take both). */

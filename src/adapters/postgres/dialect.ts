@@ -13,4 +13,5 @@ export const postgresDialect: Dialect = standardDialect('postgres', {
   rowLevelDelete: true,
   merge: true,
   retypeColumns: true,
+  constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });

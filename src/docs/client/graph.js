@@ -183,7 +183,8 @@
       const box = g.node(n.id);
       const x = box.x - box.width / 2;
       const y = box.y - box.height / 2;
-      const status = n.kind === 'dashboard' ? '' : `: ${HEALTH_LABEL[n.health]}`;
+      const status =
+        n.kind === 'dashboard' || n.kind === 'exposure' ? '' : `: ${HEALTH_LABEL[n.health]}`;
       const title = s('title', {}, `${n.name} (${subtitle(n)})${status}`);
       nodeLayer.append(
         s(

@@ -10,6 +10,7 @@
     seed: 'Seeds',
     source: 'Sources',
     dashboard: 'Dashboards',
+    exposure: 'Exposures',
   };
 
   function stat(label, value, extra) {

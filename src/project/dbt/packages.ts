@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYamlValue } from 'yaml';
 import { ProjectError } from '../../core/errors.ts';
-import type { MacroFile, MacroPackage } from '../../core/nodes.ts';
+import type { MacroFile, MacroPackage, ProjectWarning } from '../../core/nodes.ts';
 import { findFiles } from '../files.ts';
 import { readProjectText } from '../readText.ts';
 import { parseYaml, positionOf } from '../yamlFile.ts';
@@ -127,8 +127,15 @@ export function installPackages(projectDir: string, installPath: string): Map<st
   return installed;
 }
 
-/** The installed packages (each folder of the install path with a dbt_project.yml) and their macros. */
-export function loadPackages(projectDir: string, installPath: string): MacroPackage[] {
+/**
+ * The installed packages (each folder of the install path with a dbt_project.yml) and their
+ * macros. Their models and seeds are not built: each package holding some gets a warning.
+ */
+export function loadPackages(
+  projectDir: string,
+  installPath: string,
+  warnings: ProjectWarning[] = [],
+): MacroPackage[] {
   const root = resolve(projectDir, installPath);
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
@@ -143,7 +150,18 @@ export function loadPackages(projectDir: string, installPath: string): MacroPack
       const config = parseYamlValue(readProjectText(dir, 'dbt_project.yml')) as {
         name: string;
         'macro-paths'?: string[];
+        'model-paths'?: string[];
+        'seed-paths'?: string[];
       };
+      const unbuilt = [
+        ...findFiles(dir, config['model-paths'] ?? ['models'], (n) => n.endsWith('.sql')),
+        ...findFiles(dir, config['seed-paths'] ?? ['seeds'], (n) => n.endsWith('.csv')),
+      ];
+      if (unbuilt.length > 0)
+        warnings.push({
+          message: `package '${config.name}': its ${unbuilt.length} model and seed file(s) (${unbuilt.slice(0, 3).join(', ')}${unbuilt.length > 3 ? ', ...' : ''}) are not built; duckflow uses a package's macros and generic tests`,
+          position: { file: relative(projectDir, join(dir, 'dbt_project.yml')) },
+        });
       const macros: MacroFile[] = findFiles(dir, config['macro-paths'] ?? ['macros'], (n) =>
         n.endsWith('.sql'),
       ).map((path) => ({

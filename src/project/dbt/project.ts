@@ -62,7 +62,7 @@ export const DBT_PROJECT_KEYS: Record<string, Handler> = {
   'on-run-end': 'special',
   dispatch: 'special',
   'analysis-paths': 'special',
-  'snapshot-paths': 'special',
+  'snapshot-paths': 'same',
   'asset-paths': { warn: 'the docs site does not copy assets' },
   'function-paths': { warn: 'user-defined functions are not supported' },
   'log-path': { warn: 'duckflow writes no log file' },
@@ -71,14 +71,16 @@ export const DBT_PROJECT_KEYS: Record<string, Handler> = {
   'restrict-access': { warn: 'model access (groups) is not enforced' },
   'dbt-cloud': { warn: 'dbt Cloud settings have no effect' },
   flags: { warn: 'dbt behaviour flags have no effect' },
-  snapshots: { warn: 'snapshots are not supported yet' },
+  snapshots: {
+    warn: 'snapshot configs in the project file are not applied: configure each snapshot in its own file',
+  },
   analyses: { warn: 'analyses are not compiled' },
   sources: { warn: 'source configs from the project file are not supported' },
   unit_tests: { warn: 'unit test configs from the project file are not supported' },
   metrics: { warn: 'metrics (semantic layer) are not supported' },
   'semantic-models': { warn: 'semantic models are not supported' },
   'saved-queries': { warn: 'saved queries are not supported' },
-  exposures: { warn: 'exposures are not supported yet' },
+  exposures: { warn: 'exposure configs in the project file are not applied' },
   functions: { warn: 'user-defined functions are not supported' },
   packages: { warn: 'packages are read from packages.yml or dependencies.yml' },
 };
@@ -95,7 +97,6 @@ const UNSUPPORTED_CONFIG: Record<string, string> = {
   database: 'duckflow builds in the target database',
   group: 'groups are not supported',
   access: 'model access is not enforced',
-  contract: 'contracts are not enforced yet',
   quoting: 'duckflow always quotes identifiers',
   quote_columns: 'seed columns are always quoted',
   batch_size: 'microbatch is not supported',
@@ -187,13 +188,12 @@ export function readDbtProjectFile(
           dbt.dispatch = (value as DbtInfo['dispatch']) ?? [];
           break;
         case 'analysis-paths':
-        case 'snapshot-paths':
           for (const p of paths(key))
             if (hasSql(join(dir, p)))
               warnings.warn(
                 file,
                 [key],
-                `'${key}': ${key === 'analysis-paths' ? 'analyses are not compiled' : 'snapshots are not supported yet'}; the .sql files in ${p}/ are ignored`,
+                `'${key}': analyses are not compiled; the .sql files in ${p}/ are ignored`,
               );
           break;
         case 'models':
