@@ -78,6 +78,7 @@ export function standardDialect(
     dropColumn: (r, column) => `alter table ${tableName(r)} drop column ${quote(column)}`,
     alterColumnType: (r, column, type) =>
       `alter table ${tableName(r)} alter column ${quote(column)} type ${type} using cast(${quote(column)} as ${type})`,
+    md5: (text) => `md5(${text})`,
     timestamp: (instant) => `timestamp '${sqlInstant(instant)}'`,
     catalogQuery: () => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,

@@ -44,6 +44,8 @@ export function trinoDialect(connector: string): Dialect {
       )})`,
     deleteWhere: (target, predicates) =>
       `delete from ${tableName(target)} where ${conjunction(unaliased(target, predicates))}`,
+    // md5 hashes bytes and returns them.
+    md5: (text) => `lower(to_hex(md5(to_utf8(${text}))))`,
     alterColumnType: (r, column, type) =>
       `alter table ${tableName(r)} alter column ${quote(column)} set data type ${type}`,
     // information_schema of the session's catalog: the target's.
