@@ -3,5 +3,5 @@
     microsecond epochs, never date_diff (which counts unit boundaries crossed).
 -#}
 {%- macro seconds_between(start_ts, end_ts) -%}
-    (({{ epoch_us(end_ts) }} - {{ epoch_us(start_ts) }})::decimal(18, 0) * 0.000001)::decimal(18, 6)
+    cast(cast({{ epoch_us(end_ts) }} - {{ epoch_us(start_ts) }} as decimal(18, 0)) * 0.000001 as decimal(18, 6))
 {%- endmacro -%}

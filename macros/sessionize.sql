@@ -33,7 +33,7 @@ select
     {% if sessions_before -%}
     {{ sessions_before }} +
     {% endif -%}
-    sum(is_session_start::integer) over session_so_far as session_number,
+    sum(cast(is_session_start as integer)) over session_so_far as session_number,
     max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
     max(case when is_session_start then event_number end) over session_so_far
         as session_first_event_number
@@ -62,5 +62,5 @@ window session_so_far as (
 
 {#- The session gap in exact microseconds, as a DECIMAL (no 32-bit overflow). -#}
 {%- macro sessionize_gap_us(gap_minutes) -%}
-{{ gap_minutes }}::decimal(38, 9) * 60000000
+cast({{ gap_minutes }} as decimal(38, 9)) * 60000000
 {%- endmacro -%}

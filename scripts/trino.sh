@@ -2,7 +2,7 @@
 # Installs, configures, starts, waits for and stops a single-node Trino on 127.0.0.1 for
 # duckflow's Trino suite. Trino cannot come from npm: the server comes from Maven Central and
 # runs on the machine's JDK (Trino 476 needs Java 22+).
-#   scripts/trino.sh install | start | wait | stop | status | url
+#   scripts/trino.sh install | start | wait | stop | status | url | warehouse
 # Environment: TRINO_HOME (default .trino/ in the project), TRINO_PORT (default 18080),
 # TRINO_HEAP (default 3G), JAVA_HOME (default: the newest JDK 22+ found).
 set -euo pipefail
@@ -152,5 +152,6 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running at $URL"; else echo "stopped"; exit 1; fi ;;
   url) echo "$URL" ;;
-  *) echo "usage: scripts/trino.sh install|start|wait|stop|status|url" >&2; exit 2 ;;
+  warehouse) echo "$WAREHOUSE" ;;
+  *) echo "usage: scripts/trino.sh install|start|wait|stop|status|url|warehouse" >&2; exit 2 ;;
 esac

@@ -7,11 +7,11 @@
 with daily_sessions as (
 
     select
-        session_start::date as session_date,
+        cast(session_start as date) as session_date,
         customer_id,
         is_first_session,
         has_purchase,
-        duration_seconds::float8 as duration_seconds
+        cast(duration_seconds as double precision) as duration_seconds
     from {{ ref('sessions') }}
 
 )
@@ -22,7 +22,7 @@ select
     count(distinct customer_id) as customers,
     count(*) filter (where is_first_session) as first_sessions,
     count(*) filter (where has_purchase) as purchasing_sessions,
-    {{ round_double('count(*) filter (where has_purchase)::float8 / count(*)', 4) }} as conversion_rate,
+    {{ round_double('cast(count(*) filter (where has_purchase) as double precision) / count(*)', 4) }} as conversion_rate,
     {{ round_double(percentile_cont('duration_seconds', 0.5), 2) }} as median_duration_seconds
 from daily_sessions
 group by session_date

@@ -25,9 +25,9 @@ pre_purchase_sessions as (
 
     select
         customer_sessions.customer_id,
-        customer_sessions.duration_seconds::float8 as duration_seconds
+        cast(customer_sessions.duration_seconds as double precision) as duration_seconds
     from {{ ref('sessions') }} as customer_sessions
-    inner join customers using (customer_id)
+    inner join customers on customers.customer_id = customer_sessions.customer_id
     where customers.has_purchased
         and customer_sessions.session_number < customers.first_purchase_session_number
 
@@ -48,9 +48,9 @@ per_customer as (
 
     select
         count(*) as customers_counted,
-        {{ round_double(percentile_cont('seconds_to_first_purchase_in_shop::float8', 0.5), 2) }}
+        {{ round_double(percentile_cont('cast(seconds_to_first_purchase_in_shop as double precision)', 0.5), 2) }}
             as median_seconds_in_shop_before_first_purchase,
-        {{ round_double(percentile_cont('seconds_in_sessions_before_first_purchase::float8', 0.5), 2) }}
+        {{ round_double(percentile_cont('cast(seconds_in_sessions_before_first_purchase as double precision)', 0.5), 2) }}
             as median_seconds_in_sessions_before_first_purchase_session
     from customers
     where has_purchased

@@ -12,7 +12,7 @@ with referred_sessions as (
         channel,
         coalesce(referrer_host, '(none)') as referrer_host,
         customer_id,
-        duration_seconds::float8 as duration_seconds,
+        cast(duration_seconds as double precision) as duration_seconds,
         has_purchase
     from {{ ref('sessions') }}
 
@@ -30,7 +30,7 @@ duration_by_referrer as (
         {{ round_double(percentile_cont('duration_seconds', 0.75), 2) }} as p75_duration_seconds,
         {{ round_double(percentile_cont('duration_seconds', 0.9), 2) }} as p90_duration_seconds,
         {{ round_double('avg(duration_seconds)', 2) }} as mean_duration_seconds,
-        {{ round_double('avg(has_purchase::integer)', 4) }} as purchase_session_share
+        {{ round_double('avg(cast(has_purchase as integer))', 4) }} as purchase_session_share
     from referred_sessions
     group by grouping sets ((channel), (channel, referrer_host))
 

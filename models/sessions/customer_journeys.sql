@@ -38,18 +38,19 @@ customer_rollup as (
         min(customer_sessions.session_start) as first_seen_at,
         max(customer_sessions.session_end) as last_seen_at,
         sum(customer_sessions.event_count) as event_count,
-        sum(customer_sessions.duration_seconds)::decimal(18, 6) as seconds_in_sessions,
+        cast(sum(customer_sessions.duration_seconds) as decimal(18, 6)) as seconds_in_sessions,
         sum(customer_sessions.purchase_count) as purchase_count,
         count(*) filter (where customer_sessions.has_purchase) as purchasing_session_count,
         {{ arg_min('customer_sessions.channel', 'customer_sessions.session_number') }} as first_session_channel,
-        coalesce(
+        cast(coalesce(
             sum(customer_sessions.duration_seconds) filter (
                 where customer_sessions.session_number < first_purchase_sessions.first_purchase_session_number
             ),
             0
-        )::decimal(18, 6) as seconds_in_sessions_before_first_purchase_session
+        ) as decimal(18, 6)) as seconds_in_sessions_before_first_purchase_session
     from customer_sessions
-    left join first_purchase_sessions using (customer_id)
+    left join first_purchase_sessions
+        on first_purchase_sessions.customer_id = customer_sessions.customer_id
     group by customer_sessions.customer_id
 
 )
@@ -74,10 +75,11 @@ select
     end as seconds_in_sessions_before_first_purchase,
     case
         when first_purchase_sessions.customer_id is not null
-            then (
+            then cast(
                 customer_rollup.seconds_in_sessions_before_first_purchase_session
                 + {{ seconds_between('first_purchase_sessions.first_purchase_session_start', 'first_purchase_sessions.first_purchase_ts') }}
-            )::decimal(18, 6)
+            as decimal(18, 6))
     end as seconds_to_first_purchase_in_shop
 from customer_rollup
-left join first_purchase_sessions using (customer_id)
+left join first_purchase_sessions
+    on first_purchase_sessions.customer_id = customer_rollup.customer_id

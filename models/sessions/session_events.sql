@@ -55,7 +55,7 @@ events_with_sessions as (
 )
 
 select
-    md5(customer_id::varchar || '|' || {{ iso_timestamp_us('session_start') }}) as session_id,
+    {{ md5_hex("cast(customer_id as varchar) || '|' || " ~ iso_timestamp_us('session_start')) }} as session_id,
     event_id,
     customer_id,
     session_number,
@@ -63,7 +63,7 @@ select
     event_ts,
     event_type,
     is_session_start,
-    (microseconds_since_previous_event::decimal(18, 0) * 0.000001)::decimal(18, 6)
+    cast(cast(microseconds_since_previous_event as decimal(18, 0)) * 0.000001 as decimal(18, 6))
         as seconds_since_previous_event,
     {{ is_purchase_event('event_type', var('purchase_event_types', ['PLACED_ORDER'])) }} as is_purchase,
     page_path,

@@ -20,11 +20,11 @@ session_event_counts as (
         count(distinct event_id) as distinct_session_event_count,
         count(*) filter (
             where not is_session_start
-                and seconds_since_previous_event > {{ var('session_gap_minutes', 30) }}::decimal(38, 9) * 60
+                and seconds_since_previous_event > cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
         ) as gaps_over_threshold_inside_sessions,
         count(*) filter (
             where is_session_start
-                and seconds_since_previous_event <= {{ var('session_gap_minutes', 30) }}::decimal(38, 9) * 60
+                and seconds_since_previous_event <= cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
         ) as session_starts_within_threshold
     from {{ ref('session_events') }}
 
@@ -36,7 +36,7 @@ session_counts as (
         count(*) as session_count,
         coalesce(sum(event_count), 0) as events_in_sessions,
         count(*) filter (
-            where seconds_since_previous_session <= {{ var('session_gap_minutes', 30) }}::decimal(38, 9) * 60
+            where seconds_since_previous_session <= cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
         ) as sessions_within_threshold_of_previous
     from {{ ref('sessions') }}
 

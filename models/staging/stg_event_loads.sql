@@ -8,12 +8,12 @@ select
     {% if is_incremental() -%}
     (select coalesce(max(load_number), 0) + 1 from {{ this }})
     {%- else -%}
-    1::bigint
+    cast(1 as bigint)
     {%- endif %} as load_number,
     {% if is_incremental() -%}
     (select coalesce(max(lines_before + line_count), 0) from {{ this }})
     {%- else -%}
-    0::bigint
+    cast(0 as bigint)
     {%- endif %} as lines_before,
     count(*) as line_count,
     count(*) filter (where load_error = 'blank_line') as blank_line_count

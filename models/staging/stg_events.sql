@@ -9,7 +9,7 @@
 
 -- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
 -- scanning the table twice is cheaper (and streams at any size).
-with stageable_records as not materialized (
+with stageable_records as {{ not_materialized() }} (
 
     select *
     from {{ ref('stg_events_parsed') }}
@@ -32,7 +32,7 @@ single_records as (
         -- the columns of collapsed_duplicates, in its order: the union below matches by position
         {{ staged_event_columns() }},
         record_number,
-        1::bigint as source_record_count
+        cast(1 as bigint) as source_record_count
     from stageable_records
     where not exists (
         select 1 from duplicate_ids where duplicate_ids.event_id = stageable_records.event_id

@@ -6,7 +6,7 @@
 
 -- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
 -- scanning the table twice is cheaper (and streams at any size).
-with stageable_records as not materialized (
+with stageable_records as {{ not_materialized() }} (
 
     select *
     from {{ ref('stg_events_parsed') }}
@@ -50,5 +50,5 @@ select
     count(*) as version_count,
     count(*) > 1 as is_conflicting
 from duplicated_ids
-inner join distinct_versions using (event_id)
+inner join distinct_versions on distinct_versions.event_id = duplicated_ids.event_id
 group by duplicated_ids.event_id, duplicated_ids.record_count

@@ -7,8 +7,8 @@
 with raw_line_counts as (
 
     select
-        sum(line_count)::bigint as line_count,
-        sum(blank_line_count)::bigint as blank_line_count
+        cast(sum(line_count) as bigint) as line_count,
+        cast(sum(blank_line_count) as bigint) as blank_line_count
     from {{ ref('stg_event_loads') }}
 
 ),

@@ -40,7 +40,7 @@ this_load_events as (
     select
         {{ staged_event_columns() }},
         record_number,
-        1::bigint as source_record_count
+        cast(1 as bigint) as source_record_count
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
         and event_id not in (
@@ -90,4 +90,5 @@ select
     rejected_records.rejection_reason,
     raw_events.raw
 from rejected_records
-inner join {{ ref('raw_events') }} as raw_events using (record_number)
+inner join {{ ref('raw_events') }} as raw_events
+    on raw_events.record_number = rejected_records.record_number

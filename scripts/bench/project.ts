@@ -28,11 +28,14 @@ export interface BenchPostgres {
   database: string;
 }
 
+/** Another database to build in instead of a DuckDB file: its `targets:` entry, less threads. */
+export type BenchEngine = Record<string, unknown> & { type: string };
+
 export function writeBenchProject(
   repo: string,
   runDir: string,
   target: BenchTarget,
-  postgres?: BenchPostgres,
+  engine?: BenchEngine,
 ): { projectDir: string; dbPath: string; targetPath: string } {
   const projectDir = join(runDir, 'project');
   mkdirSync(projectDir, { recursive: true });
@@ -60,10 +63,8 @@ export function writeBenchProject(
       preserve_insertion_order: target.preserveInsertionOrder,
     },
   };
-  if (postgres) {
-    // Same threads as the DuckDB build: one pooled connection per concurrent node.
-    targets.bench = { type: 'postgres', ...postgres, schema: 'bench', threads: base.threads ?? 4 };
-  }
+  // Same threads as the DuckDB build: one connection per concurrent node.
+  if (engine) targets.bench = { schema: 'bench', ...engine, threads: base.threads ?? 4 };
   config.targets = targets;
   config.target = 'bench';
   config['target-path'] = targetPath;

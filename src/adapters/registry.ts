@@ -1,12 +1,14 @@
 import type { TargetConfig } from '../core/nodes.ts';
 import { duckdb } from './duckdb/index.ts';
 import { postgres } from './postgres/index.ts';
+import { trino } from './trino/index.ts';
 import type { Adapter, AdapterPlugin } from './types.ts';
 
 /** Every database duckflow can build in, keyed on a target's `type`. */
 export const ADAPTERS: Record<string, AdapterPlugin> = {
   duckdb: duckdb as AdapterPlugin,
   postgres: postgres as AdapterPlugin,
+  trino: trino as AdapterPlugin,
 };
 
 export function adapterPlugin(type: string): AdapterPlugin {

@@ -7,10 +7,10 @@ export const standardQuote = (identifier: string) => `"${identifier.replace(/"/g
 const quote = standardQuote;
 
 /** dbt's aliases for the target and the new rows in incremental statements and predicates. */
-const DEST = 'DBT_INTERNAL_DEST';
-const SOURCE = 'DBT_INTERNAL_SOURCE';
-const keyMatch = (k: string) => `${DEST}.${quote(k)} = ${SOURCE}.${quote(k)}`;
-const conjunction = (predicates: string[]) =>
+export const DEST = 'DBT_INTERNAL_DEST';
+export const SOURCE = 'DBT_INTERNAL_SOURCE';
+export const keyMatch = (k: string) => `${DEST}.${quote(k)} = ${SOURCE}.${quote(k)}`;
+export const conjunction = (predicates: string[]) =>
   predicates.length === 0 ? 'true' : predicates.map((p) => `(${p})`).join(' and ');
 
 function literal(value: unknown): string {
@@ -78,6 +78,7 @@ export function standardDialect(
     dropColumn: (r, column) => `alter table ${tableName(r)} drop column ${quote(column)}`,
     alterColumnType: (r, column, type) =>
       `alter table ${tableName(r)} alter column ${quote(column)} type ${type} using cast(${quote(column)} as ${type})`,
+    md5: (text) => `md5(${text})`,
     timestamp: (instant) => `timestamp '${sqlInstant(instant)}'`,
     catalogQuery: () => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,

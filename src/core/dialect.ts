@@ -15,6 +15,17 @@ export interface Capabilities {
   readsFiles: boolean;
   /** Concurrent `create schema` statements conflict: schemas are created serially up front. */
   serialSchemaCreation: boolean;
+  /**
+   * `create or replace table ... as`, atomically: without transactional DDL a table is then
+   * replaced in one statement instead of by renames.
+   */
+  createOrReplaceTable: boolean;
+  /** `delete ... where` removes single rows (Hive's tables delete whole partitions only). */
+  rowLevelDelete: boolean;
+  /** `merge into`. */
+  merge: boolean;
+  /** `alter table ... alter column` to another type (Hive's tables cannot). */
+  retypeColumns: boolean;
   /** Column constraints of model contracts the database enforces; others are warned about. */
   constraints?: readonly ConstraintType[];
 }
@@ -73,6 +84,8 @@ export interface Dialect {
   addColumn(target: TableRelation, column: string, type: string): string;
   dropColumn(target: TableRelation, column: string): string;
   alterColumnType(target: TableRelation, column: string, type: string): string;
+  /** The MD5 of a text expression as 32 lower-case hex digits. */
+  md5(text: string): string;
   /** A UTC instant as a timestamp (without time zone) literal, for event-time windows. */
   timestamp(instant: Date): string;
   /** A query of (table_schema, table_name, table_type: 'table'|'view', column_name, data_type) over the user's relations, in column order. */

@@ -19,7 +19,15 @@ export const incremental: Materialization = {
   buildsRelation: true,
   async build(ctx) {
     const settings = incrementalSettings(ctx.node as ModelNode);
-    if (settings.strategy.batched) return runMicrobatch(ctx, settings);
+    const { strategy } = settings;
+    const { adapter } = ctx;
+    // Before the first build too: a model that builds once and fails on every later run would
+    // be a trap.
+    if (strategy.requires && !adapter.dialect.capabilities[strategy.requires])
+      throw new Error(
+        `incremental_strategy '${strategy.name}' needs ${strategy.requires}, which this ${adapter.type} target's tables cannot do; use delete+insert, microbatch or append`,
+      );
+    if (strategy.batched) return runMicrobatch(ctx, settings);
     if (!ctx.exists || ctx.fullRefresh) {
       const built = await table.build(ctx);
       const rows = built.rows ?? 0;

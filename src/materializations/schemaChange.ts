@@ -93,6 +93,11 @@ export async function reconcileSchema(
     const kept = new Set(table.map((c) => c.name));
     return select.filter((c) => kept.has(c.name)).map((c) => c.name);
   }
+  // Refused before any column changes: a database without transactional DDL keeps what is done.
+  if (mode === 'sync_all_columns' && diff.retyped.length && !dialect.capabilities.retypeColumns)
+    throw new Error(
+      `on_schema_change 'sync_all_columns' would change column types of ${shown} (${retypes(diff)}), which this ${adapter.type} target's tables cannot do; rebuild it with --full-refresh, or cast the columns in the SELECT to the table's types`,
+    );
   for (const c of diff.added) await conn.run(dialect.addColumn(target, c.name, c.type));
   if (mode === 'sync_all_columns') {
     for (const c of diff.removed) await conn.run(dialect.dropColumn(target, c.name));

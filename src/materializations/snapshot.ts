@@ -77,6 +77,7 @@ export const snapshot: Materialization = {
 
 class SnapshotSql {
   private readonly q: (id: string) => string;
+  private readonly md5: (text: string) => string;
   private readonly target: string;
   private readonly now: string;
   private readonly source = '__duckflow_snapshot_source';
@@ -89,6 +90,7 @@ class SnapshotSql {
   ) {
     const { dialect } = ctx.adapter;
     this.q = (id) => dialect.quote(id);
+    this.md5 = (text) => dialect.md5(text);
     this.target = dialect.relation(ctx.relation);
     this.now = dialect.now();
   }
@@ -102,7 +104,7 @@ class SnapshotSql {
 
   private scdId(alias: string, updated: string): string {
     const parts = [...this.spec.uniqueKey.map((k) => `${alias}.${this.q(k)}`), updated];
-    return `md5(${parts.map((p) => `coalesce(cast(${p} as varchar), '')`).join(" || '|' || ")})`;
+    return this.md5(parts.map((p) => `coalesce(cast(${p} as varchar), '')`).join(" || '|' || "));
   }
 
   private validToNull(updated: string): string {

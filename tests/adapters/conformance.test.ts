@@ -9,10 +9,10 @@ import { adapterPlugin } from '../../src/adapters/registry.ts';
 import { ProjectErrors } from '../../src/core/errors.ts';
 import { readCatalog } from '../../src/docs/catalog.ts';
 import { loadProject } from '../../src/project/loader.ts';
-import { errorOf, removeFixtures } from '../helpers/fixture.ts';
-import { engineFixture as fixture, engines } from './engines.ts';
+import { errorOf } from '../helpers/fixture.ts';
+import { engineFixture as fixture, engines, removeEngineFixtures } from './engines.ts';
 
-afterAll(removeFixtures);
+afterAll(removeEngineFixtures);
 
 describe.each(engines())('adapter conformance: $type', (engine) => {
   it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
@@ -90,7 +90,8 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
     ]);
   });
 
-  it('runs pre_hook and post_hook inside the model transaction: a failing post_hook rolls the build back', async () => {
+  const { transactionalDdl } = adapterPlugin(engine.type).dialect.capabilities;
+  it(`runs pre_hook and post_hook around the model: a failing post_hook ${transactionalDdl ? 'rolls the build back' : 'fails it after the swap'}`, async () => {
     const hooks = (post: string) =>
       `{{ config(materialized='table', pre_hook="insert into {{ target.schema }}.audit values ('pre')", post_hook="${post}") }}\nselect {{ var('v') }} as v\n`;
     const p = fixture(
@@ -108,13 +109,24 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
     p.write({ 'models/m.sql': hooks('insert into no_such_table values (1)') });
     const failed = await p.build({ vars: { v: 2 } });
     expect(failed.results.find((r) => r.name === 'm')?.status).toBe('error');
-    // The failed build left the table as it was, and its pre_hook's row went with it.
-    expect(await p.query(`select v from ${p.rel('m')} order by v`)).toEqual([{ v: 1 }, { v: 100 }]);
-    expect(await p.query(`select event from ${p.rel('audit')}`)).toEqual([
-      { event: 'pre' },
-      { event: 'end' },
-      { event: 'end' },
-    ]);
+    const audit = await p.query(`select event from ${p.rel('audit')} order by event`);
+    if (transactionalDdl) {
+      // The failed build left the table as it was, and its pre_hook's row went with it.
+      expect(await p.query(`select v from ${p.rel('m')} order by v`)).toEqual([
+        { v: 1 },
+        { v: 100 },
+      ]);
+      expect(audit).toEqual([{ event: 'end' }, { event: 'end' }, { event: 'pre' }]);
+    } else {
+      // Nothing to roll back (dbt-trino alike): the new table is in, the pre_hook's row stays.
+      expect(await p.query(`select v from ${p.rel('m')} order by v`)).toEqual([{ v: 2 }]);
+      expect(audit).toEqual([
+        { event: 'end' },
+        { event: 'end' },
+        { event: 'pre' },
+        { event: 'pre' },
+      ]);
+    }
     expect(failed.results.filter((r) => r.kind === 'operation').map((r) => r.name)).toEqual([
       'conf-on-run-start-0',
       'conf-on-run-end-0',
@@ -171,12 +183,16 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
   });
 
   it('quotes odd names: an alias with a space, a quote and capitals', async () => {
+    // Hive's file metastore lists a name holding `"` escaped (%22), so it cannot be found again.
+    const alias = engine.type === 'trino' ? 'My Odd Table' : 'My "Odd" Table';
     const p = fixture(engine, {
-      'models/odd.sql': `{{ config(materialized='table', alias='My "Odd" Table') }}\nselect 1 as "Mixed Case"\n`,
+      'models/odd.sql': `{{ config(materialized='table', alias='${alias}') }}\nselect 1 as "Mixed Case"\n`,
       'models/reader.sql': "select * from {{ ref('odd') }}\n",
     });
     expect((await p.build()).success).toBe(true);
-    expect(await p.query(`select * from ${p.rel('reader')}`)).toEqual([{ 'Mixed Case': 1 }]);
+    // Trino folds every name to lower case, quoted or not.
+    const column = engine.type === 'trino' ? 'mixed case' : 'Mixed Case';
+    expect(await p.query(`select * from ${p.rel('reader')}`)).toEqual([{ [column]: 1 }]);
   });
 
   it('reads its catalog: relation types and columns in order', async () => {
@@ -263,7 +279,7 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
     });
     expect(
       await p.query(
-        `select cast(record_number as integer) as n, cast(id as integer) as id, kind, cast("at" as varchar) as "at", load_error, raw from ${p.rel('events')} order by n`,
+        `select cast(record_number as integer) as n, cast(id as integer) as id, kind, substr(cast("at" as varchar), 1, 19) as "at", load_error, raw from ${p.rel('events')} order by n`,
       ),
     ).toEqual([
       { n: 1, id: 1, kind: 'a', at: '2024-01-01 08:00:00', load_error: null, raw: lines[0] },
@@ -275,6 +291,16 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
   });
 
   it("applies a node's settings to that node only, and refuses one the engine cannot set per node", async () => {
+    if (engine.type === 'trino') {
+      // Trino's session properties travel with each request; per node they are not supported yet.
+      const p = fixture(engine, {
+        'models/a.sql': `{{ config(materialized='table', settings={'query_max_run_time': '1h'}) }}\nselect 1 as v\n`,
+      });
+      const result = (await p.build()).results.find((r) => r.name === 'a')!;
+      expect(result.status).toBe('error');
+      expect(result.message).toContain('the trino adapter cannot apply settings to one node');
+      return;
+    }
     const [name, value, fixed] =
       engine.type === 'postgres'
         ? ['work_mem', '5MB', 'shared_buffers']

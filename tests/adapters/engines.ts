@@ -1,7 +1,8 @@
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import { ADAPTERS } from '../../src/adapters/registry.ts';
-import { project, type FileMap } from '../helpers/fixture.ts';
+import { project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
+import { dropTrinoSchemas, TRINO_URL, trinoTarget } from '../trino/server.ts';
 
 /**
  * How the conformance suite reaches each registered adapter: the `targets:` entry of a fixture
@@ -10,6 +11,10 @@ import { project, type FileMap } from '../helpers/fixture.ts';
 export interface Engine {
   type: string;
   target(schema: string): Record<string, unknown>;
+  /** Remove the fixtures' schemas from a server that outlives the suite. */
+  dropSchemas?(schemas: string[]): Promise<void>;
+  /** The target's tables are Hive's: no `merge`, no row-level delete, no column retyping. */
+  hive?: boolean;
 }
 
 const ENGINES: Record<string, Engine> = {
@@ -35,25 +40,42 @@ const ENGINES: Record<string, Engine> = {
       };
     },
   },
+  // Only with a server (tests/trino/server.ts says loudly when there is none).
+  trino: { type: 'trino', target: trinoTarget, dropSchemas: dropTrinoSchemas, hive: true },
 };
 
 /** Every registered adapter, each with its way in: an adapter without one fails the suite. */
 export function engines(): Engine[] {
-  return Object.keys(ADAPTERS).map((type) => {
-    const engine = ENGINES[type];
-    if (!engine)
-      throw new Error(`no conformance target for adapter '${type}' in tests/adapters/engines.ts`);
-    return engine;
-  });
+  return Object.keys(ADAPTERS)
+    .filter((type) => type !== 'trino' || TRINO_URL)
+    .map((type) => {
+      const engine = ENGINES[type];
+      if (!engine)
+        throw new Error(`no conformance target for adapter '${type}' in tests/adapters/engines.ts`);
+      return engine;
+    });
 }
 
 let fixtures = 0;
 /** A schema name no other fixture of this process uses. */
 export const freshSchema = () => `conf_${process.pid}_${++fixtures}`;
 
-/** A fixture project building in a fresh schema of `engine`; `rel` quotes one of its relations. */
+const made = new Map<Engine, string[]>();
+
+/** Remove the fixture folders, and the schemas they made on servers that outlive the suite. */
+export async function removeEngineFixtures(): Promise<void> {
+  removeFixtures();
+  for (const [engine, schemas] of made) await engine.dropSchemas?.(schemas);
+  made.clear();
+}
+
+/**
+ * A fixture project building in a fresh schema of `engine` (removed by `removeEngineFixtures`);
+ * `rel` quotes one of its relations.
+ */
 export function engineFixture(engine: Engine, files: FileMap, extra: Record<string, unknown> = {}) {
   const schema = freshSchema();
+  made.set(engine, [...(made.get(engine) ?? []), schema]);
   const p = project({
     'project.yml': stringify({
       name: 'conf',

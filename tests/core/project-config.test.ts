@@ -19,19 +19,23 @@ describe('project.yml validation', () => {
       'project.yml': ['name: x', 'targets:', '  dev:', '    type: oracle', ''].join('\n'),
     });
     // `postgres` starts at line 4, column 11.
-    expect(errors).toEqual(['project.yml:4:11: targets.dev.type must be one of: duckdb, postgres']);
+    expect(errors).toEqual([
+      'project.yml:4:11: targets.dev.type must be one of: duckdb, postgres, trino',
+    ]);
   });
 
   it('points at the value wherever it stands: block or flow style, any indentation', async () => {
     // `pg` starts at line 3, column 9.
     expect(await loadErrors({ 'project.yml': 'targets:\n dev:\n  type: pg\nname: x\n' })).toEqual([
-      'project.yml:3:9: targets.dev.type must be one of: duckdb, postgres',
+      'project.yml:3:9: targets.dev.type must be one of: duckdb, postgres, trino',
     ]);
     const errors = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev: {type: sqlite}\n',
     });
     // `sqlite` starts at line 3, column 15 inside the flow map.
-    expect(errors).toEqual(['project.yml:3:15: targets.dev.type must be one of: duckdb, postgres']);
+    expect(errors).toEqual([
+      'project.yml:3:15: targets.dev.type must be one of: duckdb, postgres, trino',
+    ]);
     const block = await loadErrors({
       'project.yml': 'name: x\ntargets:\n  dev:\n    type: duckdb\n    threads: many\n',
     });
@@ -135,7 +139,7 @@ describe('project.yml validation', () => {
     const r = await p.cli(['ls']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
-      'project.yml:4:11: targets.dev.type must be one of: duckdb, postgres',
+      'project.yml:4:11: targets.dev.type must be one of: duckdb, postgres, trino',
     );
     const missing = await runCli(['ls', '--project-dir', p.path('nowhere')]);
     expect(missing.code).toBe(2);

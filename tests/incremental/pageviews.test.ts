@@ -45,7 +45,10 @@ const LANDINGS: { views: string[]; windows: number[] }[] = [
   },
 ];
 
-describe.each(engines())('examples/pageviews, batch by batch: $type', (engine) => {
+// examples/pageviews is written for DuckDB and PostgreSQL (its SQL and these queries use `::`).
+const pageviewEngines = engines().filter((e) => e.type !== 'trino');
+
+describe.each(pageviewEngines)('examples/pageviews, batch by batch: $type', (engine) => {
   let example: ExampleCopy;
   let schemas: TwoTargets;
   const landed: string[] = [];

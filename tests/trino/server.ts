@@ -4,7 +4,16 @@
  * machine without one the suite is skipped, loudly; CI sets DUCKFLOW_REQUIRE_TRINO=1, where a
  * missing server is a failure instead.
  */
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TrinoClient } from '../../src/adapters/trino/client.ts';
+
 export const TRINO_URL = process.env.DUCKFLOW_TRINO_URL;
+
+/** The local folder of the server's `hive` catalog (`scripts/trino.sh warehouse`). */
+const WAREHOUSE =
+  process.env.DUCKFLOW_TRINO_WAREHOUSE ??
+  resolve(fileURLToPath(import.meta.url), '../../../.trino/warehouse');
 
 if (!TRINO_URL) {
   if (process.env.DUCKFLOW_REQUIRE_TRINO === '1')
@@ -15,4 +24,43 @@ if (!TRINO_URL) {
     '\n*** Trino suite SKIPPED: no Trino server. Run `bash scripts/trino.sh start` and set ' +
       'DUCKFLOW_TRINO_URL=http://127.0.0.1:18080 to run it (CI does). ***\n',
   );
+}
+
+/** A `targets:` entry building in the test server's Hive catalog, under `schema`. */
+export function trinoTarget(schema: string): Record<string, unknown> {
+  const url = new URL(TRINO_URL!);
+  return {
+    type: 'trino',
+    host: url.hostname,
+    port: Number(url.port),
+    user: 'duckflow',
+    catalog: 'hive',
+    schema,
+    // Trino's statements wait on the coordinator more than on CPU: more of them overlap well.
+    threads: 4,
+    staging_location: 'local:///duckflow_staging',
+    staging_path: join(WAREHOUSE, 'duckflow_staging'),
+  };
+}
+
+/**
+ * Drop fixtures' schemas with their tables and views (Hive's `cascade` leaves views behind): the
+ * server outlives the tests. A schema that cannot be dropped is reported, not a test failure.
+ */
+export async function dropTrinoSchemas(schemas: string[]): Promise<void> {
+  const client = new TrinoClient({ url: TRINO_URL!, user: 'duckflow', catalog: 'hive' });
+  for (const schema of schemas) {
+    try {
+      const { rows } = await client.query(
+        `select table_name, table_type from information_schema.tables where table_schema = '${schema}'`,
+      );
+      for (const [name, type] of rows)
+        await client.query(
+          `drop ${type === 'VIEW' ? 'view' : 'table'} if exists "${schema}"."${String(name)}"`,
+        );
+      await client.query(`drop schema if exists "${schema}"`);
+    } catch (e) {
+      console.warn(`could not drop Trino schema ${schema}: ${(e as Error).message}`);
+    }
+  }
 }

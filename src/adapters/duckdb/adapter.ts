@@ -7,6 +7,7 @@ import type { TableRelation } from '../../core/relation.ts';
 import type { Json, QueryResult } from '../../core/results.ts';
 import { BusyClock, processClock } from '../busyClock.ts';
 import { relationTypeOf } from '../informationSchema.ts';
+import { ConnectionPool } from '../pool.ts';
 import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
 import { applyDuckDBSettings } from './settings.ts';
 import { duckdbDialect } from './dialect.ts';
@@ -62,8 +63,9 @@ export class DuckDBAdapter implements Adapter {
   readonly dialect = duckdbDialect;
   readonly stats = { statements: 0, seconds: 0 };
   private readonly clock = new BusyClock(this.stats, processClock);
-  private readonly idle: DuckDBConn[] = [];
-  private readonly all: DuckDBConn[] = [];
+  private readonly pool = new ConnectionPool(
+    async () => new DuckDBConn(await this.instance.connect(), this.clock),
+  );
   readonly withUniqueCheck = withPerfectHash;
   /** Loads numbered by scan order share this database's global settings (orderedLoad.ts). */
   readonly orderedScans = new OrderedScans();
@@ -88,27 +90,17 @@ export class DuckDBAdapter implements Adapter {
     return new DuckDBAdapter(instance, (performance.now() - started) / 1000);
   }
 
-  async withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-    let conn = this.idle.pop();
-    if (!conn) {
-      conn = new DuckDBConn(await this.instance.connect(), this.clock);
-      this.all.push(conn);
-    }
-    try {
-      return await fn(conn);
-    } finally {
-      this.idle.push(conn);
-    }
+  withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.pool.use(fn);
   }
 
   interruptAll(): void {
-    for (const c of this.all) c.interrupt();
+    this.pool.interruptAll();
   }
 
   async close(): Promise<void> {
-    for (const c of this.all) c.close();
-    this.all.length = 0;
-    this.idle.length = 0;
+    for (const c of this.pool.all) c.close();
+    this.pool.clear();
     await this.clock.time(() => this.instance.closeSync());
   }
 

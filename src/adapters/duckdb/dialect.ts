@@ -8,6 +8,10 @@ const base = standardDialect('duckdb', {
   qualify: true,
   readsFiles: true,
   serialSchemaCreation: true,
+  createOrReplaceTable: true,
+  rowLevelDelete: true,
+  merge: true,
+  retypeColumns: true,
   constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SeedNode } from '../../core/nodes.ts';
@@ -9,8 +9,20 @@ import type { GzipChecks } from './seeds/gzipChecks.ts';
 import { readSeed } from './seeds/load.ts';
 
 /**
+ * How rows are handed over: CSV in a temporary folder (PostgreSQL's COPY), or Parquet in a
+ * folder the receiver reads (a Trino catalog's storage), with each column first cast to the
+ * DuckDB type `cast` gives it, so the file holds only types the receiver can read.
+ */
+export interface ExportFormat {
+  format: 'csv' | 'parquet';
+  /** The folder a new folder holding the file is made in (default: the system's temp folder). */
+  under?: string;
+  cast?: (duckdbType: string) => string;
+}
+
+/**
  * Rows that DuckDB reads (a seed's file, a unit test's fixture) handed to another database: an
- * in-memory DuckDB writes them as CSV, which the receiver loads in bulk (PostgreSQL's COPY).
+ * in-memory DuckDB writes them as a file, which the receiver loads in bulk.
  */
 export class FileRows {
   readonly dialect = duckdbDialect;
@@ -37,20 +49,27 @@ export class FileRows {
     return db.withConnection((conn) => db.describe(conn, select));
   }
 
-  /** Run `select` in DuckDB; `receive` gets its columns (DuckDB types) and the CSV file. */
+  /** Run `select` in DuckDB; `receive` gets its columns (DuckDB types) and the file. */
   async export<T>(
     select: string,
     receive: (columns: Column[], file: string) => Promise<T>,
+    { format, under, cast }: ExportFormat = { format: 'csv' },
   ): Promise<T> {
     const db = await this.database();
-    const dir = mkdtempSync(join(tmpdir(), 'duckflow-rows-'));
-    const file = join(dir, 'rows.csv');
+    if (under) mkdirSync(under, { recursive: true });
+    const dir = mkdtempSync(join(under ?? tmpdir(), 'duckflow-rows-'));
+    const file = join(dir, `rows.${format}`);
+    const options = format === 'csv' ? `format csv, header false, nullstr '\\N'` : 'format parquet';
     try {
       const columns = await db.withConnection(async (conn) => {
-        const described = await db.describe(conn, select);
-        await conn.run(
-          `copy (${select}) to ${this.dialect.literal(file)} (format csv, header false, nullstr '\\N')`,
-        );
+        let rows = select;
+        if (cast) {
+          const q = this.dialect.quote;
+          const described = await db.describe(conn, select);
+          rows = `select ${described.map((c) => `cast(${q(c.name)} as ${cast(c.type)}) as ${q(c.name)}`).join(', ')} from (\n${select}\n)`;
+        }
+        const described = await db.describe(conn, rows);
+        await conn.run(`copy (${rows}) to ${this.dialect.literal(file)} (${options})`);
         return described;
       });
       return await receive(columns, file);
@@ -64,6 +83,7 @@ export class FileRows {
     seed: SeedNode,
     gzipChecks: GzipChecks,
     receive: (columns: Column[], file: string) => Promise<T>,
+    format?: ExportFormat,
   ): Promise<T> {
     const db = await this.database();
     const read = { kind: 'table' as const, schema: 'main', identifier: `seed_${++this.seeds}` };
@@ -71,7 +91,7 @@ export class FileRows {
       readSeed(seed, read, { conn, gzipChecks, orderedScans: db.orderedScans }),
     );
     try {
-      return await this.export(`select * from ${this.dialect.relation(read)}`, receive);
+      return await this.export(`select * from ${this.dialect.relation(read)}`, receive, format);
     } finally {
       await db.withConnection((conn) => conn.run(this.dialect.drop('table', read)));
     }

@@ -9,5 +9,9 @@ export const postgresDialect: Dialect = standardDialect('postgres', {
   qualify: false,
   readsFiles: false,
   serialSchemaCreation: true,
+  createOrReplaceTable: false,
+  rowLevelDelete: true,
+  merge: true,
+  retypeColumns: true,
   constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });

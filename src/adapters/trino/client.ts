@@ -74,8 +74,16 @@ export class TrinoQueryError extends Error {
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 const MAX_RETRIES = 20;
 
-/** Keeps integers exact: a number JSON cannot carry safely in a double stays a string. */
+/** 16 digits in a row: maybe an integer beyond 2^53 (Trino sends decimals as strings). */
+const LONG_DIGITS = /\d{16}/;
+
+/**
+ * Keeps integers exact: a number JSON cannot carry safely in a double stays a string. The
+ * built-in parser is many times faster than lossless-json, and exact when no number in the
+ * page has 16 digits, which is most pages.
+ */
 function parseJson(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
   return parse(text, undefined, (value) => (isSafeNumber(value) ? Number(value) : value));
 }
 

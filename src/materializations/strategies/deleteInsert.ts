@@ -1,4 +1,6 @@
+import { conjunction, keyMatch, SOURCE } from '../../adapters/sqlDialect.ts';
 import { insertBatch } from './append.ts';
+import { rewriteWithout } from './rewrite.ts';
 import { changed, type IncrementalStrategy } from './types.ts';
 
 /**
@@ -13,6 +15,10 @@ export const deleteInsert: IncrementalStrategy = {
   },
   async apply(input) {
     const { conn, dialect, target, batch, uniqueKey, predicates } = input;
+    if (!dialect.capabilities.rowLevelDelete)
+      return rewriteWithout(input, [
+        `exists (select 1 from ${batch} as ${SOURCE} where ${conjunction([...uniqueKey.map(keyMatch), ...predicates])})`,
+      ]);
     const deleted = await changed(
       conn,
       dialect.deleteMatching(target, batch, uniqueKey, predicates),

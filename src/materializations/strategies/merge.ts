@@ -8,6 +8,7 @@ import { changed, type IncrementalStrategy } from './types.ts';
  */
 export const merge: IncrementalStrategy = {
   name: 'merge',
+  requires: 'merge',
   check({ uniqueKey }) {
     if (uniqueKey.length === 0)
       throw new Error(

@@ -1,4 +1,5 @@
 import { insertBatch } from './append.ts';
+import { rewriteWithout } from './rewrite.ts';
 import { changed, type IncrementalStrategy } from './types.ts';
 
 /**
@@ -16,14 +17,13 @@ export const microbatch: IncrementalStrategy = {
     const { conn, dialect, target, window, predicates } = input;
     if (!window) throw new Error('microbatch: a batch runs with its event_time window');
     const column = `DBT_INTERNAL_DEST.${dialect.quote(window.eventTime)}`;
-    const deleted = await changed(
-      conn,
-      dialect.deleteWhere(target, [
-        `${column} >= ${dialect.timestamp(window.start)}`,
-        `${column} < ${dialect.timestamp(window.end)}`,
-        ...predicates,
-      ]),
-    );
+    const inWindow = [
+      `${column} >= ${dialect.timestamp(window.start)}`,
+      `${column} < ${dialect.timestamp(window.end)}`,
+      ...predicates,
+    ];
+    if (!dialect.capabilities.rowLevelDelete) return rewriteWithout(input, inWindow);
+    const deleted = await changed(conn, dialect.deleteWhere(target, inWindow));
     return { inserted: await insertBatch(input), updated: 0, deleted };
   },
 };

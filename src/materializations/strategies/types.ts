@@ -1,5 +1,5 @@
 import type { Connection } from '../../adapters/types.ts';
-import type { Dialect } from '../../core/dialect.ts';
+import type { Capabilities, Dialect } from '../../core/dialect.ts';
 import type { TableRelation } from '../../core/relation.ts';
 
 /** What one batch did to the target, as the run line and run_results.json report it. */
@@ -34,6 +34,8 @@ export interface StrategyInput {
 /** How an incremental model's new rows (in a temporary batch table) reach its table. */
 export interface IncrementalStrategy {
   readonly name: string;
+  /** What the database must be able to do (`merge`); a target that cannot gets a clear error. */
+  readonly requires?: keyof Capabilities;
   /**
    * Runs the model once per `event_time` window (microbatch) instead of once: the
    * materialization plans the windows and renders the model for each.
