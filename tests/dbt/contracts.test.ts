@@ -33,7 +33,10 @@ function shop(target: Record<string, unknown>) {
   });
 }
 
-describe.each(engines())('contracts: $type', (engine) => {
+// Not yet on Trino: the fixtures' SQL (a `text` type, intervals, timestamp casts) is not
+// portable to it, so this feature is untested there (docs/trino.md).
+const featureEngines = engines().filter((e) => e.type !== 'trino');
+describe.each(featureEngines)('contracts: $type', (engine) => {
   it('builds a table with the contract types and enforces its constraints', async () => {
     const schema = freshSchema();
     const p = shop(engine.target(schema));

@@ -43,7 +43,10 @@ function loads(target: Record<string, unknown>, schema: string) {
   });
 }
 
-describe.each(engines())('source freshness: $type', (engine) => {
+// Not yet on Trino: the fixtures' SQL (a `text` type, intervals, timestamp casts) is not
+// portable to it, so this feature is untested there (docs/trino.md).
+const featureEngines = engines().filter((e) => e.type !== 'trino');
+describe.each(featureEngines)('source freshness: $type', (engine) => {
   it('passes, warns and errors by the age of the newest row', async () => {
     const schema = freshSchema();
     const p = loads(engine.target(schema), schema);

@@ -58,7 +58,10 @@ const v = (id: number, status: string, from: string, to: string | null, extra: R
   ...extra,
 });
 
-describe.each(engines())('snapshots: $type', (engine) => {
+// Not yet on Trino: the fixtures' SQL (a `text` type, intervals, timestamp casts) is not
+// portable to it, so this feature is untested there (docs/trino.md).
+const featureEngines = engines().filter((e) => e.type !== 'trino');
+describe.each(featureEngines)('snapshots: $type', (engine) => {
   it('records changes, new rows and deletes as dbt does', async () => {
     const schema = freshSchema();
     const p = shop(engine.target(schema));
