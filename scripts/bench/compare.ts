@@ -11,9 +11,18 @@ export interface RelationDiff {
   problem: string;
 }
 
+/** A relation compared row by row: its reference row count and the rows on one side only. */
+export interface ComparedRelation {
+  relation: string;
+  rows: number;
+  onlyRef: number;
+  onlyBuilt: number;
+}
+
 export interface Comparison {
   reference: string;
   compared: number;
+  relations: ComparedRelation[];
   skipped: string[];
   differences: RelationDiff[];
 }
@@ -22,8 +31,10 @@ export async function compareBuilds(
   referencePath: string,
   builtPath: string,
   changedByDesign: string[] = [],
+  /** DuckDB options of the comparing database (memory_limit, temp_directory, ...). */
+  settings: Record<string, string> = {},
 ): Promise<Comparison> {
-  const db = await DuckDBInstance.create(':memory:');
+  const db = await DuckDBInstance.create(':memory:', settings);
   const conn = await db.connect();
   const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjectsJS();
   const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
@@ -41,6 +52,7 @@ export async function compareBuilds(
     const result: Comparison = {
       reference: referencePath,
       compared: 0,
+      relations: [],
       skipped: [],
       differences: [],
     };
@@ -60,10 +72,17 @@ export async function compareBuilds(
       }
       const [a, b] = [`ref.${relation}`, `built.${relation}`];
       const [diff] = await rows(
-        `select (select count(*) from (from ${a} except all from ${b})) as only_ref,
+        `select (select count(*) from ${a}) as rows,
+                (select count(*) from (from ${a} except all from ${b})) as only_ref,
                 (select count(*) from (from ${b} except all from ${a})) as only_built`,
       );
       result.compared++;
+      result.relations.push({
+        relation,
+        rows: Number(diff.rows),
+        onlyRef: Number(diff.only_ref),
+        onlyBuilt: Number(diff.only_built),
+      });
       if (Number(diff.only_ref) + Number(diff.only_built) > 0)
         result.differences.push({
           relation,

@@ -10,6 +10,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { compareBuilds } from './compare.ts';
 import { ensureExport, sizeLabel } from './exports.ts';
 import { machineFacts, REPO, runBuild, type BuildRun, type MachineFacts } from './measure.ts';
 import { writeBenchProject, type BenchTarget } from './project.ts';
@@ -142,44 +143,30 @@ async function splitExport(
   });
 }
 
-/** Every table both databases hold, but the per-load ones, compared by EXCEPT ALL both ways. */
+/**
+ * Every relation of the full refresh but the per-load ones, in the incremental build with the
+ * same columns and rows (EXCEPT ALL both ways): compareBuilds, as `--compare-ref` uses it.
+ */
 async function compareTables(
   incrementalDb: string,
   fullDb: string,
   target: BenchTarget,
   tempDirectory: string,
-): Promise<ComparedTable[]> {
-  return withDuckDB(':memory:', target, tempDirectory, async (c) => {
-    await c.run(`attach ${sqlString(incrementalDb)} as inc (read_only)`);
-    await c.run(`attach ${sqlString(fullDb)} as full_refresh (read_only)`);
-    const tables = (
-      await c.runAndReadAll(`
-        select table_name from duckdb_tables() where database_name = 'inc' and schema_name = 'main'
-        intersect
-        select table_name from duckdb_tables() where database_name = 'full_refresh' and schema_name = 'main'
-        order by 1`)
-    )
-      .getRowObjects()
-      .map((r) => String(r.table_name))
-      .filter((t) => !PER_LOAD.includes(t));
-    const out: ComparedTable[] = [];
-    for (const table of tables) {
-      const q = (a: string, b: string) =>
-        `(select count(*) from (select * from ${a}.main."${table}" except all select * from ${b}.main."${table}"))::integer`;
-      const r = (
-        await c.runAndReadAll(
-          `select (select count(*) from full_refresh.main."${table}")::integer as rows, ${q('full_refresh', 'inc')} as full_only, ${q('inc', 'full_refresh')} as incremental_only`,
-        )
-      ).getRowObjects()[0];
-      out.push({
-        table,
-        rows: Number(r.rows),
-        fullOnly: Number(r.full_only),
-        incrementalOnly: Number(r.incremental_only),
-      });
-    }
-    return out;
+): Promise<{ tables: ComparedTable[]; problems: string[] }> {
+  const comparison = await compareBuilds(fullDb, incrementalDb, PER_LOAD, {
+    memory_limit: target.memoryLimit,
+    threads: String(target.duckdbThreads),
+    temp_directory: tempDirectory,
   });
+  return {
+    tables: comparison.relations.map((r) => ({
+      table: r.relation.split('.').pop()!,
+      rows: r.rows,
+      fullOnly: r.onlyRef,
+      incrementalOnly: r.onlyBuilt,
+    })),
+    problems: comparison.differences.map((d) => `${d.relation}: ${d.problem}`),
+  };
 }
 
 export async function benchIncremental(options: {
@@ -233,8 +220,14 @@ export async function benchIncremental(options: {
       full.targetPath,
       fullDir,
     );
-    const tables = await compareTables(inc.dbPath, full.dbPath, target, join(dir, 'duckdb_tmp'));
-    const equal = tables.every((t) => t.fullOnly === 0 && t.incrementalOnly === 0);
+    const { tables, problems } = await compareTables(
+      inc.dbPath,
+      full.dbPath,
+      target,
+      join(dir, 'duckdb_tmp'),
+    );
+    const equal = problems.length === 0;
+    for (const problem of problems) log(`  differs: ${problem}`);
     const speedup = fullRefresh.wallSeconds / incremental.wallSeconds;
     log(
       `  incremental ${incremental.wallSeconds.toFixed(2)} s (peak RSS ${(incremental.peakRssBytes / 2 ** 30).toFixed(2)} GiB), full refresh ${fullRefresh.wallSeconds.toFixed(2)} s: ${speedup.toFixed(1)}x; tables equal: ${equal ? 'yes' : 'NO'}`,
