@@ -14,7 +14,7 @@ import { engineFixture as fixture, engines, removeEngineFixtures } from './engin
 
 afterAll(removeEngineFixtures);
 
-describe.each(engines())('adapter conformance: $type', (engine) => {
+describe.each(engines())('adapter conformance: $name', (engine) => {
   it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
     const p = fixture(engine, {
       'models/base.sql': 'select 1 as id, 10 as amount union all select 2, 32\n',

@@ -27,7 +27,7 @@ async function built(p: ReturnType<typeof engineFixture>, name: string, options:
 const rows = (label: string) =>
   `select * from (select 1 as id, '${label}' as v union all select 2, '${label}') as r`;
 
-describe.each(engines())('incremental on $type', (engine) => {
+describe.each(engines())('incremental on $name', (engine) => {
   it('merge updates matched keys and inserts the rest, reporting each', async () => {
     const model = (sql: string) =>
       `{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge') }}\n${sql}\n`;
