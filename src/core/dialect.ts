@@ -20,7 +20,7 @@ export interface Capabilities {
    * replaced in one statement instead of by renames.
    */
   createOrReplaceTable: boolean;
-  /** `delete ... where` removes single rows (Hive's tables delete whole partitions only). */
+  /** `delete ... where` and `update` change single rows (Hive's tables: whole partitions only). */
   rowLevelDelete: boolean;
   /** `merge into`. */
   merge: boolean;
