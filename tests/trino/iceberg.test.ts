@@ -4,9 +4,13 @@
  * and renamed. Iceberg keeps every change of a table as a snapshot (`"t$snapshots"`), which
  * tells the native path from a rewrite: a rewritten table starts a new history.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { adapterPlugin } from '../../src/adapters/registry.ts';
+import { generateDocs } from '../../src/api.ts';
+import type { DocsData } from '../../src/docs/nodes.ts';
 import { loadProject } from '../../src/project/loader.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 import { dropTrinoSchemas, TRINO_CATALOGS, trinoTarget } from './server.ts';
@@ -110,6 +114,19 @@ describe.skipIf(!TRINO_CATALOGS.includes('iceberg'))('Trino with an Iceberg cata
       { operation: 'append' },
       { operation: 'overwrite' },
     ]);
+  });
+
+  it('generates docs with the column types read from the catalog', async () => {
+    const docs = await generateDocs({ projectDir: p.dir, vars: { v: 'b', shift: 1 } });
+    expect(docs.notes).toEqual([]);
+    const data = JSON.parse(readFileSync(join(docs.dir, 'data/docs.json'), 'utf8')) as DocsData;
+    const mg = data.nodes.find((n) => n.name === 'mg')!;
+    expect(mg.columns.map((c) => [c.name, c.type, c.in_database])).toEqual([
+      ['id', 'integer', true],
+      // Iceberg strings have no length: varchar(1) is stored as varchar.
+      ['v', 'varchar', true],
+    ]);
+    expect(data.project.built).toBe(true);
   });
 
   it('leaves no table beside the models (no renamed copies, no batch tables)', async () => {
