@@ -306,9 +306,7 @@ describe.each(engines())('adapter conformance: $name', (engine) => {
       expect(await p.query(`select v from ${p.rel('a')}`)).toEqual([{ v: 15 }]);
       expect(result('b')).toMatchObject({
         status: 'error',
-        message: expect.stringMatching(
-          /^models\/b\.sql: Recursion depth limit exceeded \(10\)/,
-        ),
+        message: expect.stringMatching(/^models\/b\.sql: Recursion depth limit exceeded \(10\)/),
       });
       p.write({
         'models/a.sql': `{{ config(materialized='table', settings={'max_recursion_dept': 20}) }}\n${count}\n`,
