@@ -10,11 +10,21 @@ import { ProjectErrors } from '../../src/core/errors.ts';
 import { readCatalog } from '../../src/docs/catalog.ts';
 import { loadProject } from '../../src/project/loader.ts';
 import { errorOf } from '../helpers/fixture.ts';
-import { engineFixture as fixture, engines, removeEngineFixtures } from './engines.ts';
+import {
+  engineFixture as fixture,
+  engines,
+  removeEngineFixtures,
+  suiteOptions,
+  type Engine,
+} from './engines.ts';
 
 afterAll(removeEngineFixtures);
 
-describe.each(engines())('adapter conformance: $name', (engine) => {
+for (const engine of engines())
+  describe(`adapter conformance: ${engine.name}`, suiteOptions(engine), () => conformance(engine));
+
+/** The cases, once per engine. */
+function conformance(engine: Engine): void {
   it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
     const p = fixture(engine, {
       'models/base.sql': 'select 1 as id, 10 as amount union all select 2, 32\n',
@@ -341,4 +351,4 @@ describe.each(engines())('adapter conformance: $name', (engine) => {
     expect(refused.status).toBe('error');
     expect(refused.message).toContain(`settings: '${fixed}'`);
   });
-});
+}

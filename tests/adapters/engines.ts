@@ -17,6 +17,11 @@ export interface Engine {
   dropSchemas?(schemas: string[]): Promise<void>;
   /** The target's tables are Hive's: no `merge`, no row-level delete, no column retyping. */
   hive?: boolean;
+  /**
+   * A suite's cases on this engine run at once: a Trino build waits on the coordinator's
+   * per-statement latency far more than on this machine's cores, and each case has its schema.
+   */
+  concurrent?: boolean;
 }
 
 const ENGINES: Record<string, Engine[]> = {
@@ -56,8 +61,16 @@ const ENGINES: Record<string, Engine[]> = {
     target: (schema) => trinoTarget(schema, catalog),
     dropSchemas: (schemas) => dropTrinoSchemas(schemas, catalog),
     hive: catalog === 'hive',
+    concurrent: true,
   })),
 };
+
+/**
+ * How a suite runs its cases on `engine`: at once where it is `concurrent`, each given longer,
+ * as a case then also waits for the others' statements.
+ */
+export const suiteOptions = (engine: Engine) =>
+  engine.concurrent ? { concurrent: true, timeout: 180_000 } : {};
 
 /** Every registered adapter, each with its ways in: an adapter without one fails the suite. */
 export function engines(): Engine[] {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/api.ts';
 import type { Json } from '../../src/core/results.ts';
-import { engines, freshSchema } from '../adapters/engines.ts';
+import { engines, freshSchema, suiteOptions, type Engine } from '../adapters/engines.ts';
 import { project, removeFixtures, errorOf, type Fixture } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -67,7 +67,11 @@ const v = (id: number, status: string, from: string, to: string | null, extra: R
   ...extra,
 });
 
-describe.each(engines())('snapshots: $name', (engine) => {
+for (const engine of engines())
+  describe(`snapshots: ${engine.name}`, suiteOptions(engine), () => snapshotCases(engine));
+
+/** The cases, once per engine. */
+function snapshotCases(engine: Engine): void {
   if (engine.hive) {
     it('refuses snapshots before the first build: Hive tables cannot update rows', async () => {
       const report = await shop(engine.target(freshSchema())).build();
@@ -170,7 +174,7 @@ describe.each(engines())('snapshots: $name', (engine) => {
     expect(rows[0].valid_to).toBe(rows[1].valid_from);
     expect(rows[1].valid_from).not.toBe('2024-01-02 00:00:00');
   });
-});
+}
 
 describe('snapshots in the graph', () => {
   const target = { type: 'duckdb', path: 'target/db.duckdb' };
