@@ -81,39 +81,35 @@ describe.skipIf(!TRINO_CATALOGS.includes('iceberg'))('Trino with an Iceberg cata
     expect(await rows(snapshots('t'))).toEqual([{ operation: 'append' }, { operation: 'append' }]);
   });
 
+  /** What the second build did to a model: its reported changes, its rows, its history. */
+  const after = async (name: string) => ({
+    changes: second.results.find((r) => r.name === name)!.changes,
+    rows: await rows(`select id, v from "${SCHEMA}"."${name}" order by id`),
+    operations: (await rows(snapshots(name))).map((r) => r.operation),
+  });
+
   it('delete+insert deletes the batch keys from the table and inserts the batch into it', async () => {
-    expect(second.results.find((r) => r.name === 'di')!.changes).toEqual({
-      inserted: 2,
-      updated: 0,
-      deleted: 2,
+    expect(await after('di')).toEqual({
+      changes: { inserted: 2, updated: 0, deleted: 2 },
+      rows: [
+        { id: 1, v: 'b' },
+        { id: 2, v: 'b' },
+      ],
+      operations: ['append', 'delete', 'append'],
     });
-    expect(await rows(`select id, v from "${SCHEMA}"."di" order by id`)).toEqual([
-      { id: 1, v: 'b' },
-      { id: 2, v: 'b' },
-    ]);
-    expect(await rows(snapshots('di'))).toEqual([
-      { operation: 'append' },
-      { operation: 'delete' },
-      { operation: 'append' },
-    ]);
   });
 
   it('merge updates the matched key and inserts the new one in one statement', async () => {
     // Second batch: ids 2 and 3; id 2 matched and updated, id 3 inserted, id 1 untouched.
-    expect(second.results.find((r) => r.name === 'mg')!.changes).toEqual({
-      inserted: 1,
-      updated: 1,
-      deleted: 0,
+    expect(await after('mg')).toEqual({
+      changes: { inserted: 1, updated: 1, deleted: 0 },
+      rows: [
+        { id: 1, v: 'a' },
+        { id: 2, v: 'b' },
+        { id: 3, v: 'b' },
+      ],
+      operations: ['append', 'overwrite'],
     });
-    expect(await rows(`select id, v from "${SCHEMA}"."mg" order by id`)).toEqual([
-      { id: 1, v: 'a' },
-      { id: 2, v: 'b' },
-      { id: 3, v: 'b' },
-    ]);
-    expect(await rows(snapshots('mg'))).toEqual([
-      { operation: 'append' },
-      { operation: 'overwrite' },
-    ]);
   });
 
   it('generates docs with the column types read from the catalog', async () => {
