@@ -28,10 +28,11 @@
                       stored in `stored` under the same names. Given, the rows to sessionize
                       again are read from `stored` (the affected partitions' rows from the
                       reprocessing start) and `new_rows` (but those equal to a stored row in
-                      every one of `columns`: arrived again), not from `relation`: the model's own table is usually far smaller than its
-                      source, and the new rows come from one load. Then `relation` is read on
-                      full builds only, and every row of it must have reached `stored` (a model
-                      built in the same run as its source does).
+                      every one of `columns`: arrived again), not from `relation`: the model's
+                      own table is usually far smaller than its source, and the new rows come
+                      from one load. Then `relation` is read on full builds only, and every row
+                      of it must have reached `stored` (a model built in the same run as its
+                      source does).
 
     Returns the columns sessionize() returns (only `columns` of `relation` when given), plus
     sessionize_previous_timestamp and sessionize_sessions_before; event_number counts from the
