@@ -18,7 +18,8 @@ duplicated_ids as (
 
     select
         event_id,
-        count(*) as record_count
+        count(*) as record_count,
+        min(record_number) as first_record_number
     from stageable_records
     group by event_id
     having count(*) > 1
@@ -47,8 +48,9 @@ distinct_versions as (
 select
     duplicated_ids.event_id,
     duplicated_ids.record_count,
+    duplicated_ids.first_record_number,
     count(*) as version_count,
     count(*) > 1 as is_conflicting
 from duplicated_ids
 inner join distinct_versions on distinct_versions.event_id = duplicated_ids.event_id
-group by duplicated_ids.event_id, duplicated_ids.record_count
+group by duplicated_ids.event_id, duplicated_ids.record_count, duplicated_ids.first_record_number
