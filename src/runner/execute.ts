@@ -609,11 +609,13 @@ async function materialize(
   const { adapter, compiler } = ctx;
   const relation = relationOf(node);
   const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
-  const self = adapter.dialect.relation(relation);
   // A model's template may query the database (run_query), before its own connection is taken.
   if (node.kind === 'model') await compiler.compileModelAsync(node);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
-    asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
+    asHooks(node.config[key])
+      .map((hook) => compiler.renderHook(hook, node).sql)
+      // A hook whose condition is false renders empty: there is no statement to run.
+      .filter((sql) => sql.trim() !== '');
   return adapter.withConnection((pooled) => {
     const conn = interruptible(pooled, ctx.signal);
     return withNodeSettings(adapter, conn, node.config.settings as NodeSettings | undefined, () =>
