@@ -622,7 +622,7 @@ async function materialize(
       strategy.build({
         adapter,
         conn,
-        node,
+        node: node.kind === 'seed' ? seedForRun(node, ctx) : node,
         relation,
         compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
         exists: ctx.existing.has(relationKey(relation)),
@@ -644,6 +644,22 @@ async function materialize(
 }
 
 /** Hooks are one SQL string or a list of them. */
+/**
+ * A seed that names the incremental model it feeds keeps every line's raw text while that
+ * model builds incrementally: its records can conflict with what earlier builds loaded, which
+ * the seed's own load cannot see.
+ */
+function seedForRun(seed: SeedNode, ctx: NodeContext): SeedNode {
+  const name = seed.keepAllRawWhileIncremental;
+  if (name === undefined) return seed;
+  const model = ctx.project.models.get(name)!;
+  if (model.materialized !== 'incremental')
+    throw new Error(
+      `keep_all_raw_while_incremental: model '${name}' is ${model.materialized}, not incremental: no earlier build's rows reach it`,
+    );
+  return { ...seed, keepAllRaw: ctx.compiler.isIncremental(model) };
+}
+
 export const asHooks = (value: unknown): string[] =>
   value === undefined ? [] : [value].flat().map(String);
 

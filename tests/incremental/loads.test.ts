@@ -1,7 +1,8 @@
 /**
  * The webshop's loads of its export, built through duckflow's API on DuckDB: a build that fails
  * part-way and is run again gives the tables of a build that never failed; an empty export stops
- * a full build and changes nothing in an incremental one. Each scenario builds in a schema of its own in
+ * a full build and changes nothing in an incremental one; a record that conflicts with an event
+ * of an earlier load is rejected with its line. Each scenario builds in a schema of its own in
  * one DuckDB file, and is compared with `clean` (the first export, then the second) by EXCEPT
  * ALL both ways.
  */
@@ -196,4 +197,20 @@ describe('webshop event loads', () => {
     );
     expect(report.results.find((r) => r.name === 'sessions')?.status).toBe('skipped');
   }, 120_000);
+
+  it('a record conflicting with an event of an earlier load is rejected with its exact line', async () => {
+    expect(
+      await rows(
+        `select record_number::integer as n, event_id::integer as id, rejection_reason, raw from clean.stg_events_rejected order by 1`,
+      ),
+    ).toEqual([
+      {
+        n: 7,
+        id: 2,
+        rejection_reason: 'conflicts_with_loaded_event',
+        raw: CONFLICTING,
+      },
+      { n: 8, id: null, rejection_reason: 'invalid_json', raw: SECOND[3] },
+    ]);
+  });
 });
