@@ -21,6 +21,8 @@ const SCENARIOS = [
   'fails_at_stg_events',
   'fails_at_stg_events_rejected',
   'fails_at_sessions',
+  'fails_at_metric_daily_sessions',
+  'moves_on',
   'rerun',
   'empty',
   'empty_full',
@@ -146,7 +148,7 @@ describe('webshop event loads', () => {
     if (memory) rmSync(memory, { recursive: true, force: true });
   });
 
-  it.each(['stg_events', 'stg_events_rejected', 'sessions'])(
+  it.each(['stg_events', 'stg_events_rejected', 'sessions', 'metric_daily_sessions'])(
     'a build that fails at %s, run again, gives the tables of a build that never failed',
     async (model) => {
       const target = `fails_at_${model}`;
@@ -159,6 +161,22 @@ describe('webshop event loads', () => {
     },
     120_000,
   );
+
+  it('another export after a failed build is a new load, and the unfinished one fails the reconciliation', async () => {
+    await ok('moves_on', first, { fullRefresh: true });
+    expect((await run('moves_on', second, { failAt: 'stg_events' })).success).toBe(false);
+    const third = file('third.ndjson', [event(8, 4, '2024-03-10T13:00:00')]);
+    const report = await run('moves_on', third);
+    expect(
+      report.results.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => r.name),
+    ).toEqual(['expression_is_true_stg_events_reconciliation']);
+    // The second export's 5 records are neither staged nor rejected.
+    expect(
+      await rows(
+        `select raw_record_count::integer as records, (staged_record_count + rejected_record_count)::integer as accounted from moves_on.stg_events_reconciliation`,
+      ),
+    ).toEqual([{ records: 10, accounted: 5 }]);
+  }, 120_000);
 
   it('a build on the export of the last load again changes nothing', async () => {
     await ok('rerun', first, { fullRefresh: true });
