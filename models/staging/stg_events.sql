@@ -1,4 +1,9 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='event_id') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    post_hook="{{ mark_load_staged() }}"
+) }}
 
 -- One typed row per distinct event. Exact duplicate records collapse to one row; records that
 -- cannot be staged (and every record of a conflicting duplicate id) are in stg_events_rejected.
@@ -45,6 +50,8 @@ this_load_events as (
         record_number + {{ lines_before_this_load() }} as record_number,
         source_record_count
     from distinct_events
+    -- A rerun of a load taken already (its build failed further on) counts nothing again.
+    where not {{ this_load_staged() }}
 
 ),
 
