@@ -30,10 +30,13 @@
 {%- endif -%}
 select
     *,
-    {% if sessions_before -%}
-    {{ sessions_before }} +
-    {% endif -%}
-    sum(cast(is_session_start as integer)) over session_so_far as session_number,
+    -- BIGINT: a sum of integers is HUGEINT in DuckDB, whose bit-packed columns are slow to read
+    cast(
+        {% if sessions_before -%}
+        {{ sessions_before }} +
+        {% endif -%}
+        sum(cast(is_session_start as integer)) over session_so_far
+    as bigint) as session_number,
     max(case when is_session_start then {{ timestamp }} end) over session_so_far as session_start,
     max(case when is_session_start then event_number end) over session_so_far
         as session_first_event_number

@@ -18,18 +18,28 @@
 
       relation        every row, old and new (a relation or CTE name)
       new_rows        the rows that arrived since the last run; needs the partition columns and
-                      `timestamp`. Arriving again is harmless: the same rows are rewritten.
+                      `timestamp` (and every one of `columns` when they are given). Arriving
+                      again is harmless: the same rows are rewritten.
       stored          the model's table ({{ this }}), holding the partition columns, `timestamp`
                       and `session_number` (the column named by stored_session_number)
       partition_by    partition columns, comma-separated
       order_by, timestamp, gap_minutes: as in sessionize()
+      columns         optional list of the columns of `relation` the model uses, all of them also
+                      stored in `stored` under the same names. Given, the rows to sessionize
+                      again are read from `stored` (the affected partitions' rows from the
+                      reprocessing start) and `new_rows` (but those equal to a stored row in
+                      every one of `columns`: arrived again), not from `relation`: the model's
+                      own table is usually far smaller than its source, and the new rows come
+                      from one load. Then `relation` is read on full builds only, and every row
+                      of it must have reached `stored` (a model built in the same run as its
+                      source does).
 
-    Returns the columns sessionize() returns, plus sessionize_previous_timestamp and
-    sessionize_sessions_before; event_number counts from the reprocessing start. On a full build
-    (is_incremental() false) it is sessionize() over every row of `relation`, so a model calls
-    this one macro either way (`new_rows` is not read then).
+    Returns the columns sessionize() returns (only `columns` of `relation` when given), plus
+    sessionize_previous_timestamp and sessionize_sessions_before; event_number counts from the
+    reprocessing start. On a full build (is_incremental() false) it is sessionize() over every
+    row of `relation`, so a model calls this one macro either way (`new_rows` is not read then).
 -#}
-{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number') -%}
+{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number', columns=none) -%}
 {%- if not is_incremental() -%}
 {{ sessionize(
     relation=relation,
@@ -60,39 +70,66 @@ select * from (
         )
         group by {% for key in keys %}stored.{{ key }}, {% endfor %}stored.{{ stored_session_number }}
     ),
+    -- The gap and the order conditions are filters on a join by partition only: as join
+    -- conditions they would turn it into a nested-loop join.
     sessionize_start as (
         select
             {% for key in keys %}affected.{{ key }}, {% endfor %}
             least(
                 affected.first_new_timestamp,
-                coalesce(min(reached.session_start), affected.first_new_timestamp)
+                coalesce(
+                    -- within the gap before the first new row, or after it
+                    min(reached.session_start) filter (
+                        where {{ epoch_us('affected.first_new_timestamp') }} - {{ epoch_us('reached.session_end') }}
+                            <= {{ sessionize_gap_us(gap_minutes) }}
+                    ),
+                    affected.first_new_timestamp
+                )
             ) as reprocess_from
         from sessionize_affected as affected
         left join sessionize_stored as reached
             on {{ sessionize_keys_match(keys, 'affected', 'reached') }}
-            -- within the gap before the first new row, or after it
-            and {{ epoch_us('affected.first_new_timestamp') }} - {{ epoch_us('reached.session_end') }}
-                <= {{ sessionize_gap_us(gap_minutes) }}
         group by {% for key in keys %}affected.{{ key }}, {% endfor %}affected.first_new_timestamp
     ),
     sessionize_kept as (
         select
             {% for key in keys %}start.{{ key }}, {% endfor %}
             start.reprocess_from,
-            max(kept.session_end) as previous_timestamp,
-            count(kept.session_number) as sessions_before
+            max(kept.session_end) filter (where kept.session_end < start.reprocess_from)
+                as previous_timestamp,
+            count(kept.session_number) filter (where kept.session_end < start.reprocess_from)
+                as sessions_before
         from sessionize_start as start
         left join sessionize_stored as kept
             on {{ sessionize_keys_match(keys, 'start', 'kept') }}
-            and kept.session_end < start.reprocess_from
         group by {% for key in keys %}start.{{ key }}, {% endfor %}start.reprocess_from
     ),
+    {%- if columns %}
+    sessionize_stored_tail as (
+        select {% for column in columns %}stored.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+        from {{ stored }} as stored
+        inner join sessionize_kept as kept
+            on {{ sessionize_keys_match(keys, 'kept', 'stored') }}
+            and stored.{{ timestamp }} >= kept.reprocess_from
+    ),
+    sessionize_rows as (
+        select * from sessionize_stored_tail
+        union all
+        select {% for column in columns %}arrived.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+        from {{ new_rows }} as arrived
+        -- arrived again: the stored row stands for it
+        where not exists (
+            select 1 from sessionize_stored_tail as stored
+            where {% for column in columns %}arrived.{{ column }} is not distinct from stored.{{ column }}{{ ' and ' if not loop.last }}{% endfor %}
+        )
+    ),
+    {%- endif %}
     sessionize_tail as (
         select
             source.*,
             kept.previous_timestamp as sessionize_previous_timestamp,
             kept.sessions_before as sessionize_sessions_before
-        from {{ relation }} as source
+        from {{ 'sessionize_rows' if columns else relation }} as source
         inner join sessionize_kept as kept
             on {{ sessionize_keys_match(keys, 'kept', 'source') }}
             and source.{{ timestamp }} >= kept.reprocess_from

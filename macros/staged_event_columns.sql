@@ -1,7 +1,7 @@
 {#-
-    The columns of a staged event, in one order. stg_events lists them four times (the union of
-    single and collapsed records matches by position, and duplicates collapse by grouping on all
-    of them): one list keeps those in step.
+    The columns of a staged event, in one order. stg_events and staged_event_versions list them
+    several times (versions collapse by grouping on all of them, and their union matches by
+    position): one list keeps those in step.
 -#}
 {% macro staged_event_columns() -%}
 event_id,

@@ -9,21 +9,19 @@
 -- var('session_gap_minutes') (default 30) minutes, compared in exact microseconds by the shared
 -- sessionize() macro (macros/sessionize.sql). Incrementally, sessionize_incremental()
 -- (macros/sessionize_incremental.sql) rewrites each customer with new events from the session
--- they can reach on: the same rows as a full refresh, without reading other customers.
+-- they can reach on: the same rows as a full refresh, without reading other customers, and
+-- reading their earlier events from this table rather than from all of stg_events.
 -- depends_on: {{ ref('stg_event_loads') }}
+
+{#- What sessionization carries of stg_events; session_events stores all of them, so an
+    incremental build reads the affected customers' earlier events from this table. -#}
+{%- set event_columns = ['event_id', 'customer_id', 'event_ts', 'event_type', 'page_path',
+    'referrer_url', 'referrer_host', 'product_id', 'user_agent'] %}
 
 with logged_in_events as (
 
     select
-        event_id,
-        customer_id,
-        event_ts,
-        event_type,
-        page_path,
-        referrer_url,
-        referrer_host,
-        product_id,
-        user_agent,
+        {{ event_columns | join(',\n        ') }},
         record_number
     from {{ ref('stg_events') }}
     where customer_id is not null
@@ -33,7 +31,7 @@ with logged_in_events as (
 {% if is_incremental() %}
 events_of_this_load as (
 
-    select customer_id, event_ts
+    select {{ event_columns | join(', ') }}
     from logged_in_events
     where record_number > {{ lines_before_this_load() }}
 
@@ -49,7 +47,8 @@ events_with_sessions as (
         partition_by='customer_id',
         order_by='event_ts, event_id',
         timestamp='event_ts',
-        gap_minutes=var('session_gap_minutes', 30)
+        gap_minutes=var('session_gap_minutes', 30),
+        columns=event_columns
     ) }}
 
 )

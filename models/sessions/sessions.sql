@@ -1,12 +1,72 @@
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='customer_id') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='customer_id',
+    incremental_predicates=['DBT_INTERNAL_DEST.session_number >= DBT_INTERNAL_SOURCE.session_number']
+) }}
 
 -- One row per session of a logged-in customer (sessions are cut in session_events).
--- Incrementally, the sessions of each customer with events of this load are rolled up again
--- from session_events (already rewritten for them) and replace that customer's rows, so
--- sessions merged by a late event vanish.
+-- Incrementally, for each customer with events of this load, session_events rewrote the sessions
+-- from the one holding the customer's first new event on (sessionize_incremental: every earlier
+-- session ends more than the gap before it). Those sessions are rolled up again from
+-- session_events and replace the customer's stored sessions numbered from there
+-- (incremental_predicates), so sessions merged by a late event vanish and earlier ones are not
+-- read or rewritten.
 -- depends_on: {{ ref('stg_event_loads') }}, {{ ref('stg_events') }}
 
-with session_rollup as (
+with {% if is_incremental() -%}
+first_new_events as (
+
+    select
+        customer_id,
+        min(event_ts) as first_new_event_ts
+    from {{ ref('stg_events') }}
+    where record_number > {{ lines_before_this_load() }}
+        and customer_id is not null
+    group by customer_id
+
+),
+
+rewritten_from as (
+
+    select
+        first_new_events.customer_id,
+        min(events.session_number) as first_rewritten_session_number
+    from first_new_events
+    inner join {{ ref('session_events') }} as events
+        on events.customer_id = first_new_events.customer_id
+        and events.event_ts = first_new_events.first_new_event_ts
+    group by first_new_events.customer_id
+
+),
+
+-- the end of the session before the first rewritten one, kept as stored
+stored_previous_sessions as (
+
+    select
+        stored.customer_id,
+        stored.session_end as previous_session_end
+    from {{ this }} as stored
+    inner join rewritten_from
+        on rewritten_from.customer_id = stored.customer_id
+        and stored.session_number = rewritten_from.first_rewritten_session_number - 1
+
+),
+
+{% endif -%}
+session_events_to_roll_up as (
+
+    select events.*
+    from {{ ref('session_events') }} as events
+    {% if is_incremental() -%}
+    inner join rewritten_from
+        on rewritten_from.customer_id = events.customer_id
+        and events.session_number >= rewritten_from.first_rewritten_session_number
+    {% endif %}
+
+),
+
+session_rollup as (
 
     select
         session_id,
@@ -32,14 +92,7 @@ with session_rollup as (
         {{ arg_min('referrer_host', 'event_number_in_session', 'referrer_url is not null') }}
             as referrer_host,
         {{ arg_min('user_agent', 'event_number_in_session') }} as user_agent
-    from {{ ref('session_events') }}
-    {% if is_incremental() -%}
-    where customer_id in (
-        select customer_id
-        from {{ ref('stg_events') }}
-        where record_number > {{ lines_before_this_load() }}
-    )
-    {% endif -%}
+    from session_events_to_roll_up
     group by session_id, customer_id, session_number
 
 ),
@@ -61,9 +114,22 @@ sessions_with_channel as (
 sessions_with_previous as (
 
     select
-        *,
-        lag(session_end) over (partition by customer_id order by session_number) as previous_session_end
+        sessions_with_channel.*,
+        {% set previous_end = 'lag(sessions_with_channel.session_end) over customer_sessions' -%}
+        {% if is_incremental() -%}
+        coalesce({{ previous_end }}, stored_previous_sessions.previous_session_end)
+        {%- else -%}
+        {{ previous_end }}
+        {%- endif %} as previous_session_end
     from sessions_with_channel
+    {% if is_incremental() -%}
+    left join stored_previous_sessions
+        on stored_previous_sessions.customer_id = sessions_with_channel.customer_id
+    {% endif -%}
+    window customer_sessions as (
+        partition by sessions_with_channel.customer_id
+        order by sessions_with_channel.session_number
+    )
 
 )
 

@@ -4,13 +4,24 @@
 -- exact duplicates when they agree on every staged column (they collapse to one event), and
 -- conflicting when they do not (all of them are rejected: there is no telling which is right).
 
--- not materialized: read twice, the CTE would otherwise be copied whole into memory first;
--- scanning the table twice is cheaper (and streams at any size).
-with stageable_records as {{ not_materialized() }} (
+-- The seed keeps the raw text of every loaded line whose id is on more than one loaded line
+-- (keep_raw_for_duplicates_of: id, found while it loads): those lines are the only candidates,
+-- so the 10M stageable records are not grouped by id here. Without that setting no id would be
+-- found duplicated, and stg_events' unique test on event_id would fail the build.
+with duplicate_candidates as (
+
+    select record_number
+    from {{ ref('raw_events') }}
+    where load_error is null and raw is not null
+
+),
+
+stageable_records as (
 
     select *
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
+        and record_number in (select record_number from duplicate_candidates)
 
 ),
 
@@ -18,7 +29,8 @@ duplicated_ids as (
 
     select
         event_id,
-        count(*) as record_count
+        count(*) as record_count,
+        min(record_number) as first_record_number
     from stageable_records
     group by event_id
     having count(*) > 1
@@ -47,8 +59,9 @@ distinct_versions as (
 select
     duplicated_ids.event_id,
     duplicated_ids.record_count,
+    duplicated_ids.first_record_number,
     count(*) as version_count,
     count(*) > 1 as is_conflicting
 from duplicated_ids
 inner join distinct_versions on distinct_versions.event_id = duplicated_ids.event_id
-group by duplicated_ids.event_id, duplicated_ids.record_count
+group by duplicated_ids.event_id, duplicated_ids.record_count, duplicated_ids.first_record_number

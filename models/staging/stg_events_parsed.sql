@@ -1,20 +1,13 @@
-{{ config(materialized='table') }}
+{{ config(materialized='view') }}
 
 -- One row per raw record, typed: the raw_events seed parsed, typed and validated each line as
 -- it loaded (seeds/raw_events.yml), so this model only names, normalises and derives. Duplicate
--- ids are handled downstream (stg_events_duplicate_ids).
-
-with records as (
-
-    select *
-    from {{ ref('raw_events') }}
-    -- blank lines are not records (stg_events_reconciliation counts them)
-    where load_error is distinct from 'blank_line'
-
-),
+-- ids are handled downstream (stg_events_duplicate_ids). A view, not a table: stg_events writes
+-- the staged rows once, and the other readers take only a few columns or a few rows. Each part
+-- reads the seed's table itself: a CTE read three times would be copied whole into memory first.
 
 -- a few dozen distinct URLs stand behind millions of events: each is parsed once
-page_paths as (
+with page_paths as (
 
     select
         page as page_url,
@@ -26,7 +19,7 @@ page_paths as (
                 )
             else coalesce(nullif({{ regexp_extract('page', '^([^?#]*)') }}, ''), '/')
         end as page_path
-    from (select distinct page from records where page is not null) as pages
+    from (select distinct page from {{ ref('raw_events') }} where page is not null) as pages
 
 ),
 
@@ -42,7 +35,7 @@ referrer_hosts as (
             ),
             ''
         ) as referrer_host
-    from (select distinct referrer from records where referrer is not null) as referrers
+    from (select distinct referrer from {{ ref('raw_events') }} where referrer is not null) as referrers
 
 )
 
@@ -68,6 +61,8 @@ select
     -- the seed names a type outside the shop's list invalid_type; here it is an unknown type
     case when records.load_error = 'invalid_type' then 'unknown_type' else records.load_error end
         as rejection_reason
-from records
+from {{ ref('raw_events') }} as records
 left join page_paths on records.page = page_paths.page_url
 left join referrer_hosts on records.referrer = referrer_hosts.referrer_url
+-- blank lines are not records (stg_events_reconciliation counts them)
+where records.load_error is distinct from 'blank_line'

@@ -1,10 +1,11 @@
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='record_number') }}
 
 -- Every raw record that cannot be staged, with the raw text and the reason. Nothing is dropped
 -- silently: each raw record is either in stg_events (possibly collapsed with its exact
 -- duplicates) or here. Incrementally, this load's records are added, numbered on from the
 -- lines loaded before (stg_event_loads), and a record of an event loaded before that arrived
--- with other content is rejected as conflicts_with_loaded_event (the loaded event stays).
+-- with other content is rejected as conflicts_with_loaded_event (the loaded event stays). Keyed
+-- by record number: a rerun of a load (stg_event_loads) writes its rows again, not twice.
 -- depends_on: {{ ref('stg_event_loads') }}, {{ ref('stg_events') }}
 
 with unstageable_records as (

@@ -174,6 +174,22 @@ export class Compiler {
     return compiled;
   }
 
+  /**
+   * A node's pre_hook or post_hook, rendered in the node's context as dbt does: `this` and, for
+   * a model, `is_incremental()` as in its SELECT (a hook guarded by it runs only then).
+   */
+  renderHook(text: string, node: ModelNode | SeedNode): CompiledSql {
+    return this.renderTemplate(text, node.path, {
+      self: this.project.dialect.relation(relationOf(node)),
+      isIncremental: node.kind === 'model' && this.isIncremental(node),
+    });
+  }
+
+  /** Whether `is_incremental()` is true for the model in this run. */
+  isIncremental(model: ModelNode): boolean {
+    return this.incremental.has(model.id);
+  }
+
   compileModel(model: ModelNode): CompiledSql {
     let compiled = this.cache.get(model.id);
     if (!compiled) {

@@ -49,6 +49,13 @@ export interface Dialect {
   createTempTableAs(name: string, select: string): string;
   createView(relation: TableRelation, select: string): string;
   drop(type: RelationType, relation: TableRelation): string;
+  /**
+   * Where a table that views read cannot be dropped (PostgreSQL binds a view to its tables): a
+   * query giving those views, directly or through other views, one row each in the order to
+   * create them: `name` (as DROP VIEW takes it) and `definition` (the CREATE VIEW statement).
+   * A table swap drops them and creates them again over the new table.
+   */
+  dependentViews?(relation: TableRelation): string;
   rename(relation: TableRelation, newIdentifier: string): string;
   /**
    * `delete` the rows of `target` whose `keys` match a row of `source` and that meet every

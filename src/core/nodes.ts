@@ -98,6 +98,13 @@ export interface SeedNode extends NodeCommon {
   fields?: JsonField[];
   /** json_records: a field whose duplicated values keep their lines' raw text too. */
   keepRawForDuplicatesOf?: string;
+  /**
+   * json_records: the incremental model (by name) fed by this seed; while it builds
+   * incrementally every line keeps its raw text (a record can then conflict with what earlier
+   * builds loaded, which the load cannot see). `keepAllRaw` is that, decided for one run.
+   */
+  keepAllRawWhileIncremental?: string;
+  keepAllRaw?: boolean;
   /** Type columns as dbt-duckdb does (agate's inference: whole numbers INTEGER), in dbt projects. */
   agateTypes?: boolean;
 }

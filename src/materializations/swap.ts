@@ -64,8 +64,14 @@ export async function swapIn(
   existing: RelationType | undefined,
 ): Promise<void> {
   if (existing !== 'table' || dialect.capabilities.transactionalDdl) {
+    const views =
+      existing === 'table' && dialect.dependentViews
+        ? (await conn.query(dialect.dependentViews(relation))).rows
+        : [];
+    for (const view of [...views].reverse()) await conn.run(`drop view ${String(view.name)}`);
     if (existing) await conn.run(dialect.drop(existing, relation));
     await conn.run(dialect.rename(staging, relation.identifier));
+    for (const view of views) await conn.run(String(view.definition));
     return;
   }
   const backup = { ...relation, identifier: relation.identifier + BACKUP_SUFFIX };

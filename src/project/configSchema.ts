@@ -112,6 +112,7 @@ export const SeedConfig = Type.Object(
     quote: Type.Optional(Type.String()),
     fields: Type.Optional(Type.Array(JsonFieldConfig, { minItems: 1 })),
     keep_raw_for_duplicates_of: Type.Optional(Type.String()),
+    keep_all_raw_while_incremental: Type.Optional(Type.String()),
     settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),

@@ -13,21 +13,29 @@ interface FieldConfig {
 }
 
 /**
- * A seed's `fields:` and `keep_raw_for_duplicates_of:` config (shape already validated by the
- * JSON Schema) as the loader's fields, or why they cannot be loaded.
+ * A seed's `fields:`, `keep_raw_for_duplicates_of:` and `keep_all_raw_while_incremental:` config
+ * (shape already validated by the JSON Schema) as the loader's fields, or why they cannot be
+ * loaded.
  */
 export function jsonFieldsOf(
   cfg: Record<string, unknown>,
   format: SeedFormat,
   /** Renders a `check` (it may use vars and macros, as a path does). */
   render: (text: string) => string,
-): { fields?: JsonField[]; keepRawForDuplicatesOf?: string } | { error: string } {
+):
+  | { fields?: JsonField[]; keepRawForDuplicatesOf?: string; keepAllRawWhileIncremental?: string }
+  | { error: string } {
   const configs = cfg.fields as FieldConfig[] | undefined;
   const keep = cfg.keep_raw_for_duplicates_of as string | undefined;
+  const keepAll = cfg.keep_all_raw_while_incremental as string | undefined;
   if (!configs) {
-    return keep === undefined
-      ? {}
-      : { error: 'keep_raw_for_duplicates_of needs declared fields (config.fields)' };
+    const key =
+      keep !== undefined
+        ? 'keep_raw_for_duplicates_of'
+        : keepAll !== undefined
+          ? 'keep_all_raw_while_incremental'
+          : undefined;
+    return key ? { error: `${key} needs declared fields (config.fields)` } : {};
   }
   if (format !== 'json_records')
     return { error: `config.fields is for format json_records (this seed is ${format})` };
@@ -62,7 +70,7 @@ export function jsonFieldsOf(
     return {
       error: `keep_raw_for_duplicates_of: '${keep}' is not a declared field (${fields.map((f) => f.name).join(', ')})`,
     };
-  return { fields, keepRawForDuplicatesOf: keep };
+  return { fields, keepRawForDuplicatesOf: keep, keepAllRawWhileIncremental: keepAll };
 }
 
 /**

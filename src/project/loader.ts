@@ -204,6 +204,16 @@ export function loadProject(options: LoadOptions = {}): Project {
     uniqueByName(properties.seeds, 'seed', errors),
     errors,
   );
+  for (const s of seeds.values()) {
+    const model = s.keepAllRawWhileIncremental;
+    if (model !== undefined && !models.has(model))
+      errors.push(
+        new ProjectError(
+          `seed '${s.name}': keep_all_raw_while_incremental names no model of the project: '${model}'${didYouMean(model, models.keys())}`,
+          { file: s.path },
+        ),
+      );
+  }
   const sources = loadSources(dir, config.name, properties.sources, renderText, errors);
   const dashboards = new Map<string, DashboardNode>();
   for (const d of properties.dashboards) {

@@ -609,18 +609,20 @@ async function materialize(
   const { adapter, compiler } = ctx;
   const relation = relationOf(node);
   const strategy = materialization(node.kind === 'seed' ? 'seed' : node.materialized);
-  const self = adapter.dialect.relation(relation);
   // A model's template may query the database (run_query), before its own connection is taken.
   if (node.kind === 'model') await compiler.compileModelAsync(node);
   const hooks = (key: 'pre_hook' | 'post_hook') =>
-    asHooks(node.config[key]).map((hook) => compiler.renderTemplate(hook, node.path, { self }).sql);
+    asHooks(node.config[key])
+      .map((hook) => compiler.renderHook(hook, node).sql)
+      // A hook whose condition is false renders empty: there is no statement to run.
+      .filter((sql) => sql.trim() !== '');
   return adapter.withConnection((pooled) => {
     const conn = interruptible(pooled, ctx.signal);
     return withNodeSettings(adapter, conn, node.config.settings as NodeSettings | undefined, () =>
       strategy.build({
         adapter,
         conn,
-        node,
+        node: node.kind === 'seed' ? seedForRun(node, ctx) : node,
         relation,
         compiled: node.kind === 'model' ? compiler.compileModel(node) : undefined,
         exists: ctx.existing.has(relationKey(relation)),
@@ -642,6 +644,22 @@ async function materialize(
 }
 
 /** Hooks are one SQL string or a list of them. */
+/**
+ * A seed that names the incremental model it feeds keeps every line's raw text while that
+ * model builds incrementally: its records can conflict with what earlier builds loaded, which
+ * the seed's own load cannot see.
+ */
+function seedForRun(seed: SeedNode, ctx: NodeContext): SeedNode {
+  const name = seed.keepAllRawWhileIncremental;
+  if (name === undefined) return seed;
+  const model = ctx.project.models.get(name)!;
+  if (model.materialized !== 'incremental')
+    throw new Error(
+      `keep_all_raw_while_incremental: model '${name}' is ${model.materialized}, not incremental: no earlier build's rows reach it`,
+    );
+  return { ...seed, keepAllRaw: ctx.compiler.isIncremental(model) };
+}
+
 export const asHooks = (value: unknown): string[] =>
   value === undefined ? [] : [value].flat().map(String);
 

@@ -41,6 +41,18 @@ function conformance(engine: Engine): void {
     expect(await p.query(`select * from ${p.rel('total')}`)).toEqual([{ total: 1, n: 1 }]);
   });
 
+  it('rebuilding a table alone keeps the views over it, and a view over those, reading the new rows', async () => {
+    const p = fixture(engine, {
+      'models/t.sql': "{{ config(materialized='table') }}\nselect {{ var('v') }} as v\n",
+      'models/over_t.sql': "select v + 1 as w from {{ ref('t') }}\n",
+      'models/over_view.sql': "select w * 10 as x from {{ ref('over_t') }}\n",
+    });
+    expect((await p.build({ vars: { v: 1 } })).success).toBe(true);
+    // Only the table is rebuilt: PostgreSQL would refuse to drop it under its views.
+    expect((await p.build({ vars: { v: 4 }, select: ['t'] })).success).toBe(true);
+    expect(await p.query(`select x from ${p.rel('over_view')}`)).toEqual([{ x: 50 }]);
+  });
+
   it('keeps the previous table when a rebuild fails, and points at the failing source line', async () => {
     const p = fixture(engine, {
       'models/t.sql': "{{ config(materialized='table') }}\nselect 7 as v\n",

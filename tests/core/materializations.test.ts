@@ -192,6 +192,26 @@ describe('incremental', () => {
     expect(await p.query('select count(*)::int as n from merged')).toEqual([{ n: 2 }]);
   });
 
+  it('renders hooks in the model context: is_incremental() is that of the build, a false guard runs nothing', async () => {
+    const hook = `{% if is_incremental() %}insert into audit select count(*) from {{ this }}{% endif %}`;
+    const p = project({
+      ...files,
+      'models/audit.sql': "{{ config(materialized='incremental') }}\nselect 0 as n where false\n",
+      'models/appended.sql': body(`, post_hook="${hook}"`).replace(
+        'select id,',
+        "-- depends_on: {{ ref('audit') }}\nselect id,",
+      ),
+    });
+    expect((await p.build()).success).toBe(true);
+    expect(await p.query('select n::int as n from audit')).toEqual([]);
+    p.write({ 'seeds/events.csv': seedV2 });
+    expect((await p.build()).success).toBe(true);
+    // After the batch, in its transaction: 2 rows loaded before, 2 appended.
+    expect(await p.query('select n::int as n from audit')).toEqual([{ n: 4 }]);
+    expect((await p.build({ fullRefresh: true })).success).toBe(true);
+    expect(await p.query('select n::int as n from audit')).toEqual([]);
+  });
+
   it('rejects a model with an unknown materialization', async () => {
     const p = project({
       'project.yml': 'name: x\n',

@@ -343,10 +343,10 @@ describe('the webshop project on messy, empty and fully rejected exports', () =>
     ).toEqual([{ lines: 304, records: 303, staged: 300, rejected: 3, blank: 1 }]);
   });
 
-  it('[webshop-empty-export] an empty export fails the build (not_empty) instead of exiting 0 with NULL metrics', async () => {
+  it('[webshop-empty-export] an empty export fails a full build (stg_event_loads) instead of exiting 0 with NULL metrics', async () => {
     const r = await buildOn('empty.ndjson', '');
     expect(r.success).toBe(false);
-    expect(failedTests(r)).toContain('not_empty_raw_events');
+    expect(failedTests(r)).toEqual(['stg_event_loads']);
     expect(r.results.find((x) => x.name === 'metric_daily_sessions')?.status).toBe('skipped');
   });
 

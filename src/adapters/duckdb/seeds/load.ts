@@ -83,7 +83,7 @@ async function load(
     await keepRejectedLines(conn, staging, reason);
     await completeJsonRecords(staging, reason);
     const { keepRawForDuplicatesOf } = seed;
-    if (keepRawForDuplicatesOf)
+    if (keepRawForDuplicatesOf && !seed.keepAllRaw)
       await keepRawOfDuplicates(conn, staging, { ...seed, keepRawForDuplicatesOf });
   }
   // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.

@@ -52,9 +52,14 @@ export function jsonRecordsSelect(
   duplicatesBy: 'hash' | 'window',
 ): string {
   const lines = jsonRecordLines(seed, recordNumber);
-  const field = seed.keepRawForDuplicatesOf;
+  // Every line keeps its text anyway: no duplicates to find.
+  const field = seed.keepAllRaw ? undefined : seed.keepRawForDuplicatesOf;
   return seed.fields
-    ? typedRecordsSelect(lines, seed.fields, field ? { field, by: duplicatesBy } : undefined)
+    ? typedRecordsSelect(
+        lines,
+        seed.fields,
+        seed.keepAllRaw ? 'all' : field ? { field, by: duplicatesBy } : undefined,
+      )
     : `select record_number, raw, null::varchar as read_error from (${lines}) as lines`;
 }
 

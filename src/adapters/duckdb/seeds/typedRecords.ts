@@ -13,18 +13,20 @@ export const RAW_HASH = 'raw_hash';
  * once (one json_transform into a struct of the declared paths), every field typed, and the
  * line's first problem in `load_error`: blank_line, invalid_json, then per field in declared
  * order missing_<name> (required, absent or JSON null) and invalid_<name> (wrong type or
- * failing `check`). The raw text is kept only for those lines. No join, window or aggregate:
+ * failing `check`). The raw text is kept only for those lines (or for all: `keepRaw` 'all'). No join, window or aggregate:
  * the plan stays a projection over the scan, so it can keep the file's order (orderedLoad.ts).
  */
 export function typedRecordsSelect(
   lines: string,
   fields: JsonField[],
   /**
-   * For `keep_raw_for_duplicates_of`: `hash` adds hash(raw) for the loader's second scan
-   * (duplicateRaw.ts); `window` keeps those lines' text in this one statement with a window
-   * over the field (no longer in file order, so only once the lines are numbered).
+   * Which other lines keep their text. `all` (keep_all_raw_while_incremental, in a run that
+   * builds its model incrementally): every line. For `keep_raw_for_duplicates_of`: `hash` adds
+   * hash(raw) for the loader's second scan (duplicateRaw.ts); `window` keeps those lines' text
+   * in this one statement with a window over the field (no longer in file order, so only once
+   * the lines are numbered).
    */
-  duplicates?: { field: string; by: 'hash' | 'window' },
+  keepRaw?: 'all' | { field: string; by: 'hash' | 'window' },
 ): string {
   const leaf = (i: number) => quote(`__leaf_${i}`);
   const ok = (i: number) => quote(`__ok_${i}`);
@@ -57,13 +59,16 @@ export function typedRecordsSelect(
       ? `case when ${ok(i)} then ${quote(f.name)} end as ${quote(f.name)}`
       : quote(f.name),
   );
+  const duplicates = keepRaw === 'all' ? undefined : keepRaw;
   const key = duplicates && quote(duplicates.field);
-  const keepRaw =
-    duplicates?.by === 'window'
-      ? `${LOAD_ERROR} is not null or (${key} is not null and ${LOAD_ERROR} is null and count(*) over (partition by ${key}, ${LOAD_ERROR} is null) > 1)`
-      : `${LOAD_ERROR} is not null`;
+  const kept =
+    keepRaw === 'all'
+      ? 'true'
+      : duplicates?.by === 'window'
+        ? `${LOAD_ERROR} is not null or (${key} is not null and ${LOAD_ERROR} is null and count(*) over (partition by ${key}, ${LOAD_ERROR} is null) > 1)`
+        : `${LOAD_ERROR} is not null`;
   const hash = duplicates?.by === 'hash' ? `, hash(raw) as ${RAW_HASH}` : '';
-  return `select record_number, ${columns.join(', ')}, ${LOAD_ERROR}, case when ${keepRaw} then raw end as raw${hash}
+  return `select record_number, ${columns.join(', ')}, ${LOAD_ERROR}, case when ${kept} then raw end as raw${hash}
 from (${checked}) as records`;
 }
 
