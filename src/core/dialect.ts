@@ -20,7 +20,7 @@ export interface Capabilities {
    * replaced in one statement instead of by renames.
    */
   createOrReplaceTable: boolean;
-  /** `delete ... where` removes single rows (Hive's tables delete whole partitions only). */
+  /** `delete ... where` and `update` change single rows (Hive's tables: whole partitions only). */
   rowLevelDelete: boolean;
   /** `merge into`. */
   merge: boolean;
@@ -91,6 +91,8 @@ export interface Dialect {
   addColumn(target: TableRelation, column: string, type: string): string;
   dropColumn(target: TableRelation, column: string): string;
   alterColumnType(target: TableRelation, column: string, type: string): string;
+  /** Seconds from timestamp `from` to timestamp `to`, as a number. */
+  secondsBetween(from: string, to: string): string;
   /** The MD5 of a text expression as 32 lower-case hex digits. */
   md5(text: string): string;
   /** A UTC instant as a timestamp (without time zone) literal, for event-time windows. */

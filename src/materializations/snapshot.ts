@@ -53,6 +53,11 @@ export const snapshot: Materialization = {
     // Zero rows read would look like every row deleted: an existing history is left alone.
     if (ctx.empty && ctx.exists)
       return { rows: 0, message: `snapshot ${target}: left as it was (--empty)` };
+    // Refused before the first build, not once a history exists and cannot be updated.
+    if (!ctx.adapter.dialect.capabilities.rowLevelDelete)
+      throw new Error(
+        `snapshots close versions by updating rows, which this ${ctx.adapter.type} target's tables cannot do; build snapshots where tables take row-level changes (on Trino: an Iceberg catalog)`,
+      );
     return inNodeTransaction(ctx, async () => {
       if (!ctx.exists) {
         await runCompiled(
@@ -79,10 +84,13 @@ class SnapshotSql {
   private readonly q: (id: string) => string;
   private readonly md5: (text: string) => string;
   private readonly target: string;
-  private readonly now: string;
-  private readonly source = '__duckflow_snapshot_source';
-  private readonly inserts = '__duckflow_snapshot_inserts';
-  private readonly deletes = '__duckflow_snapshot_deletes';
+  /** The snapshot's time: the database's clock, then one instant for every statement of a build. */
+  private now: string;
+  // Named after the snapshot: where temporary tables are tables of the target schema (Trino),
+  // snapshots built at once must not share them.
+  private readonly source: string;
+  private readonly inserts: string;
+  private readonly deletes: string;
 
   constructor(
     private readonly ctx: MaterializeContext,
@@ -93,6 +101,10 @@ class SnapshotSql {
     this.md5 = (text) => dialect.md5(text);
     this.target = dialect.relation(ctx.relation);
     this.now = dialect.now();
+    const name = ctx.relation.identifier;
+    [this.source, this.inserts, this.deletes] = ['source', 'inserts', 'deletes'].map(
+      (part) => `${name}__duckflow_snapshot_${part}`,
+    );
   }
 
   /** When a row of the query (alias `s`) was updated: its column, or the snapshot's time. */
@@ -139,12 +151,12 @@ class SnapshotSql {
   }
 
   /** Whether the query's row `s` differs from the snapshot's current version `c` of its key. */
-  private changed(columns: string[]): string {
-    const deleted = this.newRecord() ? ` or c.${this.q('dbt_is_deleted')} = 'True'` : '';
+  private changed(columns: string[], c: string): string {
+    const deleted = this.newRecord() ? ` or ${c}.${this.q('dbt_is_deleted')} = 'True'` : '';
     if (this.spec.strategy === 'timestamp')
-      return `(c.${this.q('dbt_valid_from')} < s.${this.q(this.spec.updatedAt!)}${deleted})`;
+      return `(${c}.${this.q('dbt_valid_from')} < s.${this.q(this.spec.updatedAt!)}${deleted})`;
     const checked = Array.isArray(this.spec.checkCols) ? this.spec.checkCols : columns;
-    const differs = checked.map((col) => `c.${this.q(col)} is distinct from s.${this.q(col)}`);
+    const differs = checked.map((col) => `${c}.${this.q(col)} is distinct from s.${this.q(col)}`);
     return `(${differs.join(' or ')}${deleted})`;
   }
 
@@ -153,6 +165,10 @@ class SnapshotSql {
     const { adapter, conn, compiled, relation } = this.ctx;
     const { dialect } = adapter;
     const q = this.q;
+    // Without a transaction (Trino) each statement reads the clock anew: versions closed and
+    // opened by one build must share its time.
+    const clock = await conn.query(`select cast(${this.now} as varchar) as now`);
+    this.now = `timestamp ${dialect.literal(String(clock.rows[0].now))}`;
     await runCompiled(
       adapter,
       conn,
@@ -170,17 +186,18 @@ class SnapshotSql {
     }
     const names = columns.map((c) => c.name);
     const src = `${q(this.source)} s`;
-    const changed = this.changed(names);
     const match = `${this.sameKey('c', 's')} and ${this.current('c')}`;
     // New versions are found before any current version is closed.
     await conn.run(
       dialect.createTempTableAs(
         this.inserts,
-        `${this.versions(src)} where not exists (select 1 from ${this.target} c where ${match} and not ${changed})`,
+        `${this.versions(src)} where not exists (select 1 from ${this.target} c where ${match} and not ${this.changed(names, 'c')})`,
       ),
     );
+    // No alias on the updated table (Trino takes none): its columns go by the table's name.
+    const t = this.target;
     let closed = await this.count(
-      `update ${this.target} as c set ${q('dbt_valid_to')} = (select ${this.updated('s')} from ${src} where ${this.sameKey('c', 's')}) where ${this.current('c')} and exists (select 1 from ${src} where ${this.sameKey('c', 's')} and ${changed})`,
+      `update ${t} set ${q('dbt_valid_to')} = (select ${this.updated('s')} from ${src} where ${this.sameKey(t, 's')}) where ${this.current(t)} and exists (select 1 from ${src} where ${this.sameKey(t, 's')} and ${this.changed(names, t)})`,
     );
     let recorded = 0;
     if (this.spec.hardDeletes !== 'ignore') {

@@ -1,6 +1,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { adapterPlugin } from '../adapters/registry.ts';
 import { writeJson } from '../artifacts/manifest.ts';
+import type { Dialect } from '../core/dialect.ts';
 import type { FreshnessAfter, FreshnessSpec, SourceNode } from '../core/nodes.ts';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { select } from '../graph/selector.ts';
@@ -97,14 +98,14 @@ export async function sourceFreshness(
 
 async function checkOne(
   source: SourceNode,
-  dialect: { relation: (r: SourceNode['relation']) => string; now(): string },
+  dialect: Pick<Dialect, 'relation' | 'now' | 'secondsBetween'>,
   query: (sql: string) => Promise<{ rows: Record<string, unknown>[] }>,
 ): Promise<FreshnessResult> {
   const spec = source.freshness!;
   const startedAt = new Date();
   const loaded = `max(cast(${source.loadedAtField} as timestamp))`;
   const now = dialect.now();
-  const sql = `select cast(${loaded} as varchar) as max_loaded_at, cast(${now} as varchar) as snapshotted_at, extract(epoch from (${now} - ${loaded})) as age from ${dialect.relation(source.relation)}${spec.filter ? ` where ${spec.filter}` : ''}`;
+  const sql = `select cast(${loaded} as varchar) as max_loaded_at, cast(${now} as varchar) as snapshotted_at, ${dialect.secondsBetween(loaded, now)} as age from ${dialect.relation(source.relation)}${spec.filter ? ` where ${spec.filter}` : ''}`;
   const finish = (
     fields: Pick<
       FreshnessResult,

@@ -194,6 +194,23 @@ export function addDbtTestsAndFilters(environment: nunjucks.Environment): void {
   env.addTest('integer', (v: unknown) => Number.isInteger(v));
   env.addTest('float', (v: unknown) => typeof v === 'number' && !Number.isInteger(v));
   env.addFilter('tojson', (v: unknown) => JSON.stringify(v));
+  // Jinja's map: `xs | map(attribute='a.b')` takes a field of each item, `xs | map('upper')`
+  // passes each through a filter.
+  env.addFilter('map', (items: unknown, how?: unknown, ...args: unknown[]) => {
+    const list = Array.from((items ?? []) as Iterable<unknown>);
+    const attribute = (how as { attribute?: unknown } | undefined)?.attribute;
+    if (typeof attribute === 'string')
+      return list.map((item) =>
+        attribute
+          .split('.')
+          .reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], item),
+      );
+    if (typeof how === 'string') {
+      const filter = environment.getFilter(how);
+      return list.map((item) => filter(item, ...args));
+    }
+    throw new Error("map needs attribute='name' or the name of a filter");
+  });
   // dbt's native-type filters: `{{ x | as_bool }}` and friends keep the value's type.
   env.addFilter('as_bool', (v: unknown) =>
     typeof v === 'string' ? ['true', '1', 'yes'].includes(v.trim().toLowerCase()) : Boolean(v),

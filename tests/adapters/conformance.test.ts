@@ -10,11 +10,21 @@ import { ProjectErrors } from '../../src/core/errors.ts';
 import { readCatalog } from '../../src/docs/catalog.ts';
 import { loadProject } from '../../src/project/loader.ts';
 import { errorOf } from '../helpers/fixture.ts';
-import { engineFixture as fixture, engines, removeEngineFixtures } from './engines.ts';
+import {
+  engineFixture as fixture,
+  engines,
+  removeEngineFixtures,
+  suiteOptions,
+  type Engine,
+} from './engines.ts';
 
 afterAll(removeEngineFixtures);
 
-describe.each(engines())('adapter conformance: $type', (engine) => {
+for (const engine of engines())
+  describe(`adapter conformance: ${engine.name}`, suiteOptions(engine), () => conformance(engine));
+
+/** The cases, once per engine. */
+function conformance(engine: Engine): void {
   it('builds views and tables (atomic swap) with the rows of their SELECT', async () => {
     const p = fixture(engine, {
       'models/base.sql': 'select 1 as id, 10 as amount union all select 2, 32\n',
@@ -304,13 +314,30 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
 
   it("applies a node's settings to that node only, and refuses one the engine cannot set per node", async () => {
     if (engine.type === 'trino') {
-      // Trino's session properties travel with each request; per node they are not supported yet.
+      // Session properties travel with each request: one Trino lets a query recurse 10 deep by
+      // default, so counting to 15 needs max_recursion_depth. One thread: b runs after a, on
+      // the connection a used.
+      const count = `with recursive r(n) as (select 1 union all select n + 1 from r where n < 15)\nselect cast(count(*) as integer) as v from r`;
       const p = fixture(engine, {
-        'models/a.sql': `{{ config(materialized='table', settings={'query_max_run_time': '1h'}) }}\nselect 1 as v\n`,
+        'models/a.sql': `{{ config(materialized='table', settings={'max_recursion_depth': 20}) }}\n${count}\n`,
+        'models/b.sql': `{{ config(materialized='table') }}\n-- {{ ref('a') }}\n${count}\n`,
       });
-      const result = (await p.build()).results.find((r) => r.name === 'a')!;
-      expect(result.status).toBe('error');
-      expect(result.message).toContain('the trino adapter cannot apply settings to one node');
+      const first = await p.build({ threads: 1 });
+      const result = (name: string) => first.results.find((r) => r.name === name)!;
+      expect(result('a').status).toBe('success');
+      expect(await p.query(`select v from ${p.rel('a')}`)).toEqual([{ v: 15 }]);
+      expect(result('b')).toMatchObject({
+        status: 'error',
+        message: expect.stringMatching(/^models\/b\.sql: Recursion depth limit exceeded \(10\)/),
+      });
+      p.write({
+        'models/a.sql': `{{ config(materialized='table', settings={'max_recursion_dept': 20}) }}\n${count}\n`,
+      });
+      const refused = (await p.build({ select: ['a'] })).results.find((r) => r.name === 'a')!;
+      expect(refused.status).toBe('error');
+      expect(refused.message).toContain(
+        "settings: Session property 'max_recursion_dept' does not exist",
+      );
       return;
     }
     const [name, value, fixed] =
@@ -336,4 +363,4 @@ describe.each(engines())('adapter conformance: $type', (engine) => {
     expect(refused.status).toBe('error');
     expect(refused.message).toContain(`settings: '${fixed}'`);
   });
-});
+}

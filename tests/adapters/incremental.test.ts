@@ -6,7 +6,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/core/results.ts';
 import type { RunOptions } from '../../src/runner/execute.ts';
-import { engineFixture, engines, removeEngineFixtures } from './engines.ts';
+import {
+  engineFixture,
+  engines,
+  removeEngineFixtures,
+  suiteOptions,
+  type Engine,
+} from './engines.ts';
 
 afterAll(removeEngineFixtures);
 
@@ -27,7 +33,11 @@ async function built(p: ReturnType<typeof engineFixture>, name: string, options:
 const rows = (label: string) =>
   `select * from (select 1 as id, '${label}' as v union all select 2, '${label}') as r`;
 
-describe.each(engines())('incremental on $type', (engine) => {
+for (const engine of engines())
+  describe(`incremental on ${engine.name}`, suiteOptions(engine), () => incrementalCases(engine));
+
+/** The cases, once per engine. */
+function incrementalCases(engine: Engine): void {
   it('merge updates matched keys and inserts the rest, reporting each', async () => {
     const model = (sql: string) =>
       `{{ config(materialized='incremental', unique_key='id', incremental_strategy='merge') }}\n${sql}\n`;
@@ -368,4 +378,4 @@ describe.each(engines())('incremental on $type', (engine) => {
       );
     });
   });
-});
+}

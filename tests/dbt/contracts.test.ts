@@ -33,8 +33,7 @@ function shop(target: Record<string, unknown>) {
   });
 }
 
-// Not yet on Trino: the fixtures' SQL (a `text` type, intervals, timestamp casts) is not
-// portable to it, so this feature is untested there (docs/trino.md).
+// Engines that enforce constraints; Trino's catalogs enforce none (its own case below).
 const featureEngines = engines().filter((e) => e.type !== 'trino');
 describe.each(featureEngines)('contracts: $type', (engine) => {
   it('builds a table with the contract types and enforces its constraints', async () => {
@@ -60,6 +59,49 @@ describe.each(featureEngines)('contracts: $type', (engine) => {
     );
     expect(await failing(row('-1'))).toMatch(/check/i);
     expect(await p.query(`select count(*) as n from ${schema}.orders`)).toEqual([{ n: '2' }]);
+  });
+});
+
+// Trino's catalogs enforce no constraint: the contract's names and types hold, its
+// constraints are warned of; its SQL has no `text` or `double precision` types.
+describe.each(engines().filter((e) => e.type === 'trino'))('contracts: $name', (engine) => {
+  it('builds the table with the contract types, warns of every constraint, fails a mismatch', async () => {
+    const schema = freshSchema();
+    const p = project({
+      'project.yml': `name: c\ntargets:\n  dev: ${JSON.stringify(engine.target(schema))}\n`,
+      'models/orders.sql':
+        "{{ config(materialized='table') }}\nselect 2 as id, cast('b' as varchar) as name, 1.5e0 as amount\n",
+      'models/schema.yml': CONTRACT.replace('data_type: text', 'data_type: varchar').replace(
+        'data_type: double precision',
+        'data_type: double',
+      ),
+    });
+    const events: RunEvent[] = [];
+    expect((await p.build({ onEvent: (e) => events.push(e) })).success).toBe(true);
+    expect(events).toContainEqual({
+      type: 'log',
+      level: 'warn',
+      message:
+        'constraints not enforced on trino (views apply none): orders.id: not_null, orders.id: primary_key, orders.id: check; data tests can check them',
+    });
+    expect(
+      await p.query(
+        `select column_name, data_type from information_schema.columns where table_schema = '${schema}' and table_name = 'orders' order by ordinal_position`,
+      ),
+    ).toEqual([
+      { column_name: 'id', data_type: 'integer' },
+      { column_name: 'name', data_type: 'varchar' },
+      { column_name: 'amount', data_type: 'double' },
+    ]);
+    p.write({
+      'models/orders.sql': "{{ config(materialized='table') }}\nselect 'x' as id, 'a' as name\n",
+    });
+    const failed = (await p.run()).results[0];
+    expect(failed.status).toBe('error');
+    expect(failed.message).toContain(
+      '| id          | varchar(1)      | integer       | data type mismatch    |',
+    );
+    expect(await p.query(`select id, name from ${schema}.orders`)).toEqual([{ id: 2, name: 'b' }]);
   });
 });
 

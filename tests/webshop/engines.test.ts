@@ -10,16 +10,20 @@ import { parse, stringify } from 'yaml';
 import { build, query, type RunReport } from '../../src/api.ts';
 import type { Json } from '../../src/core/results.ts';
 import { buildsRelation } from '../../src/materializations/registry.ts';
-import { dropTrinoSchemas, TRINO_URL, trinoTarget } from '../trino/server.ts';
+import { dropTrinoSchemas, TRINO_CATALOGS, trinoTarget } from '../trino/server.ts';
 import { copyProject, type ProjectCopy } from './project-copy.ts';
 
 let project: ProjectCopy;
 const reports: Record<string, RunReport> = {};
 const TRINO_SCHEMA = `webshop_${process.pid}`;
-/** The targets built besides DuckDB's, and the schema each builds in. */
-const others = [
+/** The targets built besides DuckDB's, and the schema each builds in: Trino's in each catalog. */
+const others: { target: string; schema: string; catalog?: string }[] = [
   { target: 'pg', schema: 'webshop' },
-  ...(TRINO_URL ? [{ target: 'trino', schema: TRINO_SCHEMA }] : []),
+  ...TRINO_CATALOGS.map((catalog) => ({
+    target: `trino_${catalog}`,
+    schema: TRINO_SCHEMA,
+    catalog,
+  })),
 ];
 
 /** A value as both engines' rows agree on it: decimals and doubles by number, the rest as text. */
@@ -66,7 +70,8 @@ beforeAll(async () => {
     schema: 'webshop',
     threads: 2,
   };
-  if (TRINO_URL) config.targets.trino = trinoTarget(TRINO_SCHEMA);
+  for (const { target, catalog } of others)
+    if (catalog) config.targets[target] = trinoTarget(TRINO_SCHEMA, catalog);
   writeFileSync(file, stringify(config));
   // The servers work apart from this process: their builds overlap.
   await Promise.all(
@@ -79,7 +84,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   project?.remove();
-  if (TRINO_URL) await dropTrinoSchemas([TRINO_SCHEMA]);
+  for (const catalog of TRINO_CATALOGS) await dropTrinoSchemas([TRINO_SCHEMA], catalog);
 });
 
 describe.each(others)('the webshop project on DuckDB and $target', ({ target, schema }) => {

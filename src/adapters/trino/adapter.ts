@@ -9,7 +9,7 @@ import { FileRows, type ExportFormat } from '../duckdb/fileRows.ts';
 import type { GzipChecks } from '../duckdb/seeds/gzipChecks.ts';
 import { relationTypeOf } from '../informationSchema.ts';
 import { ConnectionPool } from '../pool.ts';
-import type { Adapter, Column, Connection } from '../types.ts';
+import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
 import { TrinoClient, TrinoQueryError } from './client.ts';
 import { trinoDialect } from './dialect.ts';
 import { trinoUrl, type TrinoTarget } from './target.ts';
@@ -67,6 +67,11 @@ class TrinoConn implements Connection {
 
   interrupt(): void {
     void this.client.cancelAll();
+  }
+
+  /** The session properties of this connection's statements from now on. */
+  async setSession(properties: Record<string, string>): Promise<void> {
+    this.client.setSessionProperties(properties);
   }
 }
 
@@ -230,6 +235,28 @@ export class TrinoAdapter implements Adapter {
       // An external table's files are not the catalog's: dropping it leaves them for FileRows.
       await conn.run(`drop table if exists ${external}`);
     }
+  }
+
+  /**
+   * A node's settings as Trino session properties (`X-Trino-Session`) on its connection's
+   * requests, over the target's `session_properties`, and the target's back afterwards. Trino
+   * checks them when a statement arrives: a cheap one checks them before the node's own, so a
+   * property Trino does not know, or a value it refuses, fails the node with Trino's words.
+   */
+  async applySettings(conn: Connection, settings: NodeSettings): Promise<() => Promise<void>> {
+    const own = this.target.session_properties;
+    const text = Object.entries(settings).map(([k, v]) => [k, String(v)]);
+    // The runner may hand over a proxy of the connection: its methods reach the TrinoConn.
+    const trinoConn = conn as TrinoConn;
+    await trinoConn.setSession({ ...own, ...Object.fromEntries(text) });
+    const restore = () => trinoConn.setSession(own);
+    try {
+      await conn.query('select 1');
+    } catch (e) {
+      await restore();
+      throw new Error(`settings: ${(e as Error).message}`, { cause: e });
+    }
+    return restore;
   }
 
   async version(): Promise<string> {

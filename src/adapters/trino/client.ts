@@ -106,14 +106,19 @@ function requestHeaders(options: TrinoClientOptions): Record<string, string> {
 
 export class TrinoClient {
   private readonly base: string;
-  /** The client's options never change: the headers are built once, not for every poll. */
-  private readonly headers: Record<string, string>;
+  /** Built once per change of session properties, not for every poll. */
+  private headers: Record<string, string>;
   /** The next URI of every query in flight: DELETE on it cancels the query. */
   private readonly running = new Map<string, string>();
 
   constructor(private readonly options: TrinoClientOptions) {
     this.base = options.url.replace(/\/+$/, '');
     this.headers = requestHeaders(options);
+  }
+
+  /** The session properties of the statements from now on, in place of the options'. */
+  setSessionProperties(sessionProperties: Record<string, string>): void {
+    this.headers = requestHeaders({ ...this.options, sessionProperties });
   }
 
   private async request(method: 'GET' | 'POST', uri: string, body?: string) {

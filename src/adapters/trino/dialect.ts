@@ -33,6 +33,8 @@ export function trinoDialect(connector: string): Dialect {
   return {
     ...base,
     now: () => 'localtimestamp(6)',
+    // No `extract(epoch ...)` of an interval.
+    secondsBetween: (from, to) => `date_diff('millisecond', ${from}, ${to}) / 1000e0`,
     // No temporary tables: a table of the connection's own schema, dropped by whoever made it.
     createTempTableAs: (name, select) => `create table ${quote(name)} as\n${select}`,
     createTableAs: (r, select) =>
