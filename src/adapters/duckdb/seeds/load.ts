@@ -84,7 +84,9 @@ async function load(
     await completeJsonRecords(staging, reason);
     const { keepRawForDuplicatesOf } = seed;
     if (keepRawForDuplicatesOf && !seed.keepAllRaw)
-      await keepRawOfDuplicates(conn, staging, { ...seed, keepRawForDuplicatesOf });
+      await ctx.orderedScans.around(conn, () =>
+        keepRawOfDuplicates(conn, staging, { ...seed, keepRawForDuplicatesOf }),
+      );
   }
   // CREATE TABLE AS reports no row count in DuckDB; counting a fresh table reads only metadata.
   return Number((await conn.query(`select count(*) as n from ${staging}`)).rows[0].n);

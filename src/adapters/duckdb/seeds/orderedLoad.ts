@@ -7,10 +7,16 @@ export type Numbering = 'plan' | 'row_number';
 
 /**
  * While any ordered load runs, its database keeps insertion order and does not rewrite IN
- * lists into joins (which DuckDB plans as an unordered CREATE TABLE AS). Both settings are
- * global in DuckDB, so they are set when the first load starts and put back when the last one
- * ends; for other statements meanwhile they only cost speed, never change a result.
+ * lists into joins (which DuckDB plans as an unordered CREATE TABLE AS). Nor does it swap a
+ * join's build and probe sides by estimated size: DuckDB estimates a read_csv scan at a few
+ * dozen rows, so the raw-text recovery's semi join (duplicateRaw.ts) would build its hash table
+ * from the whole file instead of the few wanted hashes (10M lines, 1.5 GB limit: 12 s, the pool
+ * full; with the join as written, 3 s and 0.3 GiB). The settings are global in DuckDB, so they
+ * are set when the first load starts and put back when the last one ends; for other statements
+ * meanwhile they only cost speed, never change a result.
  */
+const DISABLED = ['in_clause', 'build_side_probe_side'];
+
 export class OrderedScans {
   private active = 0;
   private saved: { order: string; disabled: string } | undefined;
@@ -23,7 +29,7 @@ export class OrderedScans {
         `select current_setting('preserve_insertion_order')::varchar as o, current_setting('disabled_optimizers')::varchar as d`,
       );
       this.saved = { order: String(rows[0].o), disabled: String(rows[0].d ?? '') };
-      const disabled = [...new Set([...list(this.saved.disabled), 'in_clause'])].join(',');
+      const disabled = [...new Set([...list(this.saved.disabled), ...DISABLED])].join(',');
       await conn.run(
         `set preserve_insertion_order = true; set disabled_optimizers = ${duckdbDialect.literal(disabled)}`,
       );
