@@ -3,10 +3,12 @@
  * files, attached read-only to one DuckDB) and every test's outcome.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import { basename, extname } from 'node:path';
 import { duckdbDialect } from '../../../src/adapters/duckdb/dialect.ts';
 import { relationOf } from '../../../src/compile/compiler.ts';
 
 const sqlLiteral = duckdbDialect.literal;
+const quoteIdent = duckdbDialect.quote;
 const relationName = (r: { schema: string; alias: string }) =>
   duckdbDialect.relation(relationOf(r));
 import type { PortedRelation } from './port.ts';
@@ -32,8 +34,11 @@ export async function compareDatabases(
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
   try {
-    await conn.run(`attach ${sqlLiteral(duckflowDb)} as duckflow_db (read_only)`);
-    await conn.run(`attach ${sqlLiteral(peerDb)} as peer_db (read_only)`);
+    // Attached under the names they were built with: a view's stored SQL names its catalog.
+    const [ours, theirs] = [duckflowDb, peerDb].map((f) => basename(f, extname(f)));
+    if (ours === theirs) throw new Error(`peer compare: both databases are named '${ours}'`);
+    await conn.run(`attach ${sqlLiteral(duckflowDb)} as ${quoteIdent(ours)} (read_only)`);
+    await conn.run(`attach ${sqlLiteral(peerDb)} as ${quoteIdent(theirs)} (read_only)`);
     const scalar = async (sql: string) =>
       Number((await conn.runAndReadAll(sql)).getRowsJson()[0][0]);
     const columns = async (db: string, r: PortedRelation) =>
@@ -46,10 +51,10 @@ export async function compareDatabases(
       );
     const out: RelationComparison[] = [];
     for (const r of relations) {
-      const a = `duckflow_db.${relationName(r)}`;
-      const b = `peer_db.${relationName(r)}`;
-      const colsA = await columns('duckflow_db', r);
-      const sameColumns = colsA !== '[]' && colsA === (await columns('peer_db', r));
+      const a = `${quoteIdent(ours)}.${relationName(r)}`;
+      const b = `${quoteIdent(theirs)}.${relationName(r)}`;
+      const colsA = await columns(ours, r);
+      const sameColumns = colsA !== '[]' && colsA === (await columns(theirs, r));
       const c: RelationComparison = {
         name: r.name,
         duckflowRows: await scalar(`select count(*) from ${a}`),

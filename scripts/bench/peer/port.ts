@@ -7,7 +7,15 @@
  * tests, the project's own generic tests) as singular tests from their compiled SQL. Unit tests
  * are left out (counted in the result).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { DuckDBTarget } from '../../../src/adapters/duckdb/target.ts';
@@ -58,6 +66,7 @@ const MODEL_CONFIG_PASSED = [
   'unique_key',
   'incremental_strategy',
   'on_schema_change',
+  'incremental_predicates',
   'pre_hook',
   'post_hook',
 ];
@@ -115,6 +124,12 @@ export async function portToDbt(options: PortOptions): Promise<PortedProject> {
   }));
   write('models/_duckflow_port.yml', stringify({ version: 2, models: properties }));
   write('macros/duckflow_port.sql', [SCHEMA_NAME_MACRO, ...generic.macros].join('\n'));
+  // Models are ported compiled, but hooks are ported as written: the macros they call come along.
+  for (const path of project.macroPaths)
+    if (existsSync(join(project.dir, path)))
+      cpSync(realpathSync(join(project.dir, path)), join(out, 'macros', 'project', path), {
+        recursive: true,
+      });
   write(
     'dbt_project.yml',
     stringify({
