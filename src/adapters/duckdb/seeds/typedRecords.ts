@@ -44,13 +44,13 @@ export function typedRecordsSelect(
     `(${quote(f.name)} is not null${f.check ? ` and coalesce((${f.check}), false)` : ''})`;
   const reasons = fields.flatMap((f, i) => [
     ...(f.required ? [`when ${leaf(i)} is null then ${literal(`missing_${f.name}`)}`] : []),
-    ...(f.onInvalid === 'reject'
+    ...(f.onInvalid === 'reject' && canBeInvalid(f)
       ? [`when ${leaf(i)} is not null and not ${ok(i)} then ${literal(`invalid_${f.name}`)}`]
       : []),
   ]);
+  // A blank line is never valid JSON: only the few invalid lines pay for the blank test.
   const checked = `select *, case
-    when ltrim(raw) = '' then 'blank_line'
-    when not __valid_json then 'invalid_json'
+    when not __valid_json then case when ltrim(raw) = '' then 'blank_line' else 'invalid_json' end
     ${reasons.join('\n    ')}
   end as ${LOAD_ERROR}
   from (select *, ${fields.map((f, i) => `${valid(f)} as ${ok(i)}`).join(', ')} from (${typed}) as typed) as validated`;
@@ -70,6 +70,14 @@ export function typedRecordsSelect(
   const hash = duplicates?.by === 'hash' ? `, hash(raw) as ${RAW_HASH}` : '';
   return `select record_number, ${columns.join(', ')}, ${LOAD_ERROR}, case when ${kept} then raw end as raw${hash}
 from (${checked}) as records`;
+}
+
+/**
+ * Whether a present value can fail its field: a text field takes any JSON value (as its
+ * text), so only a check can reject it. The CASE then skips a test that never holds.
+ */
+function canBeInvalid(f: JsonField): boolean {
+  return f.check !== undefined || !(f.dataType === 'varchar' || f.dataType === 'json');
 }
 
 /** json_transform's structure: nested objects down to each field's leaf type. */
