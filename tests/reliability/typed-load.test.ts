@@ -142,6 +142,9 @@ describe('typed json_records loads', () => {
       '{"id": 3, "kind": "a"}',
       '{"id": 3, "kind": "a"}',
       '{"id": 1, "kind": "q"}',
+      // ids 17 bits apart: the loader groups them with a raised perfect-hash threshold
+      '{"id": 100000, "kind": "b"}',
+      '{"id": 100000,"kind": "b"}',
     ];
     const p = typedProject(ID_AND_KIND, lines.join('\n') + '\n', [
       'keep_raw_for_duplicates_of: id',
@@ -157,6 +160,8 @@ describe('typed json_records loads', () => {
       { n: 5, load_error: null, raw: lines[4] },
       // quarantined: kept for its own reason, and not counted as a duplicate
       { n: 6, load_error: 'invalid_kind', raw: lines[5] },
+      { n: 7, load_error: null, raw: lines[6] },
+      { n: 8, load_error: null, raw: lines[7] },
     ]);
     expect(
       await p.query(`select column_name from duckdb_columns() where table_name = 'events'`),

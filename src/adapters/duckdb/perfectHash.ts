@@ -46,12 +46,13 @@ export function requiredBits(min: bigint, max: bigint): number {
 }
 
 /**
- * Runs `fn` (the statements of a `unique` test on `column` of the table `relation`) with
- * perfect_ht_threshold raised on this connection so that its `group by column` can use a
- * perfect-hash aggregate, then puts the setting back. The range comes from the column's
- * statistics (DuckDB's own min/max, read without a scan). Unchanged when the column is not a
- * whole number, has no statistics, DuckDB would use one anyway, or the table it needs would
- * not fit the memory budget; a failing probe leaves the test to report its own error.
+ * Runs `fn` (statements grouping the table `relation` by `column`: a `unique` test, the seed
+ * loader's search for duplicated ids) with perfect_ht_threshold raised on this connection so
+ * that its `group by column` can use a perfect-hash aggregate, then puts the setting back. The
+ * range comes from the column's statistics (DuckDB's own min/max, read without a scan).
+ * Unchanged when the column is not a whole number, has no statistics, DuckDB would use one
+ * anyway, or the table it needs would not fit the memory budget; a failing probe leaves the
+ * statements to report their own error.
  */
 export async function withPerfectHash<T>(
   conn: Connection,

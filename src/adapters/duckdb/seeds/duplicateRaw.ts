@@ -1,6 +1,7 @@
 import type { SeedNode } from '../../../core/nodes.ts';
 import type { Connection } from '../../types.ts';
 import { duckdbDialect } from '../dialect.ts';
+import { withPerfectHash } from '../perfectHash.ts';
 import { jsonRecordLines } from './select.ts';
 import { LOAD_ERROR, RAW_HASH } from './typedRecords.ts';
 
@@ -21,11 +22,15 @@ export async function keepRawOfDuplicates(
 ): Promise<void> {
   const key = duckdbDialect.quote(seed.keepRawForDuplicatesOf);
   try {
-    await conn.run(`create or replace temp table duckflow_duplicate_hashes as
+    // Grouping every loaded line by the field is most of this statement: a perfect-hash
+    // aggregate does it in a third of the time where the field's range allows (10M ids: 24 bits).
+    await withPerfectHash(conn, table, key, () =>
+      conn.run(`create or replace temp table duckflow_duplicate_hashes as
 select distinct ${RAW_HASH} from ${table}
 where ${LOAD_ERROR} is null and ${key} in (
   select ${key} from ${table} where ${LOAD_ERROR} is null and ${key} is not null group by ${key} having count(*) > 1
-)`);
+)`),
+    );
     const wanted = await conn.query(`select count(*) as n from ${WANTED}`);
     if (Number(wanted.rows[0].n) > 0) {
       await conn.run(`create or replace temp table duckflow_duplicate_raw as
