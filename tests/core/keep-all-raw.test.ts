@@ -38,6 +38,28 @@ describe('keep_all_raw_while_incremental', () => {
     expect((await raw()).map((r) => r.raw)).toEqual([LINES[0], null, LINES[2], LINES[3]]);
   });
 
+  it('stores the text uncompressed when every line keeps it', async () => {
+    // Text DuckDB would compress (FSST or a dictionary): compressing a batch's every line at
+    // the commit cost more than parsing it (orderedLoad.ts).
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) => `{"id": ${i}, "x": "a b c d e f ${i % 7}"}`,
+    );
+    const p = jsonRecordsProject(
+      'data/events.ndjson',
+      ['keep_all_raw_while_incremental: loaded', ...FIELDS],
+      { 'data/events.ndjson': `${lines.join('\n')}\n`, 'models/loaded.sql': INCREMENTAL },
+    );
+    const storage = () =>
+      p.query(
+        `select distinct compression from pragma_storage_info('events') where column_name = 'raw' and segment_type = 'VARCHAR'`,
+      );
+    expect((await p.build()).success).toBe(true);
+    expect((await p.build()).success).toBe(true);
+    expect(await storage()).toEqual([{ compression: 'Uncompressed' }]);
+    expect(await p.query('select count(raw)::int as n from events')).toEqual([{ n: 3000 }]);
+  });
+
   it('names a model of the project that is incremental, with declared fields', async () => {
     const unknown = await errorOf(() => shop(['keep_all_raw_while_incremental: loded']).list());
     expect(unknown.message).toContain(

@@ -267,22 +267,27 @@ describe('numbering in file order', () => {
     const p = project({ 'n.csv': Array.from({ length: 1000 }, (_, i) => i).join('\n') + '\n' });
     const db = await DuckDBInstance.create(':memory:');
     const conn = await db.connect();
-    const plan = async () =>
+    // the table written with CREATE TABLE AS, or created first and filled by INSERT
+    await conn.run('create table t2 (x integer, y boolean)');
+    const plan = async (write = 'create table t as') =>
       JSON.parse(
         String(
           (
             await conn.runAndReadAll(
-              `explain (format json) create table t as select x, x in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10) as y from read_csv('${p.path('n.csv')}', columns = {'x': 'INTEGER'}, header = false)`,
+              `explain (format json) ${write} select x, x in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10) as y from read_csv('${p.path('n.csv')}', columns = {'x': 'INTEGER'}, header = false)`,
             )
           ).getRowObjectsJson()[0].explain_value,
         ),
       );
     await conn.run('set preserve_insertion_order = true');
     expect(keepsScanOrder(await plan())).toBe(false);
+    expect(keepsScanOrder(await plan('insert into t2'))).toBe(false);
     await conn.run("set disabled_optimizers = 'in_clause'");
     expect(keepsScanOrder(await plan())).toBe(true);
+    expect(keepsScanOrder(await plan('insert into t2'))).toBe(true);
     await conn.run('set preserve_insertion_order = false');
     expect(keepsScanOrder(await plan())).toBe(false);
+    expect(keepsScanOrder(await plan('insert into t2'))).toBe(false);
     conn.closeSync();
     db.closeSync();
   });

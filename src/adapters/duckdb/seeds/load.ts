@@ -72,6 +72,8 @@ async function load(
       (recordNumber) => jsonRecordsSelect(seed, recordNumber, 'hash'),
       ctx.orderedScans,
       ctx.numbering,
+      // Every line keeps its text: stored as read (see writer in orderedLoad.ts).
+      seed.keepAllRaw ? ['raw'] : [],
     );
   else await conn.run(duckdbDialect.createTableAs(into, seedSelect(seed)));
   await verified;
