@@ -206,9 +206,10 @@ describe('numbering in file order', () => {
         : `{"id": ${i + 1}, "kind": "${i % 3 ? 'a' : 'b'}"}`,
   );
 
-  async function loadWith(numbering: Numbering) {
+  /** `keepAllRaw`: every line keeps its text, written by INSERT into a table created first. */
+  async function loadWith(numbering: Numbering, keepAllRaw = false) {
     const p = typedProject(ID_AND_KIND, lines.join('\n') + '\n');
-    const seed = loadProject({ projectDir: p.dir }).seeds.get('events')!;
+    const seed = { ...loadProject({ projectDir: p.dir }).seeds.get('events')!, keepAllRaw };
     const db = await DuckDBAdapter.open({
       name: 'dev',
       type: 'duckdb',
@@ -238,7 +239,14 @@ describe('numbering in file order', () => {
         const setting = await conn.query(
           `select current_setting('preserve_insertion_order') as o, current_setting('disabled_optimizers') as d`,
         );
-        return { n, wrong: wrong.rows[0].n, reasons: reasons.rows, setting: setting.rows[0] };
+        const kept = await conn.query(`select count(raw)::int as n from events`);
+        return {
+          n,
+          wrong: wrong.rows[0].n,
+          reasons: reasons.rows,
+          setting: setting.rows[0],
+          kept: kept.rows[0].n,
+        };
       });
     } finally {
       await db.close();
@@ -256,10 +264,12 @@ describe('numbering in file order', () => {
       ],
     };
     const planned = await loadWith('plan');
-    expect(planned).toMatchObject(expected);
+    expect(planned).toMatchObject({ ...expected, kept: 37 });
     // the load's global settings are back as the target set them
     expect(planned.setting).toEqual({ o: false, d: '' });
-    expect(await loadWith('row_number')).toMatchObject(expected);
+    expect(await loadWith('row_number')).toMatchObject({ ...expected, kept: 37 });
+    expect(await loadWith('plan', true)).toMatchObject({ ...expected, kept: 30_000 });
+    expect(await loadWith('row_number', true)).toMatchObject({ ...expected, kept: 30_000 });
   });
 
   it('[typed-load-plan-check] a plan that would reorder rows (an IN list rewritten into a join) is recognised, so the load falls back', async () => {
