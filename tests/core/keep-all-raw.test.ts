@@ -60,6 +60,27 @@ describe('keep_all_raw_while_incremental', () => {
     expect(await p.query('select count(raw)::int as n from events')).toEqual([{ n: 3000 }]);
   });
 
+  it('keeps every line of an export with a bare CR (read again, masked)', async () => {
+    const lines = ['{"id": 1}', '{"id": 2, "x": "a\rb"}', '{"id": 3}'];
+    const p = jsonRecordsProject(
+      'data/events.ndjson',
+      ['keep_all_raw_while_incremental: loaded', ...FIELDS],
+      {
+        'data/events.ndjson': `${lines.join('\n')}\n`,
+        'models/loaded.sql': INCREMENTAL,
+      },
+    );
+    expect((await p.build()).success).toBe(true);
+    expect((await p.build()).success).toBe(true);
+    expect(
+      await p.query('select record_number::int as n, load_error, raw from events order by n'),
+    ).toEqual([
+      { n: 1, load_error: null, raw: lines[0] },
+      { n: 2, load_error: 'bare_carriage_return', raw: lines[1] },
+      { n: 3, load_error: null, raw: lines[2] },
+    ]);
+  });
+
   it('names a model of the project that is incremental, with declared fields', async () => {
     const unknown = await errorOf(() => shop(['keep_all_raw_while_incremental: loded']).list());
     expect(unknown.message).toContain(

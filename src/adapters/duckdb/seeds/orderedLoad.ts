@@ -114,7 +114,9 @@ async function writer(
     const storage = uncompressed.includes(name) ? ' using compression uncompressed' : '';
     return `${duckdbDialect.quote(name)} ${String(r.column_type)}${storage}`;
   });
-  await conn.run(`create table ${table} (${columns.join(', ')})`);
+  // `or replace`: a first attempt whose INSERT failed (an export with bare CRs is read again,
+  // masked: load.ts) leaves this table behind, empty.
+  await conn.run(`create or replace table ${table} (${columns.join(', ')})`);
   return (rows) => `insert into ${table} ${rows}`;
 }
 
