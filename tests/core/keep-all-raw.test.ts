@@ -40,7 +40,7 @@ describe('keep_all_raw_while_incremental', () => {
 
   it('stores the text uncompressed when every line keeps it', async () => {
     // Text DuckDB would compress (FSST or a dictionary): compressing a batch's every line at
-    // the commit cost more than parsing it (orderedLoad.ts).
+    // the commit took about as long as parsing it (orderedLoad.ts).
     const lines = Array.from(
       { length: 3000 },
       (_, i) => `{"id": ${i}, "x": "a b c d e f ${i % 7}"}`,

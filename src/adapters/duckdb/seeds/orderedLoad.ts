@@ -98,7 +98,8 @@ export async function createInFileOrder(
  * uncompressed, INSERT into a table created first with those columns declared so (CREATE TABLE
  * AS takes no storage clause). A table of under one row group (122,880 rows) is compressed at the
  * commit's checkpoint, in the statement's time: for a batch whose every line keeps its text,
- * compressing that text cost more than parsing the lines (105k lines: 0.25 of 0.5 s).
+ * compressing that text took about as long as parsing the lines (105k lines: the checkpoint
+ * took 0.46 s with it compressed, 0.23 s without).
  */
 async function writer(
   conn: Connection,
