@@ -62,7 +62,12 @@ export async function loadBatch(
   // The batch's own columns, read from the relation: a temporary table is not in the
   // target's catalog, so lookups by schema name do not find it.
   const selected = await adapter.describe(conn, `select * from ${batch}`);
-  const columns = await reconcileSchema(ctx, relation, settings.onSchemaChange, selected);
+  const { columns, changed } = await reconcileSchema(
+    ctx,
+    relation,
+    settings.onSchemaChange,
+    selected,
+  );
   const changes = await settings.strategy.apply({
     conn,
     dialect,
@@ -73,8 +78,23 @@ export async function loadBatch(
     predicates: settings.predicates,
     window,
   });
+  await ctx.writeLog?.record(conn, relation, {
+    kind: 'batch',
+    strategy: settings.strategy.name,
+    uniqueKey: settings.uniqueKey,
+    batch,
+    columns,
+    unscopable: unscopable(ctx, changed),
+  });
   await conn.run(`drop table ${batch}`);
   return changes;
+}
+
+/** Why rows the batch did not write may have changed too: then its tests check every row. */
+function unscopable(ctx: MaterializeContext, schemaChanged: boolean): string | undefined {
+  if (schemaChanged) return "changed the table's columns";
+  if (ctx.hooks.pre.length || ctx.hooks.post.length) return 'ran hooks, which may change any row';
+  return undefined;
 }
 
 export async function countRows(ctx: MaterializeContext, r: TableRelation): Promise<number> {
