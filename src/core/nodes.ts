@@ -380,7 +380,8 @@ export interface TestConfig {
   schema: string;
   enabled: boolean;
   tags: string[];
-  scope: 'all' | 'changed_rows';
+  /** duckflow's: `changed_rows` checks only an incremental batch's rows (testing/scope/). */
+  scope?: 'all' | 'changed_rows';
   [key: string]: unknown;
 }
 /** What a given's rows stand in for. */

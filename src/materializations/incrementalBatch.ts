@@ -6,6 +6,7 @@ import { runCompiled } from './sqlError.ts';
 import { incrementalStrategy } from './strategies/registry.ts';
 import type { EventTimeWindow, IncrementalStrategy, RowChanges } from './strategies/types.ts';
 import type { MaterializeContext, MaterializeResult, RowCounts } from './types.ts';
+import { changedRowsOf } from './writeLog.ts';
 
 /**
  * What incremental builds share, whether the model runs once or once per microbatch window:
@@ -56,8 +57,21 @@ export async function loadBatch(
   const { adapter, conn, relation } = ctx;
   const { dialect } = adapter;
   const batchName = `${relation.identifier}__duckflow_batch`;
-  const batch = dialect.quote(batchName);
-  await runCompiled(adapter, conn, compiled, dialect.createTempTableAs(batchName, compiled.sql));
+  // Where the batch's rows are what the strategy writes and a scoped test will read them, the
+  // batch is built as the kept table itself, from any connection readable, instead of copied.
+  const kept = ctx.writeLog?.keepsBatch(settings.strategy.name)
+    ? changedRowsOf(relation)
+    : undefined;
+  const batch = kept ? dialect.relation(kept) : dialect.quote(batchName);
+  if (kept) await conn.run(dialect.drop('table', kept));
+  await runCompiled(
+    adapter,
+    conn,
+    compiled,
+    kept
+      ? dialect.createTableAs(kept, compiled.sql)
+      : dialect.createTempTableAs(batchName, compiled.sql),
+  );
   await check?.(batch);
   // The batch's own columns, read from the relation: a temporary table is not in the
   // target's catalog, so lookups by schema name do not find it.
@@ -83,17 +97,24 @@ export async function loadBatch(
     strategy: settings.strategy.name,
     uniqueKey: settings.uniqueKey,
     batch,
-    columns,
+    kept: !!kept,
     unscopable: unscopable(ctx, changed),
   });
-  await conn.run(`drop table ${batch}`);
+  if (!kept) await conn.run(`drop table ${batch}`);
   return changes;
 }
 
-/** Why rows the batch did not write may have changed too: then its tests check every row. */
+/**
+ * Why rows the batch did not write may have changed too: then its tests check every row. A
+ * hook that names the table (`{{ this }}` or its name) may change any of its rows; one that
+ * does not (it marks a load done elsewhere) is taken to leave them alone.
+ */
 function unscopable(ctx: MaterializeContext, schemaChanged: boolean): string | undefined {
   if (schemaChanged) return "changed the table's columns";
-  if (ctx.hooks.pre.length || ctx.hooks.post.length) return 'ran hooks, which may change any row';
+  const name = ctx.relation.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const names = new RegExp(`(^|[^A-Za-z0-9_$])${name}([^A-Za-z0-9_$]|$)`, 'i');
+  if ([...ctx.hooks.pre, ...ctx.hooks.post].some((sql) => names.test(sql)))
+    return 'ran a hook that names the table, which may change any row';
   return undefined;
 }
 

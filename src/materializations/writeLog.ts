@@ -18,9 +18,10 @@ export type Write =
       kind: 'batch';
       strategy: string;
       uniqueKey: string[];
-      /** The batch table (quoted) and the columns the strategy wrote from it. */
+      /** The batch table, quoted. */
       batch: string;
-      columns: string[];
+      /** The batch table is the changed-rows table already (`keepsBatch`). */
+      kept: boolean;
       /** Why the batch may have changed rows it did not write (hooks, a schema change). */
       unscopable?: string;
     };
@@ -70,31 +71,30 @@ export class WriteLog {
     );
   }
 
+  /** Whether a batch of `strategy` is kept whole as the changed-rows table (built there). */
+  keepsBatch(strategy: string): boolean {
+    return KEEPS_ROWS.has(strategy);
+  }
+
   /**
-   * Record a write of `relation` inside the caller's transaction: a batch's rows (or keys) are
-   * kept in the changed-rows table, which any other write drops, so nothing is left after a
-   * full refresh.
+   * Record a write of `relation` inside the caller's transaction. A batch's rows (built there by
+   * `loadBatch`) or keys are kept in the changed-rows table, which any other write drops, so
+   * nothing is left after a full refresh.
    */
   async record(conn: Connection, relation: TableRelation, write: Write): Promise<void> {
     const { dialect } = this;
     const changed = changedRowsOf(relation);
-    await conn.run(dialect.drop('table', changed));
     let changedRows: number | null = null;
-    if (write.kind === 'batch' && !write.unscopable) {
-      const keep = KEEPS_ROWS.has(write.strategy)
-        ? write.columns
-        : KEEPS_KEYS.has(write.strategy)
-          ? write.uniqueKey
-          : undefined;
-      if (keep) {
-        const list = keep.map((c) => dialect.quote(c)).join(', ');
-        const distinct = KEEPS_KEYS.has(write.strategy) ? 'distinct ' : '';
-        await conn.run(
-          dialect.createTableAs(changed, `select ${distinct}${list} from ${write.batch}`),
-        );
-        const { rows } = await conn.query(`select count(*) as n from ${dialect.relation(changed)}`);
-        changedRows = Number(rows[0].n);
-      }
+    const scopable = write.kind === 'batch' && !write.unscopable;
+    if (write.kind !== 'batch' || !write.kept) await conn.run(dialect.drop('table', changed));
+    // merge may keep columns of the old rows (merge_update_columns): only its keys are kept.
+    if (scopable && KEEPS_KEYS.has(write.strategy)) {
+      const keys = write.uniqueKey.map((c) => dialect.quote(c)).join(', ');
+      await conn.run(dialect.createTableAs(changed, `select distinct ${keys} from ${write.batch}`));
+    }
+    if (scopable && (write.kept || KEEPS_KEYS.has(write.strategy))) {
+      const { rows } = await conn.query(`select count(*) as n from ${dialect.relation(changed)}`);
+      changedRows = Number(rows[0].n);
     }
     const name = dialect.literal(dialect.relation(relation));
     const log = dialect.relation(this.table);

@@ -32,7 +32,6 @@ function testConfig(project: Project, folders: string[], own: Record<string, unk
     schema: String(merged.schema ?? 'audit'),
     enabled: merged.enabled !== false,
     tags: asTags(merged.tags),
-    scope: merged.scope === 'changed_rows' ? 'changed_rows' : 'all',
   };
 }
 
