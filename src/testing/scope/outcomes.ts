@@ -25,7 +25,7 @@ export class TestOutcomes {
 
   async ensure(conn: Connection): Promise<void> {
     await conn.run(
-      `create table if not exists ${this.dialect.relation(this.table)} (test_id varchar, checksum varchar, status varchar, generations varchar, recorded_at timestamp)`,
+      `create table if not exists ${this.dialect.relation(this.table)} (test_id varchar, checksum varchar, status varchar, generations varchar, recorded_at varchar)`,
     );
   }
 
@@ -48,11 +48,12 @@ export class TestOutcomes {
     const results = dialect.relation(this.table);
     const id = dialect.literal(testId);
     await inTransaction(conn, dialect.capabilities.transactionalDdl, async () => {
-      // Where rows cannot be deleted (Hive), the latest row is the one read.
+      // Where rows cannot be deleted (Hive), the latest row is the one read: ISO instants sort
+      // as text, and need no timestamp type every engine inserts alike.
       if (dialect.capabilities.rowLevelDelete)
         await conn.run(`delete from ${results} where test_id = ${id}`);
       await conn.run(
-        `insert into ${results} values (${id}, ${dialect.literal(outcome.checksum)}, ${dialect.literal(outcome.status)}, ${dialect.literal(JSON.stringify(outcome.generations))}, ${dialect.now()})`,
+        `insert into ${results} values (${id}, ${dialect.literal(outcome.checksum)}, ${dialect.literal(outcome.status)}, ${dialect.literal(JSON.stringify(outcome.generations))}, ${dialect.literal(new Date().toISOString())})`,
       );
     });
   }
