@@ -153,6 +153,34 @@ describe('scope: changed_rows on an incremental batch', () => {
   });
 });
 
+describe('scope: changed_rows with where and expression_is_true', () => {
+  it("applies the test's where to the rows written", async () => {
+    const p = shop('delete+insert', {
+      'models/schema.yml': [
+        'models:',
+        '  - name: events',
+        '    data_tests:',
+        "      - expression_is_true: {expression: 'id > 0', config: {scope: changed_rows}}",
+        '    columns:',
+        '      - name: parent_id',
+        '        data_tests:',
+        "          - not_null: {config: {scope: changed_rows, where: 'id >= 5'}}",
+        '',
+      ].join('\n'),
+    });
+    await build(p, HISTORY);
+    // id 4 has no parent but the where leaves it out; id 5 is in, and fails; id -1 fails the expression.
+    const batch = await build(p, "(4, 'd', null), (5, 'e', null), (-1, 'z', 10)");
+    const notNull = result(batch.results, 'not_null_events_parent_id');
+    expect(notNull.message).toBe(
+      '1 failing row (changed rows: 3 rows written by this batch of events)',
+    );
+    expect(notNull.sample!.rows).toEqual([{ id: 5, code: 'e', parent_id: null }]);
+    const expression = result(batch.results, 'expression_is_true_events');
+    expect(expression.sample!.rows).toEqual([{ id: -1, code: 'z', parent_id: 10 }]);
+  });
+});
+
 describe('scope: changed_rows falls back to every row when the premise is not met', () => {
   it('after --full-refresh, and the batch rows kept for the tests are gone', async () => {
     const p = shop();
