@@ -43,9 +43,33 @@ export function incrementalSettings(model: ModelNode): IncrementalSettings {
 }
 
 /**
+ * Where a batch whose rows a scoped test will read is built outside the model's transaction: a
+ * table the adapter keeps aside (DuckDB: in memory, shared by its connections), so keeping it
+ * costs no write. Only without pre-hooks, which must run before the model's SELECT.
+ */
+export async function buildBatchAside(
+  ctx: MaterializeContext,
+  settings: IncrementalSettings,
+): Promise<TableRelation | undefined> {
+  const { adapter, conn, relation } = ctx;
+  if (!ctx.writeLog?.keepsBatch(settings.strategy.name) || !adapter.asideTable) return undefined;
+  if (ctx.hooks.pre.length > 0) return undefined;
+  const aside = await adapter.asideTable(conn, `${relation.schema}__${relation.identifier}`);
+  await conn.run(adapter.dialect.drop('table', aside));
+  await runCompiled(
+    adapter,
+    conn,
+    ctx.compiled!,
+    adapter.dialect.createTableAs(aside, ctx.compiled!.sql),
+  );
+  return aside;
+}
+
+/**
  * Put the rows of `compiled` (one batch of the model) into `target` through the strategy, with
  * the table's columns first brought in line per `on_schema_change`. Runs inside the caller's
- * transaction. `check` sees the batch table before it is applied.
+ * transaction. `check` sees the batch table before it is applied. `aside`: the batch, built
+ * already by `buildBatchAside`.
  */
 export async function loadBatch(
   ctx: MaterializeContext,
@@ -53,25 +77,28 @@ export async function loadBatch(
   compiled: CompiledSql,
   window?: EventTimeWindow,
   check?: (batch: string) => Promise<void>,
+  aside?: TableRelation,
 ): Promise<RowChanges> {
   const { adapter, conn, relation } = ctx;
   const { dialect } = adapter;
   const batchName = `${relation.identifier}__duckflow_batch`;
   // Where the batch's rows are what the strategy writes and a scoped test will read them, the
-  // batch is built as the kept table itself, from any connection readable, instead of copied.
-  const kept = ctx.writeLog?.keepsBatch(settings.strategy.name)
-    ? changedRowsOf(relation)
-    : undefined;
+  // batch is kept as it is built (aside, or as the changed-rows table), instead of copied.
+  const kept =
+    aside ??
+    (ctx.writeLog?.keepsBatch(settings.strategy.name) ? changedRowsOf(relation) : undefined);
   const batch = kept ? dialect.relation(kept) : dialect.quote(batchName);
-  if (kept) await conn.run(dialect.drop('table', kept));
-  await runCompiled(
-    adapter,
-    conn,
-    compiled,
-    kept
-      ? dialect.createTableAs(kept, compiled.sql)
-      : dialect.createTempTableAs(batchName, compiled.sql),
-  );
+  if (!aside) {
+    if (kept) await conn.run(dialect.drop('table', kept));
+    await runCompiled(
+      adapter,
+      conn,
+      compiled,
+      kept
+        ? dialect.createTableAs(kept, compiled.sql)
+        : dialect.createTempTableAs(batchName, compiled.sql),
+    );
+  }
   await check?.(batch);
   // The batch's own columns, read from the relation: a temporary table is not in the
   // target's catalog, so lookups by schema name do not find it.
@@ -97,7 +124,7 @@ export async function loadBatch(
     strategy: settings.strategy.name,
     uniqueKey: settings.uniqueKey,
     batch,
-    kept: !!kept,
+    keptIn: kept,
     unscopable: unscopable(ctx, changed),
   });
   if (!kept) await conn.run(`drop table ${batch}`);

@@ -20,8 +20,8 @@ export type Write =
       uniqueKey: string[];
       /** The batch table, quoted. */
       batch: string;
-      /** The batch table is the changed-rows table already (`keepsBatch`). */
-      kept: boolean;
+      /** Where the batch's rows are kept (`keepsBatch`): the changed-rows table or aside. */
+      keptIn?: TableRelation;
       /** Why the batch may have changed rows it did not write (hooks, a schema change). */
       unscopable?: string;
     };
@@ -71,29 +71,50 @@ export class WriteLog {
     );
   }
 
+  /**
+   * Batches kept aside in this run (`Adapter.asideTable`), by relation name: they live as long
+   * as the run, and a test trusts only a batch of its own run, so the map is all there is.
+   */
+  private readonly aside = new Map<string, TableRelation>();
+
+  /** Note, once its transaction committed, that `relation`'s batch is kept in `aside`. */
+  keptAside(relation: TableRelation, aside: TableRelation): void {
+    this.aside.set(this.dialect.relation(relation), aside);
+  }
+
+  /** Where `relation`'s last batch of this run is kept, as SQL. */
+  keptRowsOf(relation: TableRelation): string {
+    return this.dialect.relation(
+      this.aside.get(this.dialect.relation(relation)) ?? changedRowsOf(relation),
+    );
+  }
+
   /** Whether a batch of `strategy` is kept whole as the changed-rows table (built there). */
   keepsBatch(strategy: string): boolean {
     return KEEPS_ROWS.has(strategy);
   }
 
   /**
-   * Record a write of `relation` inside the caller's transaction. A batch's rows (built there by
-   * `loadBatch`) or keys are kept in the changed-rows table, which any other write drops, so
-   * nothing is left after a full refresh.
+   * Record a write of `relation` inside the caller's transaction. A batch's rows (built there or
+   * aside by `loadBatch`) or keys are kept; the changed-rows table is dropped by any write that
+   * does not keep its rows there, so nothing is left after a full refresh.
    */
   async record(conn: Connection, relation: TableRelation, write: Write): Promise<void> {
     const { dialect } = this;
     const changed = changedRowsOf(relation);
     let changedRows: number | null = null;
     const scopable = write.kind === 'batch' && !write.unscopable;
-    if (write.kind !== 'batch' || !write.kept) await conn.run(dialect.drop('table', changed));
+    const keptIn = write.kind === 'batch' ? write.keptIn : undefined;
+    if (!keptIn || dialect.relation(keptIn) !== dialect.relation(changed))
+      await conn.run(dialect.drop('table', changed));
     // merge may keep columns of the old rows (merge_update_columns): only its keys are kept.
     if (scopable && KEEPS_KEYS.has(write.strategy)) {
       const keys = write.uniqueKey.map((c) => dialect.quote(c)).join(', ');
       await conn.run(dialect.createTableAs(changed, `select distinct ${keys} from ${write.batch}`));
     }
-    if (scopable && (write.kept || KEEPS_KEYS.has(write.strategy))) {
-      const { rows } = await conn.query(`select count(*) as n from ${dialect.relation(changed)}`);
+    const counted = keptIn ?? (scopable && KEEPS_KEYS.has(write.strategy) ? changed : undefined);
+    if (scopable && counted) {
+      const { rows } = await conn.query(`select count(*) as n from ${dialect.relation(counted)}`);
       changedRows = Number(rows[0].n);
     }
     const name = dialect.literal(dialect.relation(relation));

@@ -183,21 +183,35 @@ describe('scope: changed_rows with where and expression_is_true', () => {
 
 describe('scope: changed_rows falls back to every row when the premise is not met', () => {
   it('after --full-refresh, and the batch rows kept for the tests are gone', async () => {
+    // A pre_hook must run before the batch's SELECT, inside the transaction: the batch is then
+    // kept in a table of the target (without one, DuckDB keeps it in memory, out of the file).
+    const p = shop('delete+insert', {
+      'models/events.sql': `{{ config(materialized='incremental', unique_key='id', pre_hook='select 1') }}\nselect * from (values {{ var('batch') }}) as t(id, code, parent_id)\n`,
+    });
+    const kept = () =>
+      p.query(
+        "select count(*) as n from duckdb_tables() where table_name = 'events__duckflow_changed'",
+      );
+    await build(p, HISTORY);
+    const batch = await build(p, "(4, 'd', 10)", { select: ['events'] });
+    expect(result(batch.results, 'unique_events_code').message).toBe(
+      'pass (changed rows: 1 row written by this batch of events)',
+    );
+    expect(await kept()).toEqual([{ n: '1' }]);
+    const full = await build(p, HISTORY, { select: ['events'], fullRefresh: true });
+    expect(result(full.results, 'unique_events_code').message).toBe(
+      'pass (all rows: events was rebuilt whole in this run)',
+    );
+    expect(await kept()).toEqual([{ n: '0' }]);
+  });
+
+  it('keeps a batch without pre_hook out of the database file (DuckDB: in memory)', async () => {
     const p = shop();
     await build(p, HISTORY);
     await build(p, "(4, 'd', 10)", { select: ['events'] });
     expect(
       await p.query(
-        "select count(*) as n from duckdb_tables() where table_name like 'events__duckflow_changed'",
-      ),
-    ).toEqual([{ n: '1' }]);
-    const full = await build(p, HISTORY, { select: ['events'], fullRefresh: true });
-    expect(result(full.results, 'unique_events_code').message).toBe(
-      'pass (all rows: events was rebuilt whole in this run)',
-    );
-    expect(
-      await p.query(
-        "select count(*) as n from duckdb_tables() where table_name like 'events__duckflow_changed'",
+        "select count(*) as n from duckdb_tables() where table_name like '%duckflow%changed'",
       ),
     ).toEqual([{ n: '0' }]);
   });

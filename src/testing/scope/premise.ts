@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Connection } from '../../adapters/types.ts';
 import type { TestNode } from '../../core/nodes.ts';
 import type { TableRelation } from '../../core/relation.ts';
-import { KEEPS_KEYS, type Generation, type WriteLog } from '../../materializations/writeLog.ts';
+import {
+  changedRowsOf,
+  KEEPS_KEYS,
+  type Generation,
+  type WriteLog,
+} from '../../materializations/writeLog.ts';
 import type { RecordedOutcome, TestOutcomes } from './outcomes.ts';
 
 /**
@@ -74,9 +79,12 @@ export async function planTest(conn: Connection, test: TestNode, run: ScopeRun):
   if (reason) return { sql: test.sql, note: `all rows: ${reason}`, read, checksum };
   const model = tracked.find((r) => r.id === scope.model)!;
   const written = gens.get(model.key)!.changedRows ?? 0;
+  // The SQL names the changed-rows table; the batch may be kept aside instead (in memory).
+  const kept = run.writeLog.keptRowsOf(model.relation!);
+  const sql = scope.sql.replaceAll(run.relationName(changedRowsOf(model.relation!)), kept);
   const what = KEEPS_KEYS.has(scope.strategy) ? 'key' : 'row';
   return {
-    sql: scope.sql,
+    sql,
     note: `changed rows: ${count(written, what)} written by this batch of ${model.name}`,
     read,
     checksum,
