@@ -55,6 +55,11 @@ export const KEEPS_KEYS = new Set(['merge']);
 
 export class WriteLog {
   readonly table: TableRelation;
+  /**
+   * Batches kept aside in this run (`Adapter.asideTable`), by relation name: they live as long
+   * as the run, and a test trusts only a batch of its own run, so the map is all there is.
+   */
+  private readonly aside = new Map<string, TableRelation>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -70,12 +75,6 @@ export class WriteLog {
       `create table if not exists ${this.dialect.relation(this.table)} (relation varchar, generation bigint, previous bigint, invocation_id varchar, write_kind varchar, strategy varchar, unique_key varchar, unscopable varchar, changed_rows bigint)`,
     );
   }
-
-  /**
-   * Batches kept aside in this run (`Adapter.asideTable`), by relation name: they live as long
-   * as the run, and a test trusts only a batch of its own run, so the map is all there is.
-   */
-  private readonly aside = new Map<string, TableRelation>();
 
   /** Note, once its transaction committed, that `relation`'s batch is kept in `aside`. */
   keptAside(relation: TableRelation, aside: TableRelation): void {
