@@ -71,6 +71,13 @@ export interface Adapter {
    * Runs the statements of a `unique` test on `column` of the table `relation` (`fn`) with what
    * makes this database check it fastest, for those statements only; absent: run as they are.
    */
+  /**
+   * Where a table can live that every connection of this adapter reads but that is never written
+   * to the target (DuckDB: an in-memory database attached to the instance), for `identifier`:
+   * an incremental batch kept for its tests costs no write then. Created outside any
+   * transaction (one transaction writes one database). Absent: kept in a table of the target.
+   */
+  asideTable?(conn: Connection, identifier: string): Promise<TableRelation>;
   withUniqueCheck?<T>(
     conn: Connection,
     relation: string,

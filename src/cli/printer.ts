@@ -32,8 +32,12 @@ export function textPrinter(
     const width = String(event.total).length;
     const count = `[${String(event.index).padStart(width)}/${event.total}]`;
     const rows = rowsText(r);
+    // A pass says nothing more, unless it says which rows it checked (`scope: changed_rows`).
+    const scoped = r.status === 'pass' && /^pass \(/.test(r.message) ? r.message.slice(4) : '';
     const info =
-      r.status === 'success' || r.status === 'pass' ? rows : ` ${r.message.split('\n')[0]}`;
+      r.status === 'success' || r.status === 'pass'
+        ? rows + scoped
+        : ` ${r.message.split('\n')[0]}`;
     write(
       `${count} ${paint(c, label.padEnd(5))} ${r.kind.padEnd(5)} ${r.name} (${r.detail})${info} ${paint('dim', `${r.seconds.toFixed(2)}s`)}`,
     );

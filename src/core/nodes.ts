@@ -353,6 +353,21 @@ export interface TestNode {
   compiledPath: string;
   /** A built-in `unique` test on a column of a table: what adapters may run it faster knowing. */
   uniqueKey?: { relation: string; column: string };
+  /** `scope: changed_rows`: the check of an incremental batch's rows (testing/scope/). */
+  scope?: ChangedRowsScope;
+}
+
+/** How a test scoped to changed rows checks only what its model's last batch wrote. */
+export interface ChangedRowsScope {
+  /** The incremental model (unique id) whose batch the test checks. */
+  model: string;
+  /** Its incremental_strategy and unique_key the SQL was written for. */
+  strategy: string;
+  uniqueKey: string[];
+  /** Failing rows among (or involving) the rows the batch wrote. */
+  sql: string;
+  /** relationships: the parent (unique id) and its field, which must not have lost a key. */
+  parent?: { id: string; field: string };
 }
 
 export interface TestConfig {
@@ -365,6 +380,8 @@ export interface TestConfig {
   schema: string;
   enabled: boolean;
   tags: string[];
+  /** duckflow's: `changed_rows` checks only an incremental batch's rows (testing/scope/). */
+  scope?: 'all' | 'changed_rows';
   [key: string]: unknown;
 }
 /** What a given's rows stand in for. */

@@ -1,5 +1,10 @@
 import type { ModelNode } from '../core/nodes.ts';
-import { incrementalResult, incrementalSettings, loadBatch } from './incrementalBatch.ts';
+import {
+  buildBatchAside,
+  incrementalResult,
+  incrementalSettings,
+  loadBatch,
+} from './incrementalBatch.ts';
 import { runMicrobatch } from './microbatch/run.ts';
 import { table } from './table.ts';
 import { inNodeTransaction } from './transaction.ts';
@@ -33,7 +38,11 @@ export const incremental: Materialization = {
       const rows = built.rows ?? 0;
       return incrementalResult(ctx, { inserted: rows, updated: 0, deleted: 0 }, rows);
     }
-    const changes = await inNodeTransaction(ctx, () => loadBatch(ctx, settings, ctx.compiled!));
+    const aside = await buildBatchAside(ctx, settings);
+    const changes = await inNodeTransaction(ctx, () =>
+      loadBatch(ctx, settings, ctx.compiled!, undefined, undefined, aside),
+    );
+    if (aside) ctx.writeLog!.keptAside(ctx.relation, aside);
     return incrementalResult(ctx, changes);
   },
 };

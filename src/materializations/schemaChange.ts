@@ -45,21 +45,21 @@ const retypes = (d: SchemaDiff) =>
  * defines the modes, except that nothing happens silently: a column the SELECT no longer yields
  * is an error under `ignore` (dbt's insert would fail on it too; filling it with NULL would hide
  * the rename), and what `ignore` or `append_new_columns` leave aside is a warning. Returns the
- * columns to insert.
+ * columns to insert, and whether the SELECT's columns differed from the table's.
  */
 export async function reconcileSchema(
   ctx: Pick<MaterializeContext, 'adapter' | 'conn' | 'log'>,
   target: TableRelation,
   mode: OnSchemaChange,
   select: Column[],
-): Promise<string[]> {
+): Promise<{ columns: string[]; changed: boolean }> {
   const { adapter, conn } = ctx;
   const { dialect } = adapter;
   const table = await adapter.columns(conn, target);
   const diff = diffColumns(table, select);
   const shown = dialect.relation(target);
   const changed = diff.added.length + diff.removed.length + diff.retyped.length > 0;
-  if (!changed) return select.map((c) => c.name);
+  if (!changed) return { columns: select.map((c) => c.name), changed };
   if (mode === 'fail')
     throw new Error(
       [
@@ -91,7 +91,7 @@ export async function reconcileSchema(
         `column types changed (${retypes(diff)}): values are cast to the table's types (on_schema_change 'ignore'); sync_all_columns changes the table's`,
       );
     const kept = new Set(table.map((c) => c.name));
-    return select.filter((c) => kept.has(c.name)).map((c) => c.name);
+    return { columns: select.filter((c) => kept.has(c.name)).map((c) => c.name), changed };
   }
   // Refused before any column changes: a database without transactional DDL keeps what is done.
   if (mode === 'sync_all_columns' && diff.retyped.length && !dialect.capabilities.retypeColumns)
@@ -120,5 +120,5 @@ export async function reconcileSchema(
     mode === 'sync_all_columns' && diff.retyped.length && `retyped ${retypes(diff)}`,
   ].filter(Boolean);
   if (done.length) ctx.log('info', `${shown}: ${done.join('; ')} (on_schema_change '${mode}')`);
-  return select.map((c) => c.name);
+  return { columns: select.map((c) => c.name), changed };
 }

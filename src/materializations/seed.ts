@@ -20,7 +20,10 @@ export const seed: Materialization = {
     let rows: number;
     try {
       rows = await adapter.loadSeed(conn, ctx.node as SeedNode, staging, ctx.gzipChecks);
-      await inNodeTransaction(ctx, () => replaceWith(ctx, staging));
+      await inNodeTransaction(ctx, async () => {
+        await replaceWith(ctx, staging);
+        await ctx.writeLog?.record(conn, ctx.relation, { kind: 'replace' });
+      });
     } catch (e) {
       await conn.run(adapter.dialect.drop('table', staging)).catch(() => undefined);
       throw e;

@@ -30,13 +30,16 @@ export async function buildAndSwap<T>(
     return inNodeTransaction(ctx, async () => {
       if ((await adapter.relationType(conn, relation)) === 'view')
         await conn.run(adapter.dialect.drop('view', relation));
-      return fill(relation);
+      const rows = await fill(relation);
+      await ctx.writeLog?.record(conn, relation, { kind: 'replace' });
+      return rows;
     });
   const staging = stagingOf(ctx.relation);
   return inNodeTransaction(ctx, async () => {
-    await ctx.conn.run(ctx.adapter.dialect.drop('table', staging));
+    await conn.run(adapter.dialect.drop('table', staging));
     const rows = await fill(staging);
     await replaceWith(ctx, staging);
+    await ctx.writeLog?.record(conn, relation, { kind: 'replace' });
     return rows;
   });
 }

@@ -4,6 +4,7 @@ import type { CompiledSql } from '../core/compiled.ts';
 import type { ModelNode, SeedNode } from '../core/nodes.ts';
 import type { TableRelation } from '../core/relation.ts';
 import type { RowChanges } from './strategies/types.ts';
+import type { WriteLog } from './writeLog.ts';
 
 export interface MaterializeContext {
   adapter: Adapter;
@@ -29,6 +30,8 @@ export interface MaterializeContext {
   eventTimeWindow?: { start: Date; end: Date };
   /** The model's SELECT for one microbatch window: refs with an `event_time` filtered to it. */
   compileBatch?(batch: { start: Date; end: Date }, incremental: boolean): CompiledSql;
+  /** Where every write of the relation is recorded, in its transaction (projects with scoped tests). */
+  writeLog?: WriteLog;
 }
 
 /** Rows an incremental build inserted, updated and deleted; `batches` for microbatch. */

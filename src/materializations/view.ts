@@ -20,6 +20,8 @@ export const view: Materialization = {
       if (existing === 'table' || (existing && !dialect.capabilities.createOrReplaceView))
         await conn.run(dialect.drop(existing, relation));
       await runCompiled(adapter, conn, compiled!, dialect.createView(relation, compiled!.sql));
+      // A view's rows change with what it reads: a table that becomes one is no longer known.
+      await ctx.writeLog?.record(conn, relation, { kind: 'replace' });
     });
     return { message: `view ${dialect.relation(relation)}` };
   },

@@ -133,6 +133,8 @@ export const TestConfig = Type.Object(
     enabled: Type.Optional(Type.Boolean()),
     tags: Type.Optional(StringOrList),
     meta: Type.Optional(Type.Object({})),
+    /** duckflow's: `changed_rows` checks only what an incremental batch wrote (docs/testing.md). */
+    scope: Type.Optional(OneOf(['all', 'changed_rows'] as const)),
   },
   { additionalProperties: false },
 );

@@ -25,6 +25,8 @@ import {
 import { publishSnapshot, snapshotsDir, type SnapshotPointer } from '../artifacts/snapshot.ts';
 import { writeJunitXml } from '../testing/junit.ts';
 import { runDataTest } from '../testing/run.ts';
+import type { ScopeRun } from '../testing/scope/premise.ts';
+import { openScope } from '../testing/scope/setup.ts';
 import type { TestNode } from '../core/nodes.ts';
 import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
@@ -358,6 +360,9 @@ async function runNodes({
       project,
       ids.map((id) => graph.get(id)),
     );
+    const scope = unitOnly
+      ? undefined
+      : await openScope(adapter, project, graph, existing, session.invocationId);
 
     const skip = (id: string, because: string) => {
       const node = graph.get(id);
@@ -413,6 +418,7 @@ async function runNodes({
             emit,
             now: options.now ?? new Date(),
             eventTimeWindow: eventTimeWindow(options),
+            scope,
           });
           if (options.signal?.aborted && result.status === 'error')
             result = {
@@ -537,6 +543,8 @@ interface NodeContext {
   emit: EventSink;
   now: Date;
   eventTimeWindow?: { start: Date; end: Date };
+  /** Present when the project has tests scoped to changed rows (testing/scope/). */
+  scope?: ScopeRun;
 }
 
 /** Only models, seeds, tests and hooks run: sources and dashboards are read, never executed. */
@@ -634,6 +642,7 @@ async function materialize(
           ctx.emit({ type: 'log', level, message: `${node.kind} ${node.name}: ${message}` }),
         now: ctx.now,
         eventTimeWindow: ctx.eventTimeWindow,
+        writeLog: ctx.scope?.writeLog,
         compileBatch:
           node.kind === 'model'
             ? (batch, incremental) => compiler.compileBatch(node, batch, incremental)
@@ -670,7 +679,13 @@ async function runTestNode(
   Omit<NodeResult, 'id' | 'name' | 'detail' | 'startedAt' | 'completedAt' | 'seconds' | 'kind'>
 > {
   const outcome = await ctx.adapter.withConnection((conn) =>
-    runDataTest(ctx.adapter, interruptible(conn, ctx.signal), test, ctx.session.invocationId),
+    runDataTest(
+      ctx.adapter,
+      interruptible(conn, ctx.signal),
+      test,
+      ctx.session.invocationId,
+      ctx.scope,
+    ),
   );
   return {
     status: outcome.status,

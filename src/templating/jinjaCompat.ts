@@ -136,6 +136,7 @@ export function installJinjaCompat(): void {
         throw e;
       }
     });
+  installJinjaTruthiness(runtime as unknown as Record<string, unknown>);
   // A macro that ends by `return()` (an exception) must still restore its caller's frame, or
   // the calling macro of the same file loses its local variables.
   const compiler = (nunjucks as unknown as { compiler: unknown }).compiler as {
@@ -153,6 +154,86 @@ export function installJinjaCompat(): void {
         /frame = callerFrame;\nreturn new runtime\.SafeString\((t_\d+)\);\n\}\);/g,
         'return new runtime.SafeString($1);\n} finally { frame = callerFrame; }\n});',
       );
+}
+
+/**
+ * Jinja's truth: an empty list, dict or string is false, so `{% if columns %}` skips an empty
+ * list, and `x or default` takes the default for one. nunjucks compiles conditions to plain
+ * JavaScript, where `[]` and `{}` are true. `if`, inline `if`, `not`, `and` and `or` are
+ * compiled through `runtime.jinjaTruthy` instead, with `and`/`or` still returning an operand
+ * and evaluating the right one only when needed, as in Python.
+ */
+function installJinjaTruthiness(runtime: Record<string, unknown>): void {
+  const SafeString = runtime.SafeString as abstract new (...a: never[]) => { length: number };
+  runtime.jinjaTruthy = (v: unknown): boolean => {
+    if (Array.isArray(v) || v instanceof SafeString) return (v as { length: number }).length > 0;
+    if (v instanceof Map || v instanceof Set) return v.size > 0;
+    if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+      return Object.keys(v).length > 0;
+    return Boolean(v);
+  };
+  interface Emitter {
+    _emit(code: string): void;
+    compile(node: unknown, frame: unknown): void;
+    _compileExpression(node: unknown, frame: unknown): void;
+  }
+  type Node = { cond: unknown; left: unknown; right: unknown; target: unknown };
+  const proto = (nunjucks as unknown as { compiler: { Compiler: { prototype: unknown } } }).compiler
+    .Compiler.prototype as Record<string, (this: Emitter, ...a: never[]) => void>;
+  const truthy = (c: Emitter, node: unknown, frame: unknown) => {
+    c._emit('runtime.jinjaTruthy(');
+    c.compile(node, frame);
+    c._emit(')');
+  };
+  const compileIf = proto.compileIf as (this: Emitter, ...a: unknown[]) => void;
+  proto.compileIf = function (this: Emitter, node: Node, frame: unknown, async: unknown) {
+    // The condition is compiled by _compileExpression: wrap it for this one call.
+    const own = Object.getOwnPropertyDescriptor(this, '_compileExpression');
+    const compileExpression = this._compileExpression;
+    this._compileExpression = function (this: Emitter, n: unknown, f: unknown) {
+      if (n !== node.cond) return compileExpression.call(this, n, f);
+      this._emit('runtime.jinjaTruthy(');
+      compileExpression.call(this, n, f);
+      this._emit(')');
+    };
+    try {
+      compileIf.call(this, node, frame, async);
+    } finally {
+      if (own) Object.defineProperty(this, '_compileExpression', own);
+      else delete (this as Partial<Emitter>)._compileExpression;
+    }
+  };
+  proto.compileInlineIf = function (
+    this: Emitter,
+    node: Node & { body: unknown; else_: unknown },
+    frame: unknown,
+  ) {
+    this._emit('(');
+    truthy(this, node.cond, frame);
+    this._emit('?');
+    this.compile(node.body, frame);
+    this._emit(':');
+    if (node.else_ !== null) this.compile(node.else_, frame);
+    else this._emit('""');
+    this._emit(')');
+  };
+  proto.compileNot = function (this: Emitter, node: Node, frame: unknown) {
+    this._emit('!');
+    truthy(this, node.target, frame);
+  };
+  const operand = (kind: 'and' | 'or') =>
+    function (this: Emitter, node: Node, frame: unknown) {
+      // Python: `a or b` is a when a is true, else b; `a and b` is b when a is true, else a.
+      this._emit('((l) => runtime.jinjaTruthy(l) ? ');
+      if (kind === 'or') this._emit('l : (');
+      else this._emit('(');
+      this.compile(node.right, frame);
+      this._emit(kind === 'or' ? '))(' : ') : l)(');
+      this.compile(node.left, frame);
+      this._emit(')');
+    };
+  proto.compileOr = operand('or');
+  proto.compileAnd = operand('and');
 }
 
 /** `{% do expr %}`: evaluate for its effect (`{% do list.append(x) %}`), print nothing. */

@@ -8,13 +8,16 @@ import type { Project, ProjectNode, TestDeclaration } from '../core/nodes.ts';
 import { didYouMean } from '../util/closest.ts';
 import { GENERIC_TESTS } from './generic.ts';
 import { dbtTestName } from './dbtTestName.ts';
-import type { TestConfig, TestNode } from '../core/nodes.ts';
+import type { ChangedRowsScope, TestConfig, TestNode } from '../core/nodes.ts';
+import { changedRowsScope, customScope, SINGULAR_SCOPE } from './scope/scopedSql.ts';
 
 function testConfig(project: Project, folders: string[], own: Record<string, unknown>): TestConfig {
   const merged = {
     ...folderConfig(project.testConfig, project.name, folders, TEST_CONFIG_KEYS),
     ...own,
   };
+  if (merged.scope !== undefined && !['all', 'changed_rows'].includes(String(merged.scope)))
+    throw new Error(`scope must be all or changed_rows (got '${String(merged.scope)}')`);
   const severity = String(merged.severity ?? 'error').toLowerCase();
   if (severity !== 'error' && severity !== 'warn')
     throw new Error(`severity must be error or warn (got '${merged.severity}')`);
@@ -120,6 +123,7 @@ export function collectTests(project: Project, compiler: Compiler): TestNode[] {
       });
       const config = testConfig(project, [], inline);
       if (!config.enabled) continue;
+      if (config.scope === 'changed_rows') throw new Error(SINGULAR_SCOPE);
       const compiledPath = singular.path;
       const name = uniqueName(singular.name, { path: singular.path });
       tests.push({
@@ -187,9 +191,11 @@ function compileGeneric(
   const model = config.where ? `(select * from ${base} where ${config.where})` : base;
   const shortName = decl.test.replace(/^.*\./, '');
   let sql: string;
+  let scope: ChangedRowsScope | undefined;
   const builtin = GENERIC_TESTS[shortName];
   const macro = `test_${shortName}`;
   if (compiler.renderer.hasMacro(macro)) {
+    if (config.scope === 'changed_rows') throw new Error(customScope(shortName));
     // Custom generic tests get dbt's calling convention: model, column_name, then the arguments.
     const args = Object.fromEntries(
       Object.entries(decl.args).map(([k, v]) => [
@@ -210,19 +216,34 @@ function compileGeneric(
       .trim()
       .replace(/;+$/, '');
   } else if (builtin) {
-    sql = builtin({
-      model,
-      column: decl.column ?? (decl.args.column_name as string | undefined),
-      // Arguments are templates, as in dbt: an expression can call a dispatched macro.
-      args: Object.fromEntries(
-        Object.entries(decl.args).map(([k, v]) => [
-          k,
-          typeof v === 'string' && v.includes('{{') ? compiler.renderTemplate(v, decl.file).sql : v,
-        ]),
-      ),
-      relationArg,
-      dialect: project.dialect,
-    });
+    // Arguments are templates, as in dbt: an expression can call a dispatched macro.
+    const args = Object.fromEntries(
+      Object.entries(decl.args).map(([k, v]) => [
+        k,
+        typeof v === 'string' && v.includes('{{') ? compiler.renderTemplate(v, decl.file).sql : v,
+      ]),
+    );
+    const render = (over: string) =>
+      builtin({
+        model: over,
+        column: decl.column ?? (decl.args.column_name as string | undefined),
+        args,
+        relationArg,
+        dialect: project.dialect,
+      });
+    sql = render(model);
+    if (config.scope === 'changed_rows')
+      scope = changedRowsScope({
+        project,
+        node,
+        test: shortName,
+        column: decl.column ?? (decl.args.column_name as string | undefined),
+        args,
+        base,
+        model,
+        where: config.where,
+        render,
+      });
   } else {
     const known = [
       ...Object.keys(GENERIC_TESTS),
@@ -256,6 +277,7 @@ function compileGeneric(
     dependsOn: [...deps],
     checksum: checksum(JSON.stringify({ decl: { ...decl, line: undefined }, sql })),
     testType: 'generic',
+    scope,
     attachedTo: node.id,
     column: decl.column,
     declaration: decl,

@@ -3,6 +3,7 @@ import { table } from '../core/relation.ts';
 import { inTransaction } from '../materializations/transaction.ts';
 import type { Json } from '../core/results.ts';
 import type { TestNode } from '../core/nodes.ts';
+import { planTest, recordOutcome, type ScopeRun } from './scope/premise.ts';
 
 export interface TestOutcome {
   status: 'pass' | 'fail' | 'warn' | 'error';
@@ -35,30 +36,51 @@ export function thresholdHit(condition: string, failures: number): boolean {
   }
 }
 
+/**
+ * Run a data test. One with `scope: changed_rows` (given the run's logs in `scoped`) checks only
+ * its model's batch when the premise holds, says which it checked, and records its result.
+ */
 export async function runDataTest(
   adapter: Adapter,
   conn: Connection,
   test: TestNode,
   invocationId: string,
+  scoped?: ScopeRun,
 ): Promise<TestOutcome> {
+  const plan = test.scope && scoped ? await planTest(conn, test, scoped) : undefined;
+  const sql = plan?.sql ?? test.sql;
   const key = test.uniqueKey;
-  const run = () => runStatements(adapter, conn, test, invocationId);
-  return key && adapter.withUniqueCheck
-    ? adapter.withUniqueCheck(conn, key.relation, key.column, run)
-    : run();
+  const run = () => runStatements(adapter, conn, test, sql, invocationId);
+  let outcome: TestOutcome;
+  try {
+    // The adapter's fast path is for a whole table's column, not a batch's rows.
+    outcome =
+      key && adapter.withUniqueCheck && sql === test.sql
+        ? await adapter.withUniqueCheck(conn, key.relation, key.column, run)
+        : await run();
+  } catch (e) {
+    // Not recording is safe too: the model's next batch then follows a generation the recorded
+    // pass did not see, and the test checks every row.
+    if (plan) await recordOutcome(conn, test, scoped!, plan, false, 'error').catch(() => undefined);
+    throw e;
+  }
+  if (!plan) return outcome;
+  await recordOutcome(conn, test, scoped!, plan, outcome.failures === 0, outcome.status);
+  return { ...outcome, message: `${outcome.message} (${plan.note})` };
 }
 
 async function runStatements(
   adapter: Adapter,
   conn: Connection,
   test: TestNode,
+  sql: string,
   invocationId: string,
 ): Promise<TestOutcome> {
   const { config } = test;
   const failing =
     config.limit !== undefined
-      ? `select * from (\n${test.sql}\n) as failing limit ${config.limit}`
-      : test.sql;
+      ? `select * from (\n${sql}\n) as failing limit ${config.limit}`
+      : sql;
   const counted = await conn.query(`select count(*) as failures from (\n${failing}\n) as failing`);
   const failures = Number(counted.rows[0].failures);
   let status: TestOutcome['status'] = 'pass';

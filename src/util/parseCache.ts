@@ -8,7 +8,8 @@ import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
 // 4: and dashboards. 5: and rendered templates with the context calls they made.
 // 6: and exposures.
-const FORMAT = 6;
+// 7: rendered with Jinja truthiness (an empty list is false).
+const FORMAT = 7;
 
 /** What can be cached: kinds the schema describes, each a JSON value (never code). */
 export type CacheKind = 'properties' | 'render';

@@ -57,6 +57,8 @@ class DuckDBConn implements Connection {
 }
 
 const literal = duckdbDialect.literal;
+/** The in-memory database of tables kept aside for a run (`asideTable`). */
+const ASIDE = 'duckflow_aside';
 
 export class DuckDBAdapter implements Adapter {
   readonly type = 'duckdb';
@@ -92,6 +94,12 @@ export class DuckDBAdapter implements Adapter {
 
   withConnection<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return this.pool.use(fn);
+  }
+
+  async asideTable(conn: Connection, identifier: string): Promise<TableRelation> {
+    // Attached to the instance, so every pooled connection sees it; gone when the run ends.
+    await conn.run(`attach if not exists ':memory:' as ${ASIDE}`);
+    return { kind: 'table', database: ASIDE, schema: 'main', identifier };
   }
 
   interruptAll(): void {

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import type { Connection } from '../../adapters/types.ts';
+import type { TestNode } from '../../core/nodes.ts';
+import type { TableRelation } from '../../core/relation.ts';
+import {
+  changedRowsOf,
+  KEEPS_KEYS,
+  type Generation,
+  type WriteLog,
+} from '../../materializations/writeLog.ts';
+import type { RecordedOutcome, TestOutcomes } from './outcomes.ts';
+
+/**
+ * Whether a test with `scope: changed_rows` may check only its model's batch, decided from
+ * what the database records (the generation log and the test's last result), never assumed.
+ */
+
+/** A node a test reads, as the run knows it. */
+export interface ReadNode {
+  name: string;
+  /** Set when duckflow records every write of it (tables, incremental models, seeds). */
+  relation?: TableRelation;
+  /** What it is, for the reason when it is not recorded. */
+  what: string;
+}
+
+/** What a run gives scoped tests: the logs, and the nodes tests read. */
+export interface ScopeRun {
+  writeLog: WriteLog;
+  outcomes: TestOutcomes;
+  relationName(relation: TableRelation): string;
+  node(id: string): ReadNode;
+}
+
+/** The check to run: scoped, or every row and why. */
+export interface TestPlan {
+  sql: string;
+  /** Said after the result (`changed rows: …` or `all rows: …`). */
+  note: string;
+  /** Recorded with the result: the generations of the relations the test read. */
+  read: Record<string, number | null>;
+  checksum: string;
+}
+
+/** Any change to the test (its SQL, config or scoped SQL) makes its last result not count. */
+const testChecksum = (test: TestNode) =>
+  createHash('sha256')
+    .update(JSON.stringify({ c: test.checksum, config: test.config, scope: test.scope }))
+    .digest('hex');
+
+/** `104,943 rows`, `1 key`. */
+const count = (n: number, noun: string) =>
+  `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Whether a parent's batch kept every key it had: `field` is one it deletes and re-inserts by. */
+function keepsKeys(g: Generation, field: string): boolean {
+  if (g.kind !== 'batch' || g.unscopable) return false;
+  if (g.strategy === 'append') return true;
+  return (
+    (g.strategy === 'delete+insert' || KEEPS_KEYS.has(g.strategy ?? '')) &&
+    g.uniqueKey.includes(field)
+  );
+}
+
+export async function planTest(conn: Connection, test: TestNode, run: ScopeRun): Promise<TestPlan> {
+  const scope = test.scope!;
+  const checksum = testChecksum(test);
+  const reads = test.dependsOn.map((id) => ({ id, ...run.node(id) }));
+  const tracked = reads.flatMap((r) =>
+    r.relation ? [{ ...r, key: run.relationName(r.relation) }] : [],
+  );
+  const gens = await run.writeLog.current(
+    conn,
+    tracked.map((r) => r.relation!),
+  );
+  const read = Object.fromEntries(tracked.map((r) => [r.key, gens.get(r.key)?.generation ?? null]));
+  const last = await run.outcomes.last(conn, test.id);
+  const reason = whyAllRows(test, reads, tracked, gens, last, checksum, run.writeLog.invocationId);
+  if (reason) return { sql: test.sql, note: `all rows: ${reason}`, read, checksum };
+  const model = tracked.find((r) => r.id === scope.model)!;
+  const written = gens.get(model.key)!.changedRows ?? 0;
+  // The SQL names the changed-rows table; the batch may be kept aside instead (in memory).
+  const kept = run.writeLog.keptRowsOf(model.relation!);
+  const sql = scope.sql.replaceAll(run.relationName(changedRowsOf(model.relation!)), kept);
+  const what = KEEPS_KEYS.has(scope.strategy) ? 'key' : 'row';
+  return {
+    sql,
+    note: `changed rows: ${count(written, what)} written by this batch of ${model.name}`,
+    read,
+    checksum,
+  };
+}
+
+function whyAllRows(
+  test: TestNode,
+  reads: (ReadNode & { id: string })[],
+  tracked: (ReadNode & { id: string; key: string })[],
+  gens: Map<string, Generation>,
+  last: RecordedOutcome | undefined,
+  checksum: string,
+  invocationId: string,
+): string | undefined {
+  const scope = test.scope!;
+  const untracked = reads.find((r) => !r.relation);
+  if (untracked)
+    return `reads ${untracked.name}, ${untracked.what}, whose writes duckflow does not record`;
+  if (!last) return 'no earlier result of this test is recorded';
+  if (last.checksum !== checksum) return 'the test changed since its last result';
+  if (last.status !== 'pass') return `it did not pass last time (${last.status})`;
+  const model = tracked.find((r) => r.id === scope.model)!;
+  const g = gens.get(model.key);
+  if (!g || g.invocationId !== invocationId) return `${model.name} was not built in this run`;
+  if (g.kind !== 'batch') return `${model.name} was rebuilt whole in this run`;
+  if (g.unscopable) return `${model.name}'s batch ${g.unscopable}`;
+  if (g.strategy !== scope.strategy || g.changedRows === null)
+    return `${model.name}'s batch was written by '${g.strategy}', not '${scope.strategy}'`;
+  if (g.previous === null || g.previous !== last.generations[model.key])
+    return `${model.name} was written since this test last ran`;
+  for (const r of tracked) {
+    if (r.id === scope.model) continue;
+    const now = gens.get(r.key);
+    const then = last.generations[r.key];
+    if (now && then !== null && then !== undefined) {
+      if (now.generation === then) continue;
+      const parent = scope.parent?.id === r.id ? scope.parent : undefined;
+      if (parent && now.previous === then && keepsKeys(now, parent.field)) continue;
+    }
+    return scope.parent?.id === r.id
+      ? `${r.name} was rewritten since this test last passed and may have lost a ${scope.parent.field}`
+      : `${r.name} was written since this test last passed`;
+  }
+  return undefined;
+}
+
+/** Record the result a scoped test's next run relies on: only a clean pass counts. */
+export async function recordOutcome(
+  conn: Connection,
+  test: TestNode,
+  run: ScopeRun,
+  plan: TestPlan,
+  passed: boolean,
+  status: string,
+): Promise<void> {
+  await run.outcomes.record(conn, test.id, {
+    checksum: plan.checksum,
+    status: passed ? 'pass' : status,
+    generations: plan.read,
+  });
+}
