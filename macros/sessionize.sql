@@ -19,11 +19,43 @@
     `previous_timestamp` names its column with the timestamp of the partition's row before the
     tail (NULL when there is none) and `sessions_before` its column with the number of sessions
     before the tail, so the gap and the session numbers carry on across the cut.
+
+    `row_key`, optional: a column unique in `relation`. Given, the two window passes sort only
+    the keys (the partition columns, `timestamp`, `row_key` and the two carried-over columns
+    above), and the other columns of `relation` join back on `row_key`: a sort moves every
+    column it carries, a hash join on one key is cheaper for wide rows. `order_by` may then use
+    only those key columns, and `relation` is read twice (a CTE wants `not_materialized()`).
 -#}
-{%- macro sessionize(relation, partition_by, order_by, timestamp, gap_minutes, previous_timestamp=none, sessions_before=none) -%}
+{%- macro sessionize(relation, partition_by, order_by, timestamp, gap_minutes, previous_timestamp=none, sessions_before=none, row_key=none) -%}
 {%- if gap_minutes is not number or gap_minutes <= 0 -%}
     {{ exceptions.raise_compiler_error("sessionize(): gap_minutes must be a positive number of minutes, got '" ~ gap_minutes ~ "'") }}
 {%- endif -%}
+{%- if row_key -%}
+{%- set key_columns = partition_by ~ ', ' ~ timestamp ~ ', ' ~ row_key
+    ~ (', ' ~ previous_timestamp if previous_timestamp else '')
+    ~ (', ' ~ sessions_before if sessions_before else '') -%}
+select
+    sessionize_rows.*,
+    sessionize_keys.event_number,
+    sessionize_keys.microseconds_since_previous_event,
+    sessionize_keys.is_session_start,
+    sessionize_keys.session_number,
+    sessionize_keys.session_start,
+    sessionize_keys.session_first_event_number
+from {{ relation }} as sessionize_rows
+inner join (
+    {{ sessionize(
+        relation='(select ' ~ key_columns ~ ' from ' ~ relation ~ ') as sessionize_key_rows',
+        partition_by=partition_by,
+        order_by=order_by,
+        timestamp=timestamp,
+        gap_minutes=gap_minutes,
+        previous_timestamp=previous_timestamp,
+        sessions_before=sessions_before
+    ) }}
+) as sessionize_keys
+    on sessionize_keys.{{ row_key }} = sessionize_rows.{{ row_key }}
+{%- else -%}
 {%- set previous = 'lag(' ~ timestamp ~ ') over timeline' -%}
 {%- if previous_timestamp -%}
     {%- set previous = 'coalesce(' ~ previous ~ ', ' ~ previous_timestamp ~ ')' -%}
@@ -61,6 +93,7 @@ window session_so_far as (
     order by {{ order_by }}
     rows between unbounded preceding and current row
 )
+{%- endif -%}
 {%- endmacro -%}
 
 {#- The session gap in exact microseconds, as a DECIMAL (no 32-bit overflow). -#}

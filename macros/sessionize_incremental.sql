@@ -24,6 +24,8 @@
                       and `session_number` (the column named by stored_session_number)
       partition_by    partition columns, comma-separated
       order_by, timestamp, gap_minutes: as in sessionize()
+      row_key         optional, as in sessionize(); used on full builds, where `relation` is
+                      every row (an incremental build sorts only the affected partitions' tails)
       columns         optional list of the columns of `relation` the model uses, all of them also
                       stored in `stored` under the same names. Given, the rows to sessionize
                       again are read from `stored` (the affected partitions' rows from the
@@ -39,14 +41,15 @@
     reprocessing start. On a full build (is_incremental() false) it is sessionize() over every
     row of `relation`, so a model calls this one macro either way (`new_rows` is not read then).
 -#}
-{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number', columns=none) -%}
+{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number', columns=none, row_key=none) -%}
 {%- if not is_incremental() -%}
 {{ sessionize(
     relation=relation,
     partition_by=partition_by,
     order_by=order_by,
     timestamp=timestamp,
-    gap_minutes=gap_minutes
+    gap_minutes=gap_minutes,
+    row_key=row_key
 ) }}
 {%- else -%}
 {%- set keys = partition_by.replace(' ', '').split(',') -%}

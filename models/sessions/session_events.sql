@@ -18,7 +18,8 @@
 {%- set event_columns = ['event_id', 'customer_id', 'event_ts', 'event_type', 'page_path',
     'referrer_url', 'referrer_host', 'product_id', 'user_agent'] %}
 
-with logged_in_events as (
+-- read twice on a full build (sessionize's row_key): scanned twice, not copied into memory
+with logged_in_events as {{ not_materialized() }} (
 
     select
         {{ event_columns | join(',\n        ') }},
@@ -48,7 +49,8 @@ events_with_sessions as (
         order_by='event_ts, event_id',
         timestamp='event_ts',
         gap_minutes=var('session_gap_minutes', 30),
-        columns=event_columns
+        columns=event_columns,
+        row_key='event_id'
     ) }}
 
 )

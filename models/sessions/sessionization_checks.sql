@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{#- Distinct event ids are counted by grouping on event_id: DuckDB groups an integer key by
+    direct addressing when its range fits perfect_ht_threshold bits (2^24: event ids up to 16M),
+    at less than half the cost of a hash table. -#}
+{{ config(
+    materialized='table',
+    settings=({'perfect_ht_threshold': 24} if target.type == 'duckdb' else {})
+) }}
 
 -- One row of invariants of the sessionization, each a count that the data tests compare:
 -- every logged-in staged event is in exactly one session, no gap inside a session is greater
@@ -17,7 +23,6 @@ session_event_counts as (
 
     select
         count(*) as session_event_count,
-        count(distinct event_id) as distinct_session_event_count,
         count(*) filter (
             where not is_session_start
                 and seconds_since_previous_event > cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
@@ -27,6 +32,17 @@ session_event_counts as (
                 and seconds_since_previous_event <= cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
         ) as session_starts_within_threshold
     from {{ ref('session_events') }}
+
+),
+
+distinct_session_events as (
+
+    select count(*) as distinct_session_event_count
+    from (
+        select event_id
+        from {{ ref('session_events') }}
+        group by event_id
+    ) as session_event_ids
 
 ),
 
@@ -70,7 +86,7 @@ session_number_gaps as (
 select
     logged_in_events.logged_in_event_count,
     session_event_counts.session_event_count,
-    session_event_counts.distinct_session_event_count,
+    distinct_session_events.distinct_session_event_count,
     session_counts.events_in_sessions,
     session_counts.session_count,
     session_event_counts.gaps_over_threshold_inside_sessions,
@@ -79,5 +95,6 @@ select
     session_number_gaps.customers_with_non_contiguous_session_numbers
 from logged_in_events
 cross join session_event_counts
+cross join distinct_session_events
 cross join session_counts
 cross join session_number_gaps

@@ -131,6 +131,22 @@ sessions_with_previous as (
         order by sessions_with_channel.session_number
     )
 
+),
+
+-- A few dozen user agents stand behind hundreds of thousands of sessions: each is classified
+-- once. Keyed on '' for a missing agent, which the rules class as a blank one ('unknown'), so
+-- the lookup joins on equality alone.
+user_agent_classes as (
+
+    select
+        user_agent_key,
+        {{ device_type_from_user_agent('user_agent_key') }} as device_type,
+        {{ browser_from_user_agent('user_agent_key') }} as browser
+    from (
+        select distinct coalesce(user_agent, '') as user_agent_key
+        from sessions_with_previous
+    ) as user_agents
+
 )
 
 select
@@ -156,11 +172,13 @@ select
     referrer_host,
     channel,
     user_agent,
-    {{ device_type_from_user_agent('user_agent') }} as device_type,
-    {{ browser_from_user_agent('user_agent') }} as browser,
+    user_agent_classes.device_type,
+    user_agent_classes.browser,
     purchase_count > 0 as has_purchase,
     purchase_count,
     first_purchase_ts,
     session_number = 1 as is_first_session,
     {{ seconds_between('previous_session_end', 'session_start') }} as seconds_since_previous_session
 from sessions_with_previous
+inner join user_agent_classes
+    on user_agent_classes.user_agent_key = coalesce(sessions_with_previous.user_agent, '')

@@ -6,22 +6,16 @@
 
 -- The seed keeps the raw text of every loaded line whose id is on more than one loaded line
 -- (keep_raw_for_duplicates_of: id, found while it loads): those lines are the only candidates,
--- so the 10M stageable records are not grouped by id here. Without that setting no id would be
--- found duplicated, and stg_events' unique test on event_id would fail the build.
-with duplicate_candidates as (
-
-    select record_number
-    from {{ ref('raw_events') }}
-    where load_error is null and raw is not null
-
-),
-
-stageable_records as (
+-- so the 10M stageable records are not grouped by id here. The filter on `raw` reaches the
+-- seed's table through the view, so only those lines are typed and derived. Without that
+-- setting no id would be found duplicated, and stg_events' unique test on event_id would fail
+-- the build.
+with stageable_records as (
 
     select *
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
-        and record_number in (select record_number from duplicate_candidates)
+        and raw is not null
 
 ),
 

@@ -60,7 +60,8 @@ select
     records.position,
     -- the seed names a type outside the shop's list invalid_type; here it is an unknown type
     case when records.load_error = 'invalid_type' then 'unknown_type' else records.load_error end
-        as rejection_reason
+        as rejection_reason,
+    records.raw
 from {{ ref('raw_events') }} as records
 left join page_paths on records.page = page_paths.page_url
 left join referrer_hosts on records.referrer = referrer_hosts.referrer_url

@@ -13,7 +13,8 @@ with unstageable_records as (
     select
         record_number,
         event_id,
-        rejection_reason
+        rejection_reason,
+        raw
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is not null
 
@@ -24,7 +25,8 @@ conflicting_duplicate_records as (
     select
         record_number,
         event_id,
-        'conflicting_duplicate_id' as rejection_reason
+        'conflicting_duplicate_id' as rejection_reason,
+        raw
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
         and event_id in (
@@ -41,7 +43,8 @@ this_load_events as (
     select
         {{ staged_event_columns() }},
         record_number,
-        cast(1 as bigint) as source_record_count
+        cast(1 as bigint) as source_record_count,
+        raw
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
         and event_id not in (
@@ -65,7 +68,8 @@ loaded_conflict_records as (
     select
         record_number,
         event_id,
-        'conflicts_with_loaded_event' as rejection_reason
+        'conflicts_with_loaded_event' as rejection_reason,
+        raw
     from this_load_events
     where event_id in (select event_id from conflicts_with_loaded)
 
@@ -85,11 +89,9 @@ rejected_records as (
 )
 
 select
-    rejected_records.record_number
+    record_number
     {%- if is_incremental() %} + {{ lines_before_this_load() }}{% endif %} as record_number,
-    rejected_records.event_id,
-    rejected_records.rejection_reason,
-    raw_events.raw
+    event_id,
+    rejection_reason,
+    raw
 from rejected_records
-inner join {{ ref('raw_events') }} as raw_events
-    on raw_events.record_number = rejected_records.record_number
