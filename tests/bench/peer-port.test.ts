@@ -64,6 +64,7 @@ describe('peer port to dbt', () => {
         "from {{ ref('events') }}",
       ].join('\n'),
       'models/marts/sales.sql': [
+        `{{ config(settings={'perfect_ht_threshold': 24}, pre_hook="select 1") }}`,
         'select e.product_id, count(*) as n, sum(p.price) as revenue',
         "from {{ ref('stg_events') }} as e join {{ ref('products') }} as p using (product_id)",
         'group by all',
@@ -203,6 +204,12 @@ describe('peer port to dbt', () => {
     expect(byAs('dbt built-in')).toHaveLength(4);
     expect(byAs('generated generic')).toHaveLength(2);
     expect(ported.unitTestsLeftOut).toBe(1);
+  });
+
+  it("sets a model's own settings in hooks around its SQL and its hooks, and resets them", () => {
+    const { config } = models.get('sales')!;
+    expect(config.pre_hook).toEqual(['set perfect_ht_threshold = 24', 'select 1']);
+    expect(config.post_hook).toEqual(['reset perfect_ht_threshold']);
   });
 
   it("writes a dbt-duckdb profile with the target's settings", () => {

@@ -164,12 +164,36 @@ function dbtModelConfig(node: ManifestModel): Record<string, unknown> {
   };
   for (const [key, value] of Object.entries(node.config)) {
     if (MODEL_CONFIG_PASSED.includes(key)) config[key] = value;
+    else if (key === 'settings') continue;
     else if (!MODEL_CONFIG_IGNORED.has(key))
       throw new Error(
         `peer port: model ${node.name} has config '${key}', which has no dbt translation in scripts/bench/peer/port.ts`,
       );
   }
+  if (node.config.settings) Object.assign(config, settingsAsHooks(config, node.config.settings));
   return config;
+}
+
+/**
+ * duckflow's per-node `settings:` as dbt-duckdb would apply them: SET on the node's connection
+ * before its SQL (pre_hook), RESET after it (post_hook), around the model's own hooks.
+ */
+function settingsAsHooks(
+  config: Record<string, unknown>,
+  settings: unknown,
+): Record<string, string[]> {
+  const entries = Object.entries((settings ?? {}) as Record<string, unknown>);
+  const hooks = (key: string) => [config[key] ?? []].flat().map(String);
+  return {
+    pre_hook: [
+      ...entries.map(
+        ([k, v]) =>
+          `set ${k} = ${typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v)}`,
+      ),
+      ...hooks('pre_hook'),
+    ],
+    post_hook: [...hooks('post_hook'), ...entries.map(([k]) => `reset ${k}`)],
+  };
 }
 
 /** dbt would name a custom schema `<target>_<custom>`; duckflow uses it as given. */
