@@ -31,25 +31,24 @@ where load_number = (select max(load_number) from {{ ref('stg_event_loads') }})
 {%- endmacro -%}
 
 {#-
-    A fingerprint of the rows of `relation`, an aggregate over `alias` (its alias in the FROM
-    clause; every column, the record number among them): two exports with the same
-    fingerprint give every model the same rows. Null for no rows. 64 bits: a different export
-    taken for the last one again (and skipped) is a chance of 2^-64.
+    A fingerprint of the export loaded as raw_events, an aggregate over `alias` (its alias in the
+    FROM clause): an order-insensitive aggregate of a hash of each line's (record_number, line_hash),
+    so any changed byte of any line, or any line moved, changes it, and the same export gives the
+    same one. Hashing the line hashes the load kept, not every typed column again, keeps it off
+    the build's critical path (10M lines: 1.5 s before). Null for no rows. 64 bits: a different
+    export taken for the last one again (and skipped) is a chance of 2^-64 (per line hash, and
+    for the aggregate).
 -#}
-{%- macro rows_fingerprint(relation, alias) -%}
-    {{- adapter.dispatch('rows_fingerprint')(relation, alias) -}}
+{%- macro lines_fingerprint(alias) -%}
+    {{- adapter.dispatch('lines_fingerprint')(alias) -}}
 {%- endmacro -%}
-{%- macro duckdb__rows_fingerprint(relation, alias) -%}cast(bit_xor(hash({{ alias }})) as varchar){%- endmacro -%}
-{%- macro postgres__rows_fingerprint(relation, alias) -%}
-    cast(bit_xor(hashtextextended(cast({{ alias }} as text), 0)) as varchar)
+{%- macro duckdb__lines_fingerprint(alias) -%}
+    cast(bit_xor(hash({{ alias }}.record_number, {{ alias }}.line_hash)) as varchar)
 {%- endmacro -%}
-{#- Trino names no row by its alias: every column of the relation, listed (needs `execute`). -#}
-{%- macro trino__rows_fingerprint(relation, alias) -%}
-    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='quoted') | list -%}
-    {%- if columns | length > 0 %}
-    to_hex(checksum(json_format(cast(row({{ columns | join(', ') }}) as json))))
-    {%- else %}
-    {#- a relation not built yet (a unit test's shape): only the column's type matters #}
-    cast(null as varchar)
-    {%- endif %}
+{%- macro postgres__lines_fingerprint(alias) -%}
+    cast(bit_xor(hashtextextended({{ alias }}.record_number || ' ' || {{ alias }}.line_hash, 0)) as varchar)
+{%- endmacro -%}
+{#- checksum: Trino's order-insensitive aggregate (an xxhash64 of each value, summed). -#}
+{%- macro trino__lines_fingerprint(alias) -%}
+    to_hex(checksum(to_big_endian_64({{ alias }}.record_number) || to_big_endian_64({{ alias }}.line_hash)))
 {%- endmacro -%}

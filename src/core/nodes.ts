@@ -105,9 +105,14 @@ export interface SeedNode extends NodeCommon {
    */
   keepAllRawWhileIncremental?: string;
   keepAllRaw?: boolean;
+  /** json_records: keep `line_hash`, a 64-bit hash of each line's text as read (BIGINT). */
+  lineHash?: boolean;
   /** Type columns as dbt-duckdb does (agate's inference: whole numbers INTEGER), in dbt projects. */
   agateTypes?: boolean;
 }
+
+/** The column a json_records seed with `line_hash: true` keeps each line's hash in. */
+export const LINE_HASH = 'line_hash';
 
 /** A json_records field as the loader reads it (config `fields:`, validated). */
 export interface JsonField {

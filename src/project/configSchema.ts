@@ -113,6 +113,7 @@ export const SeedConfig = Type.Object(
     fields: Type.Optional(Type.Array(JsonFieldConfig, { minItems: 1 })),
     keep_raw_for_duplicates_of: Type.Optional(Type.String()),
     keep_all_raw_while_incremental: Type.Optional(Type.String()),
+    line_hash: Type.Optional(Type.Boolean()),
     settings: Type.Optional(NodeSettings),
     meta: Type.Optional(Type.Object({})),
     docs: Type.Optional(Type.Object({})),

@@ -1,4 +1,4 @@
-import type { JsonField, JsonFieldType, SeedFormat } from '../core/nodes.ts';
+import { LINE_HASH, type JsonField, type JsonFieldType, type SeedFormat } from '../core/nodes.ts';
 
 /** Columns every typed json_records table has besides its fields. */
 export const TYPED_RECORD_COLUMNS = ['record_number', 'load_error', 'raw'];
@@ -12,19 +12,39 @@ interface FieldConfig {
   on_invalid?: 'reject' | 'null';
 }
 
+type JsonRecordsConfig = {
+  fields?: JsonField[];
+  keepRawForDuplicatesOf?: string;
+  keepAllRawWhileIncremental?: string;
+  lineHash?: boolean;
+};
+
 /**
- * A seed's `fields:`, `keep_raw_for_duplicates_of:` and `keep_all_raw_while_incremental:` config
- * (shape already validated by the JSON Schema) as the loader's fields, or why they cannot be
- * loaded.
+ * A seed's json_records config: `fields:`, `keep_raw_for_duplicates_of:`,
+ * `keep_all_raw_while_incremental:` and `line_hash:` (shape already validated by the JSON
+ * Schema) as the loader's, or why they cannot be loaded.
  */
 export function jsonFieldsOf(
   cfg: Record<string, unknown>,
   format: SeedFormat,
   /** Renders a `check` (it may use vars and macros, as a path does). */
   render: (text: string) => string,
-):
-  | { fields?: JsonField[]; keepRawForDuplicatesOf?: string; keepAllRawWhileIncremental?: string }
-  | { error: string } {
+): JsonRecordsConfig | { error: string } {
+  const lineHash = cfg.line_hash as boolean | undefined;
+  if (lineHash !== undefined && format !== 'json_records')
+    return { error: `line_hash is for format json_records (this seed is ${format})` };
+  const typed = typedFieldsOf(cfg, format, render);
+  if ('error' in typed) return typed;
+  if (lineHash && typed.fields?.some((f) => f.name.toLowerCase() === LINE_HASH))
+    return { error: `fields: '${LINE_HASH}' is the column line_hash: true adds` };
+  return lineHash ? { ...typed, lineHash } : typed;
+}
+
+function typedFieldsOf(
+  cfg: Record<string, unknown>,
+  format: SeedFormat,
+  render: (text: string) => string,
+): JsonRecordsConfig | { error: string } {
   const configs = cfg.fields as FieldConfig[] | undefined;
   const keep = cfg.keep_raw_for_duplicates_of as string | undefined;
   const keepAll = cfg.keep_all_raw_while_incremental as string | undefined;

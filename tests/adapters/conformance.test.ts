@@ -274,6 +274,7 @@ function conformance(engine: Engine): void {
       '{"id": "2", "kind": "a"}',
       '{"id": 3, "kind": "z"}',
       '{"id": 1, "kind": "b"}',
+      '{"id": 1, "kind": "a", "at": "2024-01-01T10:00:00+02:00"}',
     ];
     const p = fixture(engine, {
       'seeds/events.ndjson': lines.join('\n') + '\n',
@@ -284,6 +285,7 @@ function conformance(engine: Engine): void {
             config: {
               format: 'json_records',
               keep_raw_for_duplicates_of: 'id',
+              line_hash: true,
               fields: [
                 { name: 'id', data_type: 'bigint', required: true },
                 { name: 'kind', required: true, check: "kind in ('a', 'b')" },
@@ -297,19 +299,25 @@ function conformance(engine: Engine): void {
     const report = await p.build();
     expect(report.results.find((r) => r.name === 'events')).toMatchObject({
       status: 'success',
-      rows: 5,
+      rows: 6,
     });
-    expect(
-      await p.query(
-        `select cast(record_number as integer) as n, cast(id as integer) as id, kind, substr(cast("at" as varchar), 1, 19) as "at", load_error, raw from ${p.rel('events')} order by n`,
-      ),
-    ).toEqual([
+    const rows = await p.query(
+      `select cast(record_number as integer) as n, cast(id as integer) as id, kind, substr(cast("at" as varchar), 1, 19) as "at", load_error, raw, cast(line_hash as varchar) as line_hash from ${p.rel('events')} order by n`,
+    );
+    expect(rows.map(({ line_hash: _, ...row }) => row)).toEqual([
       { n: 1, id: 1, kind: 'a', at: '2024-01-01 08:00:00', load_error: null, raw: lines[0] },
       { n: 2, id: null, kind: null, at: null, load_error: 'blank_line', raw: '' },
       { n: 3, id: null, kind: 'a', at: null, load_error: 'invalid_id', raw: lines[2] },
       { n: 4, id: 3, kind: 'z', at: null, load_error: 'invalid_kind', raw: lines[3] },
       { n: 5, id: 1, kind: 'b', at: null, load_error: null, raw: lines[4] },
+      { n: 6, id: 1, kind: 'a', at: '2024-01-01 08:00:00', load_error: null, raw: lines[5] },
     ]);
+    // line_hash arrives as a BIGINT on every engine: the same line twice hashes equal, and
+    // every other line differently.
+    const hashes = rows.map((r) => String(r.line_hash));
+    expect(hashes.every((h) => /^-?\d{1,19}$/.test(h))).toBe(true);
+    expect(hashes[5]).toBe(hashes[0]);
+    expect(new Set(hashes).size).toBe(5);
   });
 
   it("applies a node's settings to that node only, and refuses one the engine cannot set per node", async () => {

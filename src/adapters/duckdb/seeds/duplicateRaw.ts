@@ -1,9 +1,9 @@
-import type { SeedNode } from '../../../core/nodes.ts';
+import { LINE_HASH, type SeedNode } from '../../../core/nodes.ts';
 import type { Connection } from '../../types.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { withPerfectHash } from '../perfectHash.ts';
 import { jsonRecordLines } from './select.ts';
-import { LOAD_ERROR, RAW_HASH } from './typedRecords.ts';
+import { lineHashOf, LOAD_ERROR, RAW_HASH } from './typedRecords.ts';
 
 const WANTED = 'temp.main.duckflow_duplicate_hashes';
 const RECOVERED = 'temp.main.duckflow_duplicate_raw';
@@ -12,7 +12,8 @@ const RECOVERED = 'temp.main.duckflow_duplicate_raw';
  * A typed load keeps raw text for quarantined lines only; `keep_raw_for_duplicates_of` also
  * wants it for every loaded line whose field value occurs on more than one loaded line. Those
  * are found in the table, and their text is read again from the file by a second (parallel,
- * unordered) scan matched on hash(raw), kept for each line in the first pass. Two different
+ * unordered) scan matched on the line's hash, kept for each line in the first pass (as
+ * line_hash when the seed keeps that, else dropped after). Two different
  * texts with one hash would make the match ambiguous: the load then fails rather than guess.
  */
 export async function keepRawOfDuplicates(
@@ -21,12 +22,13 @@ export async function keepRawOfDuplicates(
   seed: SeedNode & { keepRawForDuplicatesOf: string },
 ): Promise<void> {
   const key = duckdbDialect.quote(seed.keepRawForDuplicatesOf);
+  const hash = seed.lineHash ? LINE_HASH : RAW_HASH;
   try {
     // Grouping every loaded line by the field is most of this statement: a perfect-hash
     // aggregate does it in a third of the time where the field's range allows (10M ids: 24 bits).
     await withPerfectHash(conn, table, key, () =>
       conn.run(`create or replace temp table duckflow_duplicate_hashes as
-select distinct ${RAW_HASH} from ${table}
+select distinct ${hash} as ${RAW_HASH} from ${table}
 where ${LOAD_ERROR} is null and ${key} in (
   select ${key} from ${table} where ${LOAD_ERROR} is null and ${key} is not null group by ${key} having count(*) > 1
 )`),
@@ -34,9 +36,9 @@ where ${LOAD_ERROR} is null and ${key} in (
     const wanted = await conn.query(`select count(*) as n from ${WANTED}`);
     if (Number(wanted.rows[0].n) > 0) {
       await conn.run(`create or replace temp table duckflow_duplicate_raw as
-select hash(raw) as ${RAW_HASH}, min(raw) as raw, count(distinct raw) as texts
+select ${lineHashOf('raw')} as ${RAW_HASH}, min(raw) as raw, count(distinct raw) as texts
 from (${jsonRecordLines(seed, 'null::bigint')}) as lines
-where hash(raw) in (select ${RAW_HASH} from ${WANTED})
+where ${lineHashOf('raw')} in (select ${RAW_HASH} from ${WANTED})
 group by all`);
       const clash = await conn.query(`select count(*) as n from ${RECOVERED} where texts > 1`);
       if (Number(clash.rows[0].n) > 0)
@@ -44,9 +46,9 @@ group by all`);
           `keep_raw_for_duplicates_of: two different lines share a 64-bit hash; their raw text cannot be matched to its line`,
         );
       await conn.run(`update ${table} as lines set raw = recovered.raw from ${RECOVERED} as recovered
-where lines.raw is null and lines.${RAW_HASH} = recovered.${RAW_HASH}`);
+where lines.raw is null and lines.${hash} = recovered.${RAW_HASH}`);
     }
-    await conn.run(`alter table ${table} drop column ${RAW_HASH}`);
+    if (!seed.lineHash) await conn.run(`alter table ${table} drop column ${RAW_HASH}`);
   } finally {
     await conn.run(`drop table if exists ${WANTED}; drop table if exists ${RECOVERED}`);
   }

@@ -1,4 +1,6 @@
+import { LINE_HASH } from '../../../core/nodes.ts';
 import type { Connection } from '../../types.ts';
+import { lineHashOf } from './typedRecords.ts';
 import { REJECTED_LINES, rejectedCount } from './rejects.ts';
 
 /**
@@ -15,12 +17,14 @@ const READ_ERROR = `case error_type
  * json_records keeps every line. The reader skipped the lines it could not read (recorded with
  * their line numbers), so the rows it returned are numbered 1..n without them: shift each row
  * past the rejected lines before it, then add the rejected lines with what the reader could show
- * of their text and why (`read_error`, or `load_error` in a typed load). Nothing is rewritten when no line was rejected.
+ * of their text and why (`read_error`, or `load_error` in a typed load), and with `lineHash` the
+ * hash of that text. Nothing is rewritten when no line was rejected.
  */
 export async function keepRejectedLines(
   conn: Connection,
   staging: string,
   reason: string,
+  lineHash = false,
 ): Promise<void> {
   if ((await rejectedCount(conn)) === 0) return;
   // The i-th rejected line (1-based, in file order) at line L has L - i readable lines before
@@ -35,8 +39,10 @@ from (
 ) as shifts
 where lines.record_number > shifts.after_row
   and (shifts.up_to_row is null or lines.record_number <= shifts.up_to_row)`);
+  const hash = lineHash ? [`, ${LINE_HASH}`, `, ${lineHashOf('text')}`] : ['', ''];
   await conn.run(
-    `insert into ${staging} (record_number, raw, ${reason}) select line, coalesce(csv_line, ''), ${READ_ERROR} from ${REJECTED_LINES}`,
+    `insert into ${staging} (record_number, raw, ${reason}${hash[0]}) select line, text, ${READ_ERROR}${hash[1]}
+from (select *, coalesce(csv_line, '') as text from ${REJECTED_LINES})`,
   );
 }
 
@@ -46,8 +52,11 @@ export async function markBareCarriageReturns(
   staging: string,
   reason: string,
   lines: number[],
+  lineHash = false,
 ): Promise<void> {
+  const text = 'replace(raw, chr(0), chr(13))';
+  const hash = lineHash ? `, ${LINE_HASH} = ${lineHashOf(text)}` : '';
   await conn.run(
-    `update ${staging} set raw = replace(raw, chr(0), chr(13)), ${reason} = 'bare_carriage_return' where record_number in (select unnest([${lines.join(', ')}]))`,
+    `update ${staging} set raw = ${text}, ${reason} = 'bare_carriage_return'${hash} where record_number in (select unnest([${lines.join(', ')}]))`,
   );
 }

@@ -82,7 +82,7 @@ async function load(
     if (seed.agateTypes) await retypeAsDbt(conn, seed, staging);
   } else {
     const reason = seed.fields ? LOAD_ERROR : 'read_error';
-    await keepRejectedLines(conn, staging, reason);
+    await keepRejectedLines(conn, staging, reason, seed.lineHash);
     await completeJsonRecords(staging, reason);
     const { keepRawForDuplicatesOf } = seed;
     if (keepRawForDuplicatesOf && !seed.keepAllRaw)
@@ -107,7 +107,7 @@ async function loadMaskingBareCarriageReturns(
     const lines = await maskBareCarriageReturns(seed.file, masked);
     if (lines.length === 0) throw readerError;
     return await load({ ...seed, file: masked }, into, ctx, undefined, (staging, reason) =>
-      markBareCarriageReturns(ctx.conn, staging, reason, lines),
+      markBareCarriageReturns(ctx.conn, staging, reason, lines, seed.lineHash),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { SeedNode } from '../../../core/nodes.ts';
+import { LINE_HASH, type SeedNode } from '../../../core/nodes.ts';
 import { duckdbDialect } from '../dialect.ts';
 import { literalPath } from './dataFile.ts';
 import { REJECT_OPTIONS } from './rejects.ts';
-import { typedRecordsSelect } from './typedRecords.ts';
+import { lineHashOf, RAW_HASH, typedRecordsSelect } from './typedRecords.ts';
 
 /**
  * The DuckDB SELECT that reads a seed's file. CSV and NDJSON lines go through DuckDB's CSV
@@ -52,15 +52,15 @@ export function jsonRecordsSelect(
   duplicatesBy: 'hash' | 'window',
 ): string {
   const lines = jsonRecordLines(seed, recordNumber);
+  const lineHash = seed.lineHash ? LINE_HASH : undefined;
+  if (!seed.fields)
+    return `select record_number, raw, null::varchar as read_error${lineHash ? `, ${lineHashOf('raw')} as ${LINE_HASH}` : ''} from (${lines}) as lines`;
   // Every line keeps its text anyway: no duplicates to find.
   const field = seed.keepAllRaw ? undefined : seed.keepRawForDuplicatesOf;
-  return seed.fields
-    ? typedRecordsSelect(
-        lines,
-        seed.fields,
-        seed.keepAllRaw ? 'all' : field ? { field, by: duplicatesBy } : undefined,
-      )
-    : `select record_number, raw, null::varchar as read_error from (${lines}) as lines`;
+  const keepRaw = seed.keepAllRaw ? 'all' : field ? { field, by: duplicatesBy } : undefined;
+  // The second scan matches lines on their hash: kept as line_hash when asked for, else a while.
+  const hashAs = keepRaw !== 'all' && keepRaw?.by === 'hash' ? (lineHash ?? RAW_HASH) : lineHash;
+  return typedRecordsSelect(lines, seed.fields, keepRaw, hashAs);
 }
 
 /**

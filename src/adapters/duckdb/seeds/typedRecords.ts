@@ -5,8 +5,15 @@ const { quote, literal } = duckdbDialect;
 
 /** The column a typed json_records table names each line's problem in (null: loaded). */
 export const LOAD_ERROR = 'load_error';
-/** hash(raw) of every line, kept only while the raw text of duplicates is recovered. */
+/** The line hash of every line, kept only while the raw text of duplicates is recovered. */
 export const RAW_HASH = 'raw_hash';
+
+/**
+ * A line's 64-bit hash as a BIGINT (`line_hash`): DuckDB's hash() is UBIGINT, and other engines
+ * (PostgreSQL) have no unsigned 64-bit type, so it is shifted into BIGINT's range, one to one.
+ */
+export const lineHashOf = (text: string) =>
+  `cast(hash(${text})::hugeint - 9223372036854775808 as bigint)`;
 
 /**
  * The SELECT of a typed json_records load: from `lines` (record_number, raw), each line parsed
@@ -27,6 +34,8 @@ export function typedRecordsSelect(
    * the lines are numbered).
    */
   keepRaw?: 'all' | { field: string; by: 'hash' | 'window' },
+  /** The column that keeps each line's hash (lineHashOf), if any; `hash` needs one. */
+  hashAs?: string,
 ): string {
   const leaf = (i: number) => quote(`__leaf_${i}`);
   const ok = (i: number) => quote(`__ok_${i}`);
@@ -67,7 +76,7 @@ export function typedRecordsSelect(
       : duplicates?.by === 'window'
         ? `${LOAD_ERROR} is not null or (${key} is not null and ${LOAD_ERROR} is null and count(*) over (partition by ${key}, ${LOAD_ERROR} is null) > 1)`
         : `${LOAD_ERROR} is not null`;
-  const hash = duplicates?.by === 'hash' ? `, hash(raw) as ${RAW_HASH}` : '';
+  const hash = hashAs ? `, ${lineHashOf('raw')} as ${quote(hashAs)}` : '';
   return `select record_number, ${columns.join(', ')}, ${LOAD_ERROR}, case when ${kept} then raw end as raw${hash}
 from (${checked}) as records`;
 }
