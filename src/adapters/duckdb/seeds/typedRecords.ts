@@ -8,12 +8,15 @@ export const LOAD_ERROR = 'load_error';
 /** The line hash of every line, kept only while the raw text of duplicates is recovered. */
 export const RAW_HASH = 'raw_hash';
 
+const SHIFT = '9223372036854775808';
 /**
  * A line's 64-bit hash as a BIGINT (`line_hash`): DuckDB's hash() is UBIGINT, and other engines
  * (PostgreSQL) have no unsigned 64-bit type, so it is shifted into BIGINT's range, one to one.
  */
-export const lineHashOf = (text: string) =>
-  `cast(hash(${text})::hugeint - 9223372036854775808 as bigint)`;
+export const lineHashOf = (text: string) => asLineHash(`hash(${text})`);
+/** A hash() value as the line hash it gives, and back (few values: hugeint is no cost there). */
+export const asLineHash = (hash: string) => `cast(${hash}::hugeint - ${SHIFT} as bigint)`;
+export const asHash = (lineHash: string) => `cast(${lineHash}::hugeint + ${SHIFT} as ubigint)`;
 
 /**
  * The SELECT of a typed json_records load: from `lines` (record_number, raw), each line parsed
