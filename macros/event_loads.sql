@@ -42,8 +42,13 @@ where load_number = (select max(load_number) from {{ ref('stg_event_loads') }})
 {%- macro lines_fingerprint(alias) -%}
     {{- adapter.dispatch('lines_fingerprint')(alias) -}}
 {%- endmacro -%}
+{#-
+    Not hash(record_number, line_hash): DuckDB combines a row's hashes by XOR, so under bit_xor
+    two lines swapped would cancel out (as they did when every column was hashed); hashing the
+    XOR of the two hashes again mixes them.
+-#}
 {%- macro duckdb__lines_fingerprint(alias) -%}
-    cast(bit_xor(hash({{ alias }}.record_number, {{ alias }}.line_hash)) as varchar)
+    cast(bit_xor(hash(xor(hash({{ alias }}.record_number), hash({{ alias }}.line_hash)))) as varchar)
 {%- endmacro -%}
 {%- macro postgres__lines_fingerprint(alias) -%}
     cast(bit_xor(hashtextextended({{ alias }}.record_number || ' ' || {{ alias }}.line_hash, 0)) as varchar)

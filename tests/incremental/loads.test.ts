@@ -191,6 +191,22 @@ describe('webshop event loads', () => {
       { n: 1, before: 0, lines: 4 },
       { n: 2, before: 4, lines: 6 },
     ]);
+    // The fingerprint is of each line's number and text: one byte changed (a space after the
+    // invalid line), or two lines swapped, is another export and a new load.
+    const invalid = SECOND.indexOf('{"id": 6, "type": "page_view"');
+    const changed = SECOND.map((l, i) => (i === invalid ? `${l} ` : l));
+    await ok('rerun', file('changed.ndjson', changed));
+    await ok('rerun', file('swapped.ndjson', [changed[1], changed[0], ...changed.slice(2)]));
+    expect(
+      await rows(
+        `select load_number::integer as n, lines_before::integer as before, count(distinct export_fingerprint) over ()::integer as fingerprints from rerun.stg_event_loads order by 1`,
+      ),
+    ).toEqual([
+      { n: 1, before: 0, fingerprints: 4 },
+      { n: 2, before: 4, fingerprints: 4 },
+      { n: 3, before: 10, fingerprints: 4 },
+      { n: 4, before: 16, fingerprints: 4 },
+    ]);
   }, 120_000);
 
   it('an incremental build on an empty export warns and changes no table', async () => {
