@@ -10,6 +10,11 @@ const quote = standardQuote;
 export const DEST = 'DBT_INTERNAL_DEST';
 export const SOURCE = 'DBT_INTERNAL_SOURCE';
 export const keyMatch = (k: string) => `${DEST}.${quote(k)} = ${SOURCE}.${quote(k)}`;
+/** `and <alias>.table_schema in (...)` for a catalog query limited to `schemas` (none: all). */
+export const inSchemas = (alias: string, schemas: string[] | undefined): string =>
+  schemas
+    ? `\n        and ${alias}.table_schema in (${schemas.length ? schemas.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ') : 'null'})`
+    : '';
 export const conjunction = (predicates: string[]) =>
   predicates.length === 0 ? 'true' : predicates.map((p) => `(${p})`).join(' and ');
 
@@ -81,13 +86,13 @@ export function standardDialect(
       `alter table ${tableName(r)} alter column ${quote(column)} type ${type} using cast(${quote(column)} as ${type})`,
     md5: (text) => `md5(${text})`,
     timestamp: (instant) => `timestamp '${sqlInstant(instant)}'`,
-    catalogQuery: () => `
+    catalogQuery: (schemas) => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,
         case when t.table_type = 'VIEW' then 'view' else 'table' end as table_type
       from information_schema.columns c
       join information_schema.tables t using (table_catalog, table_schema, table_name)
       where c.table_catalog = current_database()
-        and c.table_schema <> 'information_schema' and c.table_schema not like 'pg\\_%'
+        and c.table_schema <> 'information_schema' and c.table_schema not like 'pg\\_%'${inSchemas('c', schemas)}
       order by c.table_schema, c.table_name, c.ordinal_position`,
   };
 }

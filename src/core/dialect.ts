@@ -97,6 +97,11 @@ export interface Dialect {
   md5(text: string): string;
   /** A UTC instant as a timestamp (without time zone) literal, for event-time windows. */
   timestamp(instant: Date): string;
-  /** A query of (table_schema, table_name, table_type: 'table'|'view', column_name, data_type) over the user's relations, in column order. */
-  catalogQuery(): string;
+  /**
+   * A query of (table_schema, table_name, table_type: 'table'|'view', column_name, data_type)
+   * over the user's relations, in column order; only in `schemas` when given. Listing only the
+   * project's schemas also keeps the query clear of schemas others create and drop meanwhile
+   * (Trino's Iceberg catalog fails the whole listing when a namespace vanishes under it).
+   */
+  catalogQuery(schemas?: string[]): string;
 }

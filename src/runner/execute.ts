@@ -161,9 +161,14 @@ function nothingToDo(
 const isMicrobatch = (n: GraphNode) =>
   n.kind === 'model' && n.config.incremental_strategy === 'microbatch';
 
-async function existingRelations(adapter: Adapter): Promise<Set<string>> {
+/** The relations of the project's schemas (its nodes' and the target's) that exist. */
+async function existingRelations(adapter: Adapter, project: Project): Promise<Set<string>> {
+  const schemas = new Set([
+    project.target.schema,
+    ...[...project.models.values(), ...project.seeds.values()].map((n) => n.schema),
+  ]);
   return adapter.withConnection(async (conn) => {
-    const { rows } = await conn.query(adapter.dialect.catalogQuery());
+    const { rows } = await conn.query(adapter.dialect.catalogQuery([...schemas]));
     return new Set(
       rows.map((r) =>
         relationKey({ schema: String(r.table_schema), identifier: String(r.table_name) }),
@@ -327,7 +332,7 @@ async function runNodes({
   };
   options.signal?.addEventListener('abort', onAbort);
   try {
-    const existing = await existingRelations(adapter);
+    const existing = await existingRelations(adapter, project);
     const incremental = new Set(
       [...project.models.values()]
         .filter(

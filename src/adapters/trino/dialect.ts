@@ -1,6 +1,6 @@
 import type { Capabilities, Dialect } from '../../core/dialect.ts';
 import type { TableRelation } from '../../core/relation.ts';
-import { conjunction, DEST, keyMatch, SOURCE, standardDialect } from '../sqlDialect.ts';
+import { conjunction, DEST, inSchemas, keyMatch, SOURCE, standardDialect } from '../sqlDialect.ts';
 
 /**
  * What a Trino catalog can do depends on its connector: Hive tables (Parquet files and a
@@ -51,13 +51,13 @@ export function trinoDialect(connector: string): Dialect {
     alterColumnType: (r, column, type) =>
       `alter table ${tableName(r)} alter column ${quote(column)} set data type ${type}`,
     // information_schema of the session's catalog: the target's.
-    catalogQuery: () => `
+    catalogQuery: (schemas) => `
       select c.table_schema, c.table_name, c.column_name, c.data_type,
         case when t.table_type = 'VIEW' then 'view' else 'table' end as table_type
       from information_schema.columns c
       join information_schema.tables t
         on t.table_schema = c.table_schema and t.table_name = c.table_name
-      where c.table_schema <> 'information_schema'
+      where c.table_schema <> 'information_schema'${inSchemas('c', schemas)}
       order by c.table_schema, c.table_name, c.ordinal_position`,
   };
 }
