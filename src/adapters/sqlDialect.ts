@@ -13,7 +13,7 @@ export const keyMatch = (k: string) => `${DEST}.${quote(k)} = ${SOURCE}.${quote(
 /** `and <alias>.table_schema in (...)` for a catalog query limited to `schemas` (none: all). */
 export const inSchemas = (alias: string, schemas: string[] | undefined): string =>
   schemas
-    ? `\n        and ${alias}.table_schema in (${schemas.length ? schemas.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ') : 'null'})`
+    ? `\n        and ${alias}.table_schema in (${schemas.length ? schemas.map(literal).join(', ') : 'null'})`
     : '';
 export const conjunction = (predicates: string[]) =>
   predicates.length === 0 ? 'true' : predicates.map((p) => `(${p})`).join(' and ');
