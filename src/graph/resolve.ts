@@ -15,11 +15,10 @@ import { validateValue } from '../project/yamlFile.ts';
 import { dbtInlineConfig } from '../project/dbt/project.ts';
 import { didYouMean } from '../util/closest.ts';
 import { Dag } from './dag.ts';
+import { escapeRegExp } from '../util/regexp.ts';
 
 export type GraphNode = ProjectNode | TestNode | UnitTestNode | DashboardNode | ExposureNode;
 export type Graph = Dag<GraphNode>;
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Line of the first call matching `pattern`; only looked up for errors (line 1 when made by a macro). */
 function lineOf(text: string, pattern: string): number {
@@ -127,7 +126,7 @@ export function resolveDependencies(project: Project): void {
       const target = project.models.get(ref) ?? project.seeds.get(ref);
       const at = () => ({
         file: model.path,
-        line: lineOf(model.rawSql, `ref\\(\\s*['"]${escape(ref)}['"]`),
+        line: lineOf(model.rawSql, `ref\\(\\s*['"]${escapeRegExp(ref)}['"]`),
       });
       if (!target) {
         errors.push(
@@ -151,7 +150,7 @@ export function resolveDependencies(project: Project): void {
       const line = () =>
         lineOf(
           model.rawSql,
-          `source\\(\\s*['"]${escape(s.source)}['"]\\s*,\\s*['"]${escape(s.table)}['"]`,
+          `source\\(\\s*['"]${escapeRegExp(s.source)}['"]\\s*,\\s*['"]${escapeRegExp(s.table)}['"]`,
         );
       if (!target)
         errors.push(

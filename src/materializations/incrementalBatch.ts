@@ -7,6 +7,7 @@ import { incrementalStrategy } from './strategies/registry.ts';
 import type { EventTimeWindow, IncrementalStrategy, RowChanges } from './strategies/types.ts';
 import type { MaterializeContext, MaterializeResult, RowCounts } from './types.ts';
 import { changedRowsOf } from './writeLog.ts';
+import { escapeRegExp } from '../util/regexp.ts';
 
 /**
  * What incremental builds share, whether the model runs once or once per microbatch window:
@@ -138,7 +139,7 @@ export async function loadBatch(
  */
 function unscopable(ctx: MaterializeContext, schemaChanged: boolean): string | undefined {
   if (schemaChanged) return "changed the table's columns";
-  const name = ctx.relation.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(ctx.relation.identifier);
   const names = new RegExp(`(^|[^A-Za-z0-9_$])${name}([^A-Za-z0-9_$]|$)`, 'i');
   if ([...ctx.hooks.pre, ...ctx.hooks.post].some((sql) => names.test(sql)))
     return 'ran a hook that names the table, which may change any row';

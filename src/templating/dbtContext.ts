@@ -13,6 +13,7 @@ import { agateTable, relationObject, RelationObject } from './dbtObjects.ts';
 import { MacroReturn } from './jinjaCompat.ts';
 import { envVar, modelContext, type Call } from './replay.ts';
 import { datetimeModule, PyDatetime, pytzModule } from './pyDatetime.ts';
+import { escapeRegExp } from '../util/regexp.ts';
 
 /** Nunjucks passes keyword arguments as a trailing object tagged `__keywords`. */
 export function splitKeywords(args: unknown[]): {
@@ -243,7 +244,7 @@ export function addDbtGlobals(env: nunjucks.Environment, hooks: ContextHooks): v
   const modules = {
     datetime: datetimeModule,
     pytz: pytzModule,
-    re: { escape: (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') },
+    re: { escape: escapeRegExp },
   };
   // The clock and the run's id differ on every run.
   getter('modules', () => {
