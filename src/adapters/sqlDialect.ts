@@ -92,7 +92,7 @@ export function standardDialect(
       from information_schema.columns c
       join information_schema.tables t using (table_catalog, table_schema, table_name)
       where c.table_catalog = current_database()
-        and c.table_schema <> 'information_schema' and c.table_schema not like 'pg\\_%'${inSchemas('c', schemas)}
+        and c.table_schema <> 'information_schema' and c.table_schema not like 'pg\\_%'${inSchemas('c', schemas)}${inSchemas('t', schemas)}
       order by c.table_schema, c.table_name, c.ordinal_position`,
   };
 }

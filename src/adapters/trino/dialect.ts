@@ -57,7 +57,7 @@ export function trinoDialect(connector: string): Dialect {
       from information_schema.columns c
       join information_schema.tables t
         on t.table_schema = c.table_schema and t.table_name = c.table_name
-      where c.table_schema <> 'information_schema'${inSchemas('c', schemas)}
+      where c.table_schema <> 'information_schema'${inSchemas('c', schemas)}${inSchemas('t', schemas)}
       order by c.table_schema, c.table_name, c.ordinal_position`,
   };
 }
