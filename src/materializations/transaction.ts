@@ -1,4 +1,4 @@
-import type { Connection } from '../adapters/types.ts';
+import { inTransaction } from '../adapters/transaction.ts';
 import type { MaterializeContext } from './types.ts';
 
 /**
@@ -16,22 +16,4 @@ export async function inNodeTransaction<T>(
     for (const sql of hooks.post) await conn.run(sql);
     return result;
   });
-}
-
-/** Without transactional DDL a transaction would promise what it cannot keep: run plainly. */
-export async function inTransaction<T>(
-  conn: Connection,
-  transactional: boolean,
-  fn: () => Promise<T>,
-): Promise<T> {
-  if (!transactional) return fn();
-  await conn.run('begin transaction');
-  try {
-    const result = await fn();
-    await conn.run('commit');
-    return result;
-  } catch (e) {
-    await conn.run('rollback').catch(() => undefined);
-    throw e;
-  }
 }

@@ -1,6 +1,6 @@
 import type { Adapter, Connection } from '../adapters/types.ts';
 import { table } from '../core/relation.ts';
-import { inTransaction } from '../materializations/transaction.ts';
+import { inTransaction } from '../adapters/transaction.ts';
 import type { Json } from '../core/results.ts';
 import type { TestNode } from '../core/nodes.ts';
 import { planTest, recordOutcome, type ScopeRun } from './scope/premise.ts';

@@ -1,7 +1,7 @@
 import type { Connection } from '../../adapters/types.ts';
 import type { Dialect } from '../../core/dialect.ts';
 import { table, type TableRelation } from '../../core/relation.ts';
-import { inTransaction } from '../../materializations/transaction.ts';
+import { inTransaction } from '../../adapters/transaction.ts';
 
 export const TEST_RESULTS_TABLE = 'duckflow_test_results';
 
