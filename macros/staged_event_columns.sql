@@ -37,8 +37,26 @@ from (
     union all
     select {{ staged_event_columns() }}, record_number, source_record_count
     from {{ loaded }}
-    where event_id in (select event_id from {{ new_events }})
+    where {{ adapter.dispatch('loaded_rows_of')(loaded, new_events) }}
 ) as candidate_versions
 group by
     {{ staged_event_columns() }}
+{%- endmacro %}
+
+
+{#-
+    The rows of `loaded` whose event_id is among `new_events`' ids, as a condition on `loaded`.
+    Few ids of a batch were loaded before, but a semi-join on all of them reads every column of
+    every loaded row (10M rows: 0.4 s of a batch's 0.5 s). DuckDB finds the rows reading event_id
+    alone, then reads the few whole by rowid, which its scan skips to.
+-#}
+{% macro default__loaded_rows_of(loaded, new_events) -%}
+event_id in (select event_id from {{ new_events }})
+{%- endmacro %}
+
+{% macro duckdb__loaded_rows_of(loaded, new_events) -%}
+rowid in (
+        select rowid from {{ loaded }}
+        where event_id in (select event_id from {{ new_events }})
+    )
 {%- endmacro %}
