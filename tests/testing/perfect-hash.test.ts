@@ -41,6 +41,9 @@ describe('unique tests on a DuckDB table', () => {
       'models/orders.sql':
         "{{ config(materialized='table') }}\nselect range::int as id, 'x' || range as code from range(1, 100001)\nunion all select 3, 'x3' union all select 7, 'x7'\n",
       'models/orders_view.sql': "select * from {{ ref('orders') }}\n",
+      // 100 ids spread over 1,000..100,000: 17 bits, 1,311 groups a row.
+      'models/sparse_ids.sql':
+        "{{ config(materialized='table') }}\nselect range * 1000 as id from range(1, 101)\n",
       'models/schema.yml': [
         'models:',
         '  - name: orders',
@@ -129,6 +132,17 @@ describe('unique tests on a DuckDB table', () => {
       );
       await conn.run(`set memory_limit = '1GB'`);
       expect(tight).toBe(12);
+    });
+  });
+
+  it('leaves a table with few rows over a wide range to the ordinary hash aggregate', async () => {
+    await withConn(async (conn) => {
+      const threshold = await withPerfectHash(conn, '"main"."sparse_ids"', '"id"', async () =>
+        Number(
+          (await conn.query(`select current_setting('perfect_ht_threshold') as t`)).rows[0]!.t,
+        ),
+      );
+      expect(threshold).toBe(12);
     });
   });
 });

@@ -21,6 +21,13 @@ const BYTES_PER_GROUP = 16;
  * the limit does govern (and which spills).
  */
 const MEMORY_SHARE = 1 / 8;
+/**
+ * Most groups of the range a perfect table may have per row of the table. Its cost is the
+ * range's (every group is allocated and read back), an ordinary hash table's the rows': the 117
+ * rows of a table of ids reaching 10M took 0.19 s through a 2^24-group table, under 0.01 s
+ * without.
+ */
+const GROUPS_PER_ROW = 4;
 
 const UNITS: Record<string, number> = {
   bytes: 1,
@@ -51,7 +58,8 @@ export function requiredBits(min: bigint, max: bigint): number {
  * that its `group by column` can use a perfect-hash aggregate, then puts the setting back. The
  * range comes from the column's statistics (DuckDB's own min/max, read without a scan).
  * Unchanged when the column is not a whole number, has no statistics, DuckDB would use one
- * anyway, or the table it needs would not fit the memory budget; a failing probe leaves the
+ * anyway, the table it needs would not fit the memory budget, or its range is sparse (more than
+ * GROUPS_PER_ROW groups per row); a failing probe leaves the
  * statements to report their own error.
  */
 export async function withPerfectHash<T>(
@@ -62,7 +70,7 @@ export async function withPerfectHash<T>(
 ): Promise<T> {
   const probe = await conn
     .query(
-      `select typeof(${column}) as type, stats(${column}) as stats, current_setting('threads')::bigint as threads, current_setting('memory_limit') as memory, current_setting('perfect_ht_threshold')::bigint as threshold from ${relation} limit 1`,
+      `select typeof(${column}) as type, stats(${column}) as stats, current_setting('threads')::bigint as threads, current_setting('memory_limit') as memory, current_setting('perfect_ht_threshold')::bigint as threshold, (select count(*) from ${relation}) as row_count from ${relation} limit 1`,
     )
     .then((r) => r.rows[0])
     .catch(() => undefined);
@@ -72,7 +80,8 @@ export async function withPerfectHash<T>(
   const previous = Number(probe.threshold);
   const budget = (memoryBytes(String(probe.memory)) ?? 0) * MEMORY_SHARE;
   const bytes = 2 ** bits * BYTES_PER_GROUP * Number(probe.threads);
-  if (bits <= previous || bits > MAX_BITS || bytes > budget) return fn();
+  const sparse = 2 ** bits > Number(probe.row_count) * GROUPS_PER_ROW;
+  if (bits <= previous || bits > MAX_BITS || bytes > budget || sparse) return fn();
   await conn.run(`set perfect_ht_threshold = ${bits}`);
   try {
     return await fn();
