@@ -206,6 +206,26 @@ describe('target settings', () => {
     // 512 MB = 512,000,000 bytes = 488.28 MiB, as DuckDB prints it.
     expect(await p.query('select * from m')).toEqual([{ mem: '488.2 MiB', threads: 1 }]);
   });
+
+  it('applies settings DuckDB accepts at open but does not keep, and those only open takes', async () => {
+    const p = project({
+      'project.yml': [
+        'name: x',
+        'targets:',
+        '  dev:',
+        '    type: duckdb',
+        '    settings: {disabled_compression_methods: fsst, allow_unsigned_extensions: true}',
+        '',
+      ].join('\n'),
+      'models/m.sql': [
+        "select current_setting('disabled_compression_methods') as disabled,",
+        "  current_setting('allow_unsigned_extensions') as unsigned",
+        '',
+      ].join('\n'),
+    });
+    expect((await p.build()).success).toBe(true);
+    expect(await p.query('select * from m')).toEqual([{ disabled: 'FSST', unsigned: true }]);
+  });
 });
 
 describe('targets and vars', () => {

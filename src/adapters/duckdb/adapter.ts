@@ -57,6 +57,26 @@ class DuckDBConn implements Connection {
 }
 
 const literal = duckdbDialect.literal;
+
+/**
+ * DuckDB checks every option given at open, but does not keep them all: with
+ * `disabled_compression_methods: fsst` it opened, reported the setting empty and compressed with
+ * FSST. So each target setting is set again on the running database. The few that can only be
+ * set at open (access_mode) refuse that, and were applied at open.
+ */
+async function setAgain(instance: DuckDBInstance, settings: DuckDBTarget['settings']) {
+  const entries = Object.entries(settings);
+  if (entries.length === 0) return;
+  const conn = await instance.connect();
+  try {
+    for (const [name, value] of entries)
+      await conn.run(`set global ${name} = ${literal(String(value))}`).catch((e: Error) => {
+        if (!/while (the )?database is running/.test(e.message)) throw e;
+      });
+  } finally {
+    conn.closeSync();
+  }
+}
 /** The in-memory database of tables kept aside for a run (`asideTable`). */
 const ASIDE = 'duckflow_aside';
 
@@ -88,7 +108,11 @@ export class DuckDBAdapter implements Adapter {
     // Loaded on first use: commands that never open the database (ls, compile) start faster.
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const started = performance.now();
-    const instance = await processClock.time(() => DuckDBInstance.create(target.path, options));
+    const instance = await processClock.time(async () => {
+      const opened = await DuckDBInstance.create(target.path, options);
+      await setAgain(opened, target.settings);
+      return opened;
+    });
     return new DuckDBAdapter(instance, (performance.now() - started) / 1000);
   }
 
