@@ -32,7 +32,7 @@ import { UnitTestRunner } from '../testing/unit/runner.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
-import { INTERRUPTED, schedule, type ScheduledResult } from './scheduler.ts';
+import { chainLengths, INTERRUPTED, schedule, type ScheduledResult } from './scheduler.ts';
 import { waitGraph } from './waitGraph.ts';
 import { openSession, type Session } from './session.ts';
 import { deferredRelations, selectionContext, warnUnenforced, type SlimOptions } from './slim.ts';
@@ -398,12 +398,14 @@ async function runNodes({
       for (const id of ids) skip(id, ON_RUN_START_FAILED);
     } else {
       const { waitsFor, guards } = waitGraph(graph, ids, options.testGate ?? project.testGate);
+      const chains = chainLengths(waitsFor);
       const scheduled = await schedule({
         waitsFor,
         guards,
         // A test is queued ahead of models the moment its model is built: downstream models
         // wait for it, and a failure found early saves work.
         urgent: (id) => graph.get(id).kind === 'test',
+        priority: (id) => chains.get(id)!,
         concurrency: project.target.threads,
         signal: options.signal,
         run: async (id) => {

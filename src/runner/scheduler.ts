@@ -22,6 +22,8 @@ export interface ScheduleOptions<R> {
   signal?: AbortSignal;
   /** Nodes that go ahead of the others waiting in the queue once ready (e.g. tests that gate). */
   urgent?(id: string): boolean;
+  /** Among nodes ready at the same time (after urgent ones), higher first; ties keep their order. */
+  priority?(id: string): number;
   /**
    * Nodes each node guards without being waited for (a test and what is downstream of its
    * model, when downstream models may start early). If it fails, guarded nodes that have not
@@ -39,17 +41,10 @@ export interface ScheduleOptions<R> {
  */
 export async function schedule<R>(options: ScheduleOptions<R>): Promise<ScheduledResult<R>[]> {
   const { waitsFor, concurrency, signal } = options;
-  const dependents = new Map<string, string[]>();
-  const remaining = new Map<string, number>();
-  for (const [id, deps] of waitsFor) {
-    remaining.set(id, deps.length);
-    for (const d of deps) {
-      if (!dependents.has(d)) dependents.set(d, []);
-      dependents.get(d)!.push(id);
-    }
-  }
+  const dependents = dependentsOf(waitsFor);
+  const remaining = new Map([...waitsFor].map(([id, deps]) => [id, deps.length]));
   const results = new Map<string, ScheduledResult<R>>();
-  const ready = [...waitsFor.keys()].filter((id) => remaining.get(id) === 0);
+  const ready: string[] = [];
   const readyUrgent: string[] = [];
   const running = new Set<string>();
 
@@ -67,9 +62,13 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
       } else skip(g, guard);
     }
   };
+  const rank = (id: string) => options.priority?.(id) ?? 0;
   const enqueue = (id: string) => {
-    (options.urgent?.(id) ? readyUrgent : ready).push(id);
+    const queue = options.urgent?.(id) ? readyUrgent : ready;
+    const before = queue.findIndex((q) => rank(q) < rank(id));
+    queue.splice(before === -1 ? queue.length : before, 0, id);
   };
+  for (const id of waitsFor.keys()) if (remaining.get(id) === 0) enqueue(id);
 
   let done = () => {};
   const pump = () => {
@@ -121,4 +120,40 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
     const r = results.get(id)!;
     return unverified.has(id) ? { ...r, unverifiedBy: unverified.get(id) } : r;
   });
+}
+
+/**
+ * For each node, the most nodes on a chain of waits that starts at it (itself included). Run
+ * first, the nodes heading the longest chains keep them moving: in an incremental batch, the
+ * unit tests of the metric models (a chain of 3) waited behind those of the staging models, and
+ * the staging models behind all of them (0.24 s).
+ */
+export function chainLengths(waitsFor: Map<string, string[]>): Map<string, number> {
+  const dependents = dependentsOf(waitsFor);
+  const lengths = new Map<string, number>();
+  const visiting = new Set<string>();
+  const length = (id: string): number => {
+    const known = lengths.get(id);
+    if (known !== undefined) return known;
+    // A wait cycle (the scheduler reports it) has no longest chain: count the node once.
+    if (visiting.has(id)) return 0;
+    visiting.add(id);
+    const longest = Math.max(0, ...(dependents.get(id) ?? []).map(length));
+    visiting.delete(id);
+    lengths.set(id, longest + 1);
+    return longest + 1;
+  };
+  for (const id of waitsFor.keys()) length(id);
+  return lengths;
+}
+
+/** The nodes waiting for each node. */
+function dependentsOf(waitsFor: Map<string, string[]>): Map<string, string[]> {
+  const dependents = new Map<string, string[]>();
+  for (const [id, deps] of waitsFor)
+    for (const d of deps) {
+      if (!dependents.has(d)) dependents.set(d, []);
+      dependents.get(d)!.push(id);
+    }
+  return dependents;
 }

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../src/api.ts';
 import { Dag } from '../../src/graph/dag.ts';
 import type { Graph, GraphNode } from '../../src/graph/resolve.ts';
-import { schedule, type ScheduledResult } from '../../src/runner/scheduler.ts';
+import { chainLengths, schedule, type ScheduledResult } from '../../src/runner/scheduler.ts';
 import { waitGraph } from '../../src/runner/waitGraph.ts';
 import { spawnCli } from '../helpers/child.ts';
 import { project, removeFixtures } from '../helpers/fixture.ts';
@@ -172,10 +172,11 @@ function dag(edges: Record<string, string[]>): Graph {
  * Runs a schedule whose nodes finish when the test says so: `started` lists nodes in the order
  * they started, `finish` ends one (ok or failed), `settle` lets the scheduler react.
  */
-function driven(graph: Graph, testGate: boolean, concurrency: number) {
+function driven(graph: Graph, testGate: boolean, concurrency: number, byChains = false) {
   // In the order written, which is a topological one: the queue order is then known.
   const ids = graph.nodes().map((n) => n.id);
   const { waitsFor, guards } = waitGraph(graph, ids, testGate);
+  const chains = chainLengths(waitsFor);
   const started: string[] = [];
   const pending = new Map<string, (outcome: 'ok' | 'failed') => void>();
   const done = schedule<string>({
@@ -183,6 +184,7 @@ function driven(graph: Graph, testGate: boolean, concurrency: number) {
     guards,
     concurrency,
     urgent: (id) => graph.get(id).kind === 'test',
+    priority: byChains ? (id) => chains.get(id)! : undefined,
     run: (id) =>
       new Promise((resolve) => {
         started.push(id);
@@ -303,5 +305,67 @@ describe('test gating (hand-built graphs)', () => {
     expect(gated.waitsFor.get('test:rel')!.sort()).toEqual(['orders', 'totals']);
     const open = waitGraph(g, g.topoOrder(), false);
     expect(open.guards.get('test:rel')).toEqual(['report']);
+  });
+});
+
+describe('queue order by chain length', () => {
+  /*
+   * check_a   check_b          (nothing waits for them)
+   * load ─> stage ─> report    (a chain of 3)
+   */
+  const graph = () =>
+    dag({ check_a: [], check_b: [], load: [], stage: ['load'], report: ['stage'] });
+
+  it('counts the nodes on the longest chain of waits each node starts', () => {
+    const ids = graph()
+      .nodes()
+      .map((n) => n.id);
+    const chains = chainLengths(waitGraph(graph(), ids).waitsFor);
+    expect(Object.fromEntries(chains)).toEqual({
+      check_a: 1,
+      check_b: 1,
+      load: 3,
+      stage: 2,
+      report: 1,
+    });
+  });
+
+  it('counts a chain through a fan-in by its longest branch, and survives a wait cycle', () => {
+    const waitsFor = new Map([
+      ['a', []],
+      ['b', ['a']],
+      ['c', ['a']],
+      ['d', ['b', 'c']],
+      ['e', ['d']],
+      ['x', ['y']],
+      ['y', ['x']],
+    ]);
+    const chains = chainLengths(waitsFor);
+    expect([chains.get('a'), chains.get('b'), chains.get('d'), chains.get('e')]).toEqual([
+      4, 3, 2, 1,
+    ]);
+    expect(chains.get('x')! + chains.get('y')!).toBeGreaterThan(0);
+  });
+
+  it('with one slot, starts the head of the longest chain first, and its next node before the rest', async () => {
+    const run = driven(graph(), true, 1, true);
+    await run.settle();
+    expect(run.started).toEqual(['load']);
+    await run.finish('load');
+    // stage (a chain of 2) goes ahead of the two checks, which were ready first.
+    expect(run.started).toEqual(['load', 'stage']);
+    await run.finish('stage');
+    // report ties with the checks (chains of 1): they keep the order they became ready in.
+    await run.finish('check_a');
+    await run.finish('check_b');
+    await run.finish('report');
+    expect(run.started).toEqual(['load', 'stage', 'check_a', 'check_b', 'report']);
+    expect((await run.done).every((r) => r.outcome === 'ok')).toBe(true);
+  });
+
+  it('without priorities, keeps the order nodes became ready in', async () => {
+    const run = driven(graph(), true, 1);
+    await run.settle();
+    expect(run.started).toEqual(['check_a']);
   });
 });
