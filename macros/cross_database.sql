@@ -110,3 +110,9 @@
 {%- macro trino__arg_min(value, key, condition, direction) -%}
     {{ 'min_by' if direction == 'asc' else 'max_by' }}({{ value }}, {{ key }}) filter (where {{ condition }} and {{ value }} is not null and {{ key }} is not null)
 {%- endmacro -%}
+
+{#- One of the group's non-NULL values of `expr`, for a column the group's keys determine: grouping
+    on it as well would hash it for every row (PostgreSQL 16 and DuckDB: any_value). -#}
+{%- macro any_value_of(expr) -%}{{ adapter.dispatch('any_value_of')(expr) }}{%- endmacro -%}
+{%- macro default__any_value_of(expr) -%}any_value({{ expr }}){%- endmacro -%}
+{%- macro trino__any_value_of(expr) -%}arbitrary({{ expr }}){%- endmacro -%}
