@@ -89,6 +89,7 @@ export class DuckDBAdapter implements Adapter {
     async () => new DuckDBConn(await this.instance.connect(), this.clock),
   );
   readonly withUniqueCheck = withPerfectHash;
+  private asideAttached: Promise<unknown> | undefined;
   /** Loads numbered by scan order share this database's global settings (orderedLoad.ts). */
   readonly orderedScans = new OrderedScans();
 
@@ -122,7 +123,15 @@ export class DuckDBAdapter implements Adapter {
 
   async asideTable(conn: Connection, identifier: string): Promise<TableRelation> {
     // Attached to the instance, so every pooled connection sees it; gone when the run ends.
-    await conn.run(`attach if not exists ':memory:' as ${ASIDE}`);
+    // Once per instance: two concurrent `attach if not exists` can both find it missing, and the
+    // second then fails (2 in 200 tries), failing the model that asked.
+    this.asideAttached ??= conn
+      .run(`attach if not exists ':memory:' as ${ASIDE}`)
+      .catch((e: unknown) => {
+        this.asideAttached = undefined;
+        throw e;
+      });
+    await this.asideAttached;
     return { kind: 'table', database: ASIDE, schema: 'main', identifier };
   }
 
