@@ -7,6 +7,7 @@ import type { TableRelation } from '../../core/relation.ts';
 import type { Json, QueryResult } from '../../core/results.ts';
 import { BusyClock, processClock } from '../busyClock.ts';
 import { relationTypeOf } from '../informationSchema.ts';
+import { sharedUntilFailure } from '../../util/shared.ts';
 import { ConnectionPool } from '../pool.ts';
 import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
 import { applyDuckDBSettings } from './settings.ts';
@@ -89,7 +90,9 @@ export class DuckDBAdapter implements Adapter {
     async () => new DuckDBConn(await this.instance.connect(), this.clock),
   );
   readonly withUniqueCheck = withPerfectHash;
-  private asideAttached: Promise<unknown> | undefined;
+  private readonly attachAside = sharedUntilFailure((conn: Connection) =>
+    conn.run(`attach if not exists ':memory:' as ${ASIDE}`),
+  );
   /** Loads numbered by scan order share this database's global settings (orderedLoad.ts). */
   readonly orderedScans = new OrderedScans();
 
@@ -125,13 +128,7 @@ export class DuckDBAdapter implements Adapter {
     // Attached to the instance, so every pooled connection sees it; gone when the run ends.
     // Once per instance: two concurrent `attach if not exists` can both find it missing, and the
     // second then fails (2 in 200 tries), failing the model that asked.
-    this.asideAttached ??= conn
-      .run(`attach if not exists ':memory:' as ${ASIDE}`)
-      .catch((e: unknown) => {
-        this.asideAttached = undefined;
-        throw e;
-      });
-    await this.asideAttached;
+    await this.attachAside(conn);
     return { kind: 'table', database: ASIDE, schema: 'main', identifier };
   }
 
