@@ -23,8 +23,8 @@ const BYTES_PER_GROUP = 16;
 const MEMORY_SHARE = 1 / 8;
 /**
  * Most groups of the range a perfect table may have per row of the table. Its cost is the
- * range's (every group is allocated and read back), an ordinary hash table's the rows': the 117
- * rows of a table of ids reaching 10M took 0.19 s through a 2^24-group table, under 0.01 s
+ * range's (every group is allocated and read back), an ordinary hash table's the rows': the
+ * 12,000 rows of a table of ids reaching 10M took 0.43 s through a 2^24-group table, 0.01 s
  * without.
  */
 const GROUPS_PER_ROW = 4;
