@@ -59,8 +59,8 @@ export function requiredBits(min: bigint, max: bigint): number {
  * range comes from the column's statistics (DuckDB's own min/max, read without a scan).
  * Unchanged when the column is not a whole number, has no statistics, DuckDB would use one
  * anyway, the table it needs would not fit the memory budget, or its range is sparse (more than
- * GROUPS_PER_ROW groups per row); a failing probe leaves the
- * statements to report their own error.
+ * GROUPS_PER_ROW groups per row); a failing probe leaves the statements to report their own
+ * error.
  */
 export async function withPerfectHash<T>(
   conn: Connection,
