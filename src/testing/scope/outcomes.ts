@@ -35,7 +35,7 @@ export class TestOutcomes {
 
   /**
    * The test's result recorded before this run. All of them are read at the first call, in one
-   * query: a test runs once per run, and a query per test cost 62 statements per webshop batch.
+   * query: a test runs once per run, and a query per test cost 61 queries per webshop batch.
    */
   async last(conn: Connection, testId: string): Promise<RecordedOutcome | undefined> {
     return (await this.recorded(conn)).get(testId);
