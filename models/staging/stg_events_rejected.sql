@@ -43,7 +43,6 @@ this_load_events as (
     select
         {{ staged_event_columns() }},
         record_number,
-        cast(1 as bigint) as source_record_count,
         raw
     from {{ ref('stg_events_parsed') }}
     where rejection_reason is null
@@ -55,23 +54,24 @@ this_load_events as (
 
 ),
 
-conflicts_with_loaded as (
-
-    select distinct event_id
-    from ({{ staged_event_versions('this_load_events', ref('stg_events')) }}) as versions
-    where version_count > 1
-
-),
-
+-- stg_events holds one row per event id, this load's new events among them: a record arrived
+-- with other content than was loaded when its id's row there differs (found by id alone, and
+-- read whole only for this load's ids, as in stg_events).
 loaded_conflict_records as (
 
     select
-        record_number,
-        event_id,
+        this_load_events.record_number,
+        this_load_events.event_id,
         'conflicts_with_loaded_event' as rejection_reason,
-        raw
+        this_load_events.raw
     from this_load_events
-    where event_id in (select event_id from conflicts_with_loaded)
+    inner join (
+        select {{ staged_event_columns() }}
+        from {{ ref('stg_events') }}
+        where {{ adapter.dispatch('loaded_rows_of')(ref('stg_events'), 'this_load_events') }}
+    ) as loaded
+        on loaded.event_id = this_load_events.event_id
+    where {{ staged_event_differs('this_load_events', 'loaded') }}
 
 ),
 
