@@ -439,6 +439,7 @@ async function runNodes({
       });
       reportUnverified(scheduled, results, session, emit);
     }
+    if (scope) await recordTestOutcomes(adapter, scope, emit);
     // dbt runs on-run-end whatever happened to the nodes; only an interrupt stops it.
     if (!unitOnly && !options.signal?.aborted)
       (await runProjectHooks('on-run-end', project.onRunEnd, hookContext)).forEach(finished);
@@ -463,6 +464,22 @@ async function runNodes({
     clearInterval(reinterrupt);
     await unitTests.close();
     await adapter.close();
+  }
+}
+
+/**
+ * Scoped tests' results, written once the nodes are done. Not writing them is safe (those tests
+ * check every row next time), so a failure here is a warning, not the run's failure.
+ */
+async function recordTestOutcomes(adapter: Adapter, scope: ScopeRun, emit: EventSink) {
+  try {
+    await adapter.withConnection((conn) => scope.outcomes.flush(conn));
+  } catch (e) {
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `could not record the results of scoped tests (their next run checks every row): ${(e as Error).message}`,
+    });
   }
 }
 

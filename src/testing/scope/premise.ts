@@ -133,15 +133,14 @@ function whyAllRows(
 }
 
 /** Record the result a scoped test's next run relies on: only a clean pass counts. */
-export async function recordOutcome(
-  conn: Connection,
+export function recordOutcome(
   test: TestNode,
   run: ScopeRun,
   plan: TestPlan,
   passed: boolean,
   status: string,
-): Promise<void> {
-  await run.outcomes.record(conn, test.id, {
+): void {
+  run.outcomes.record(test.id, {
     checksum: plan.checksum,
     status: passed ? 'pass' : status,
     generations: plan.read,
