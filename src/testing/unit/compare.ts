@@ -22,12 +22,8 @@ export interface Comparison {
   unexpected: RowSet;
 }
 
-async function count(conn: Connection, sql: string): Promise<number> {
-  return Number((await conn.query(`select count(*) as n from (\n${sql}\n) as r`)).rows[0].n);
-}
-
-async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
-  const total = await count(conn, sql);
+/** The rows of a difference to show, `total` of them (counted with the others). */
+async function rowSet(conn: Connection, sql: string, total: number): Promise<RowSet> {
   if (total === 0) return { total, rows: [], types: [] };
   // Every column, by position: the rows shown are the same whatever order the database keeps.
   const width = (await conn.query(`select * from (\n${sql}\n) as r limit 0`)).columns.length;
@@ -36,6 +32,14 @@ async function rowSet(conn: Connection, sql: string): Promise<RowSet> {
     `select * from (\n${sql}\n) as r order by ${order} limit ${SHOWN_ROWS}`,
   );
   return { total, rows, types };
+}
+
+/** Row counts of several queries, in one statement: a passing unit test needs nothing else. */
+async function counts(conn: Connection, sqls: string[]): Promise<number[]> {
+  const { rows } = await conn.query(
+    `select ${sqls.map((sql, i) => `(select count(*) from (\n${sql}\n) as r${i}) as n${i}`).join(',\n')}`,
+  );
+  return sqls.map((_, i) => Number(rows[0][`n${i}`]));
 }
 
 /**
@@ -52,9 +56,10 @@ export async function compare(
 ): Promise<Comparison> {
   const expected = dialect.quote(expectedTable);
   const actual = dialect.quote(actualTable);
-  const actualRows = await count(conn, `select * from ${actual}`);
+  const allActual = `select * from ${actual}`;
   if (columns.length === 0) {
-    const unexpected = await rowSet(conn, `select * from ${actual}`);
+    const [actualRows] = await counts(conn, [allActual]);
+    const unexpected = await rowSet(conn, allActual, actualRows);
     const names = unexpected.rows.length ? Object.keys(unexpected.rows[0]) : [];
     return {
       expectedRows: 0,
@@ -66,11 +71,19 @@ export async function compare(
   }
   const fromExpected = `select ${columns.map((c) => dialect.quote(c.expected)).join(', ')} from ${expected}`;
   const fromActual = `select ${columns.map((c) => `${dialect.quote(c.actual)} as ${dialect.quote(c.expected)}`).join(', ')} from ${actual}`;
+  const missing = `${fromExpected}\nexcept all\n${fromActual}`;
+  const unexpected = `${fromActual}\nexcept all\n${fromExpected}`;
+  const [actualRows, expectedRows, missingRows, unexpectedRows] = await counts(conn, [
+    allActual,
+    `select * from ${expected}`,
+    missing,
+    unexpected,
+  ]);
   return {
-    expectedRows: await count(conn, `select * from ${expected}`),
+    expectedRows,
     actualRows,
     columns: columns.map((c) => c.expected),
-    missing: await rowSet(conn, `${fromExpected}\nexcept all\n${fromActual}`),
-    unexpected: await rowSet(conn, `${fromActual}\nexcept all\n${fromExpected}`),
+    missing: await rowSet(conn, missing, missingRows),
+    unexpected: await rowSet(conn, unexpected, unexpectedRows),
   };
 }
