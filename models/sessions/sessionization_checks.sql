@@ -25,11 +25,11 @@ session_event_counts as (
         count(*) as session_event_count,
         count(*) filter (
             where not is_session_start
-                and seconds_since_previous_event > cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
+                and seconds_since_previous_event > {{ sessionize_gap_seconds(var('session_gap_minutes', 30)) }}
         ) as gaps_over_threshold_inside_sessions,
         count(*) filter (
             where is_session_start
-                and seconds_since_previous_event <= cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
+                and seconds_since_previous_event <= {{ sessionize_gap_seconds(var('session_gap_minutes', 30)) }}
         ) as session_starts_within_threshold
     from {{ ref('session_events') }}
 
@@ -52,7 +52,7 @@ session_counts as (
         count(*) as session_count,
         coalesce(sum(event_count), 0) as events_in_sessions,
         count(*) filter (
-            where seconds_since_previous_session <= cast({{ var('session_gap_minutes', 30) }} as decimal(38, 9)) * 60
+            where seconds_since_previous_session <= {{ sessionize_gap_seconds(var('session_gap_minutes', 30)) }}
         ) as sessions_within_threshold_of_previous
     from {{ ref('sessions') }}
 
