@@ -35,13 +35,21 @@
                       from one load. Then `relation` is read on full builds only, and every row
                       of it must have reached `stored` (a model built in the same run as its
                       source does).
+      stored_columns  optional, with `columns`: other columns of `stored` (what the model
+                      derives, such as its session id and numbers) carried along each stored
+                      row as sessionize_stored_<column>, NULL on new rows, with
+                      sessionize_is_stored telling the two apart. A model that compares them
+                      with what it derives again can write only the rows that changed (most of
+                      a rewritten tail is not), replacing them by a row key (unique_key) rather
+                      than by partition and time: every row the macro returns is an old row or
+                      a new one, so nothing else can need deleting.
 
     Returns the columns sessionize() returns (only `columns` of `relation` when given), plus
     sessionize_previous_timestamp and sessionize_sessions_before; event_number counts from the
     reprocessing start. On a full build (is_incremental() false) it is sessionize() over every
     row of `relation`, so a model calls this one macro either way (`new_rows` is not read then).
 -#}
-{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number', columns=none, row_key=none) -%}
+{%- macro sessionize_incremental(relation, new_rows, stored, partition_by, order_by, timestamp, gap_minutes, stored_session_number='session_number', columns=none, row_key=none, stored_columns=none) -%}
 {%- if not is_incremental() -%}
 {{ sessionize(
     relation=relation,
@@ -52,6 +60,9 @@
     row_key=row_key
 ) }}
 {%- else -%}
+{%- if stored_columns and not columns -%}
+    {{ exceptions.raise_compiler_error("sessionize_incremental(): stored_columns needs columns (the stored rows are read from `stored` only then)") }}
+{%- endif -%}
 {%- set keys = partition_by.replace(' ', '').split(',') -%}
 {%- set key_list = keys | join(', ') -%}
 select * from (
@@ -110,6 +121,9 @@ select * from (
     {%- if columns %}
     sessionize_stored_tail as (
         select {% for column in columns %}stored.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+            {%- if stored_columns %},
+            {% for column in stored_columns %}stored.{{ column }} as sessionize_stored_{{ column }}, {% endfor %}true as sessionize_is_stored
+            {%- endif %}
         from {{ stored }} as stored
         inner join sessionize_kept as kept
             on {{ sessionize_keys_match(keys, 'kept', 'stored') }}
@@ -119,6 +133,9 @@ select * from (
         select * from sessionize_stored_tail
         union all
         select {% for column in columns %}arrived.{{ column }}{{ ', ' if not loop.last }}{% endfor %}
+            {%- if stored_columns %},
+            {% for column in stored_columns %}null as sessionize_stored_{{ column }}, {% endfor %}false as sessionize_is_stored
+            {%- endif %}
         from {{ new_rows }} as arrived
         -- arrived again: the stored row stands for it
         where not exists (
