@@ -134,6 +134,10 @@ export async function main(argv: string[]): Promise<number> {
       .option('--defer', 'refs to models not built here, and missing here, read the --state run')
       .option('-x, --fail-fast', 'stop at the first failure')
       .option('--empty', 'refs and sources read zero rows: check the SQL, build empty relations')
+      .option(
+        '--rerun-unit-tests',
+        'run unit tests whose inputs are unchanged since they passed too (they are skipped otherwise)',
+      )
       .action(
         async (opts: {
           select?: string[];
@@ -147,6 +151,7 @@ export async function main(argv: string[]): Promise<number> {
           defer?: boolean;
           failFast?: boolean;
           empty?: boolean;
+          rerunUnitTests?: boolean;
         }) =>
           runUntilDone((signal) =>
             api[name]({

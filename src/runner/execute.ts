@@ -29,6 +29,7 @@ import type { ScopeRun } from '../testing/scope/premise.ts';
 import { openScope } from '../testing/scope/setup.ts';
 import type { TestNode } from '../core/nodes.ts';
 import { UnitTestRunner } from '../testing/unit/runner.ts';
+import { UNIT_TEST_PASSES_FILE, UnitTestPasses } from '../testing/unit/passes.ts';
 import { countStatuses, isFailure, type EventSink, type NodeResult } from '../core/results.ts';
 import { runProjectHooks } from './hooks.ts';
 import { interruptible } from './interruptible.ts';
@@ -70,6 +71,8 @@ export interface RunOptions extends LoadOptions, SlimOptions {
    * by default project.yml's `build: test-gate:`, which defaults to true (dbt's semantics).
    */
   testGate?: boolean;
+  /** `--rerun-unit-tests`: run unit tests unchanged since they passed too. */
+  rerunUnitTests?: boolean;
 }
 
 /** Both ends of a backfill window or neither, the end after the start. */
@@ -322,7 +325,16 @@ async function runNodes({
   const { project, graph } = session;
   const plugin = adapterPlugin(project.target.type);
   const adapter = await plugin.open(unitOnly ? plugin.scratch(project.target) : project.target);
-  const unitTests = new UnitTestRunner(project, session.renderer, unitOnly ? adapter : undefined);
+  const unitTestPasses = UnitTestPasses.load(
+    join(project.targetPath, UNIT_TEST_PASSES_FILE),
+    !options.rerunUnitTests,
+  );
+  const unitTests = new UnitTestRunner(
+    project,
+    session.renderer,
+    unitOnly ? adapter : undefined,
+    unitTestPasses,
+  );
   // A statement that was starting when the interrupt came could miss it: interrupt again until
   // every running node has stopped.
   let reinterrupt: NodeJS.Timeout | undefined;
@@ -464,6 +476,20 @@ async function runNodes({
     clearInterval(reinterrupt);
     await unitTests.close();
     await adapter.close();
+    keepUnitTestPasses(unitTestPasses, emit);
+  }
+}
+
+/** Not keeping them only makes the next run run those unit tests: a warning. */
+function keepUnitTestPasses(passes: UnitTestPasses, emit: EventSink) {
+  try {
+    passes.save();
+  } catch (e) {
+    emit({
+      type: 'log',
+      level: 'warn',
+      message: `could not keep the unit tests' passes (the next run runs them all): ${(e as Error).message}`,
+    });
   }
 }
 

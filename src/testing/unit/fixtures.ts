@@ -115,6 +115,13 @@ export function rowsReader(
   return jsonReader(scratch.file(`${fileName}.json`, JSON.stringify(rows)), 'array');
 }
 
+/** What a rows spec reads: its rows as written, or its fixture file's content. */
+export function rowsContent(spec: RowsSpec, project: Project): unknown {
+  if (spec.fixture === undefined) return { format: spec.format, rows: spec.rows };
+  const { path, format } = findFixture(project, spec.fixture, spec.format);
+  return { format, fixture: readFileSync(path, 'utf8') };
+}
+
 const key = (name: string) => name.toLowerCase();
 
 /**

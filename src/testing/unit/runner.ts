@@ -9,7 +9,10 @@ import { projectRenderer, type Renderer } from '../../templating/renderer.ts';
 import { inputLabel } from './collect.ts';
 import { compare } from './compare.ts';
 import { formatDiff } from './diff.ts';
-import { loadExpected, loadGiven, rowsReader, Scratch } from './fixtures.ts';
+import { loadExpected, loadGiven, rowsContent, rowsReader, Scratch } from './fixtures.ts';
+import { fingerprintOf, volatileCall, type UnitTestPasses } from './passes.ts';
+import { DUCKFLOW_VERSION } from '../../core/version.ts';
+import { sharedUntilFailure } from '../../util/shared.ts';
 import { renderWith } from './render.ts';
 import { Shapes } from './shapes.ts';
 
@@ -37,6 +40,9 @@ function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
 
 const firstLine = (message: string) => message.split('\n')[0];
 
+/** A rows spec (as rowsContent reads it) written in SQL, which may call now() or random(). */
+const isSql = (rows: unknown) => (rows as { format?: string } | null)?.format === 'sql';
+
 type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures'> &
   Partial<Pick<NodeResult, 'file' | 'line'>>;
 
@@ -61,11 +67,16 @@ export class UnitTestRunner {
   /** Per model whose SQL fails: the unit test that reported it; the others are skipped. */
   private readonly reportedBy = new Map<string, string>();
 
+  /** The engine's version, asked once (again after a failure). */
+  private readonly engine = sharedUntilFailure((db: Adapter) => db.version());
+
   constructor(
     private readonly project: Project,
     private readonly renderer: Renderer,
     /** A scratch database to use instead of opening one (the run's own, when it has no target). */
     private readonly shared?: Adapter,
+    /** Passes of earlier runs: a unit test whose inputs are unchanged since it passed is not run. */
+    private readonly passes?: UnitTestPasses,
   ) {}
 
   private database(): Promise<Adapter> {
@@ -101,7 +112,11 @@ export class UnitTestRunner {
     try {
       const db = await this.database();
       this.shapes ??= new Shapes(this.project, this.renderer, db);
-      outcome = await db.withConnection((conn) => this.execute(db, conn, node, this.shapes!, keep));
+      // Asked before taking a connection: version() takes one of its own from the same pool.
+      const engine = this.passes ? await this.engine(db) : '';
+      outcome = await db.withConnection((conn) =>
+        this.runOnce(db, conn, node, this.shapes!, keep, engine),
+      );
     } catch (e) {
       outcome =
         e instanceof ModelSqlError
@@ -111,6 +126,7 @@ export class UnitTestRunner {
               message: `unit test '${node.name}' of model '${node.model}': ${(e as Error).message}`,
             };
     }
+    if (outcome.status !== 'pass') this.passes?.forget(node.id);
     const completedAt = new Date();
     return {
       id: node.id,
@@ -161,18 +177,87 @@ export class UnitTestRunner {
     return known;
   }
 
-  private async execute(
+  /** Run a unit test, unless it passed before with the same inputs (`passes`). */
+  private async runOnce(
     db: Adapter,
     conn: Connection,
     node: UnitTestNode,
     shapes: Shapes,
     keep: (compiled: CompiledSql) => void,
+    engine: string,
+  ): Promise<Outcome> {
+    const model = this.project.models.get(node.model)!;
+    const fixtures = new Map(
+      node.given.map((g) => [inputLabel(g.target), db.dialect.quote(fixtureTable(g.target))]),
+    );
+    const compiled = this.render(model, node, fixtures);
+    keep(compiled);
+    const fingerprint =
+      this.passes && (await this.fingerprint(conn, node, shapes, compiled, engine));
+    const pass = fingerprint && this.passes!.unchanged(node.id, fingerprint);
+    if (pass)
+      return {
+        status: 'pass',
+        message: `pass (unchanged since it passed at ${pass.passedAt}: not run again)`,
+        failures: 0,
+      };
+    const outcome = await this.execute(db, conn, node, shapes, compiled);
+    if (fingerprint && outcome.status === 'pass') this.passes!.record(node.id, fingerprint);
+    return outcome;
+  }
+
+  /**
+   * Everything a unit test's result depends on: the model's SQL as rendered over the givens (so
+   * every var, macro, env var and config that shaped it), the givens' rows and the columns of
+   * what they stand in for, the expected rows, and the engine and duckflow versions. Undefined,
+   * so the test always runs, when its SQL can give another result on the same inputs (now(),
+   * random()) or an input cannot be read (the run reports that).
+   */
+  private async fingerprint(
+    conn: Connection,
+    node: UnitTestNode,
+    shapes: Shapes,
+    compiled: CompiledSql,
+    engine: string,
+  ): Promise<string | undefined> {
+    const model = this.project.models.get(node.model)!;
+    let input;
+    try {
+      const givens = [];
+      for (const given of node.given)
+        givens.push({
+          target: given.target,
+          rows: rowsContent(given, this.project),
+          upstream: await shapes.of(conn, this.upstream(model, given.target)),
+        });
+      input = {
+        duckflow: DUCKFLOW_VERSION,
+        engine: [this.project.target.type, engine],
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        sql: compiled.sql,
+        givens,
+        expect: rowsContent(node.expect, this.project),
+      };
+    } catch {
+      return undefined;
+    }
+    const sqlInputs = [compiled.sql, ...input.givens.map((g) => g.rows), input.expect];
+    if (volatileCall(JSON.stringify(sqlInputs.filter((r) => typeof r === 'string' || isSql(r)))))
+      return undefined;
+    return fingerprintOf(input);
+  }
+
+  private async execute(
+    db: Adapter,
+    conn: Connection,
+    node: UnitTestNode,
+    shapes: Shapes,
+    compiled: CompiledSql,
   ): Promise<Outcome> {
     const model = this.project.models.get(node.model)!;
     const quote = db.dialect.quote;
     const scratch = new Scratch();
     const tables: string[] = [];
-    const fixtures = new Map<string, string>();
     try {
       for (const given of node.given) {
         const label = inputLabel(given.target);
@@ -190,11 +275,8 @@ export class UnitTestRunner {
         } catch (e) {
           throw new Error(`given ${label}: ${firstLine((e as Error).message)}`);
         }
-        fixtures.set(label, quote(table));
       }
 
-      const compiled = this.render(model, node, fixtures);
-      keep(compiled);
       tables.push(ACTUAL);
       const statement = db.dialect.createTempTableAs(ACTUAL, compiled.sql);
       try {
