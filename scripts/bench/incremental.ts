@@ -6,7 +6,7 @@
  * Both builds are timed from spawn to exit with their peak RSS, and every table the builds keep
  * is compared between the two databases with EXCEPT ALL both ways.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
@@ -14,6 +14,7 @@ import { compareBuilds } from './compare.ts';
 import { ensureExport, sizeLabel } from './exports.ts';
 import { machineFacts, REPO, runBuild, type BuildRun, type MachineFacts } from './measure.ts';
 import { writeBenchProject, type BenchTarget } from './project.ts';
+import { UNIT_TEST_PASSES_FILE } from '../../src/testing/unit/passes.ts';
 
 /** The batch's share of the history, and the late share of the batch. */
 const BATCH_SHARE = 0.01;
@@ -212,6 +213,13 @@ export async function benchIncremental(options: {
       incDir,
       false,
     );
+    // The same project rebuilt from scratch: its unit tests passed in the history build, so
+    // both builds skip them alike (docs/testing.md), not only the batch.
+    const passes = join(inc.targetPath, UNIT_TEST_PASSES_FILE);
+    if (existsSync(passes)) {
+      mkdirSync(full.targetPath, { recursive: true });
+      copyFileSync(passes, join(full.targetPath, UNIT_TEST_PASSES_FILE));
+    }
     log(`${label} incremental: full refresh of history and batch`);
     const fullRefresh = await runBuild(
       full.projectDir,
