@@ -41,7 +41,7 @@ async function once(dir: string, rerun = false): Promise<{ status: string; ran: 
   return { status: r.status, ran: !/not run again/.test(r.message ?? '') };
 }
 
-it('skips an unchanged unit test, and runs it again when any input changes', async () => {
+it('[unit-test-passes] skips an unchanged unit test, and runs it again when any input changes', async () => {
   const { dir } = project(files);
   expect(await once(dir)).toEqual({ status: 'pass', ran: true });
   expect(await once(dir)).toEqual({ status: 'pass', ran: false });
