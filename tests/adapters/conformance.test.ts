@@ -204,6 +204,33 @@ function conformance(engine: Engine): void {
     ).toEqual([{ id: 1, n: 2 }]);
   });
 
+  it('runs unit tests on one connection, and skips them while unchanged since they passed', async () => {
+    const p = fixture(engine, {
+      'models/m.sql': 'select cast(1 as integer) as id, cast(10 as integer) as amount\n',
+      'models/doubled.sql': "select id, amount * 2 as doubled from {{ ref('m') }}\n",
+      'models/unit_tests.yml': stringify({
+        unit_tests: [
+          {
+            name: 'doubles_amounts',
+            model: 'doubled',
+            given: [{ input: "ref('m')", rows: [{ id: 1, amount: 4 }] }],
+            expect: { rows: [{ id: 1, doubled: 8 }] },
+          },
+        ],
+      }),
+    });
+    // One thread: a connection pool of one (PostgreSQL's), which a second connection asked for
+    // while the unit test holds the first would wait on forever.
+    p.write({ 'project.yml': p.read('project.yml').replace(/threads: \d+/, 'threads: 1') });
+    const unit = async () => {
+      const report = await p.test({ select: ['test_type:unit'] });
+      expect(report.results.map((r) => r.status)).toEqual(['pass']);
+      return report.results[0].message ?? '';
+    };
+    expect(await unit()).not.toMatch(/not run again/);
+    expect(await unit()).toMatch(/unchanged since it passed at .*: not run again/);
+  });
+
   it('quotes odd names: an alias with a space, a quote and capitals', async () => {
     // Hive's file metastore lists a name holding `"` escaped (%22), so it cannot be found again.
     const alias = engine.type === 'trino' ? 'My Odd Table' : 'My "Odd" Table';
