@@ -12,6 +12,7 @@ import { ConnectionPool } from '../pool.ts';
 import type { Adapter, Column, Connection, NodeSettings } from '../types.ts';
 import { TrinoClient, TrinoQueryError } from './client.ts';
 import { trinoDialect } from './dialect.ts';
+import { retryVanishedListing } from './listing.ts';
 import { trinoUrl, type TrinoTarget } from './target.ts';
 import { duckdbType, stagedType, trinoType } from './types.ts';
 
@@ -47,7 +48,7 @@ class TrinoConn implements Connection {
 
   async query(sql: string): Promise<QueryResult> {
     return this.timed(async () => {
-      const result = await this.client.query(sql);
+      const result = await retryVanishedListing(sql, () => this.client.query(sql));
       const columns = result.columns.map((c) => c.name);
       const times = result.columns.map((c) => /^time/.test(c.type));
       return {
