@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { test } from '../../src/api.ts';
+import { callsVolatile } from '../../src/testing/unit/passes.ts';
 import { project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -90,4 +91,13 @@ it('always runs a unit test whose SQL can give another result on the same inputs
   });
   expect(await once(dir)).toEqual({ status: 'pass', ran: true });
   expect(await once(dir)).toEqual({ status: 'pass', ran: true });
+});
+
+it('finds such a call on a line of its own, in the model or in rows given as SQL', () => {
+  expect(callsVolatile('select\n  current_date as d', [])).toBe(true);
+  expect(callsVolatile('select 1', [{ format: 'sql', rows: 'select\nnow() as t' }])).toBe(true);
+  expect(callsVolatile('select 1', [{ format: 'sql', fixture: 'select\nrandom()' }])).toBe(true);
+  // rows as data are not SQL: a value 'now' is a value
+  expect(callsVolatile('select 1', [{ format: 'dict', rows: [{ word: 'now' }] }])).toBe(false);
+  expect(callsVolatile('select nowhere, known from t', [])).toBe(false);
 });

@@ -22,10 +22,17 @@ export interface Pass {
 const VOLATILE =
   /\b(now|current_timestamp|current_date|current_time|localtimestamp|localtime|today|get_current_timestamp|get_current_time|random|uuid|gen_random_uuid|uuidv4|uuidv7|setseed|nextval|currval)\b/i;
 
-/** Why a unit test whose statements are `sql` must run every time, or undefined. */
-export function volatileCall(sql: string): string | undefined {
-  const match = VOLATILE.exec(sql);
-  return match ? `its SQL calls ${match[1].toLowerCase()}()` : undefined;
+/**
+ * Whether a unit test must run every time: its model's `sql`, or a given or expected rows spec
+ * (as rowsContent reads it) written in SQL, calls such a function.
+ */
+export function callsVolatile(sql: string, rowsSpecs: unknown[]): boolean {
+  // The texts themselves: in JSON a newline before now() reads `\nnow()`, no word boundary.
+  const texts = rowsSpecs.flatMap((r) => {
+    const spec = r as { format?: string; rows?: unknown; fixture?: string } | null;
+    return spec?.format === 'sql' ? [String(spec.fixture ?? spec.rows)] : [];
+  });
+  return [sql, ...texts].some((text) => VOLATILE.test(text));
 }
 
 /** A stable hash of a JSON value. */

@@ -10,7 +10,7 @@ import { inputLabel } from './collect.ts';
 import { compare } from './compare.ts';
 import { formatDiff } from './diff.ts';
 import { loadExpected, loadGiven, rowsContent, rowsReader, Scratch } from './fixtures.ts';
-import { fingerprintOf, volatileCall, type UnitTestPasses } from './passes.ts';
+import { callsVolatile, fingerprintOf, type UnitTestPasses } from './passes.ts';
 import { DUCKFLOW_VERSION } from '../../core/version.ts';
 import { sharedUntilFailure } from '../../util/shared.ts';
 import { renderWith } from './render.ts';
@@ -39,9 +39,6 @@ function withEnv<T>(vars: Record<string, string>, fn: () => T): T {
 }
 
 const firstLine = (message: string) => message.split('\n')[0];
-
-/** A rows spec (as rowsContent reads it) written in SQL, which may call now() or random(). */
-const isSql = (rows: unknown) => (rows as { format?: string } | null)?.format === 'sql';
 
 type Outcome = Pick<NodeResult, 'status' | 'message' | 'failures'> &
   Partial<Pick<NodeResult, 'file' | 'line'>>;
@@ -193,7 +190,7 @@ export class UnitTestRunner {
     const compiled = this.render(model, node, fixtures);
     keep(compiled);
     const fingerprint =
-      this.passes && (await this.fingerprint(conn, node, shapes, compiled, engine));
+      this.passes && (await this.fingerprint(conn, model, node, shapes, compiled, engine));
     const pass = fingerprint && this.passes!.unchanged(node.id, fingerprint);
     if (pass)
       return {
@@ -215,12 +212,12 @@ export class UnitTestRunner {
    */
   private async fingerprint(
     conn: Connection,
+    model: ModelNode,
     node: UnitTestNode,
     shapes: Shapes,
     compiled: CompiledSql,
     engine: string,
   ): Promise<string | undefined> {
-    const model = this.project.models.get(node.model)!;
     let input;
     try {
       const givens = [];
@@ -241,8 +238,7 @@ export class UnitTestRunner {
     } catch {
       return undefined;
     }
-    const sqlInputs = [compiled.sql, ...input.givens.map((g) => g.rows), input.expect];
-    if (volatileCall(JSON.stringify(sqlInputs.filter((r) => typeof r === 'string' || isSql(r)))))
+    if (callsVolatile(compiled.sql, [...input.givens.map((g) => g.rows), input.expect]))
       return undefined;
     return fingerprintOf(input);
   }
