@@ -4,8 +4,10 @@
  * in the comments.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import type { TestNode } from '../../src/core/nodes.ts';
 import type { NodeResult } from '../../src/core/results.ts';
 import type { RunOptions } from '../../src/runner/execute.ts';
+import { openSession } from '../../src/runner/session.ts';
 import { errorOf, project, removeFixtures, type FileMap } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -281,6 +283,46 @@ describe('scope: changed_rows falls back to every row when the premise is not me
     expect(result(batch.results, 'not_null_events_code').message).toBe(
       "pass (all rows: events's batch changed the table's columns)",
     );
+  });
+});
+
+describe('a unique test on the key a delete+insert batch writes by', () => {
+  /** `events`' unique test on `id`; `config` is the model's unique_key and more. */
+  const keyed = (config = "unique_key='id'") =>
+    shop('delete+insert', {
+      'models/events.sql': `{{ config(materialized='incremental', ${config}) }}\nselect * from (values {{ var('batch') }}) as t(id, code, parent_id)\n`,
+      'models/schema.yml': `models:\n  - name: events\n    columns:\n      - name: id\n        data_tests:\n          - unique: ${SCOPED}\n`,
+    });
+  const scopedSql = (p: Shop) => {
+    const { graph } = openSession({ projectDir: p.dir, vars: { batch: HISTORY } });
+    return (graph.get('test.shop.unique_events_id') as TestNode).scope!.sql;
+  };
+
+  it('reads the batch alone: the delete took every row holding its keys', async () => {
+    const p = keyed();
+    expect(scopedSql(p)).not.toMatch(/"events"/);
+    await build(p, HISTORY);
+    // Key 1 again, replacing its row: no duplicate, as the old row 1 was deleted.
+    const replaced = await build(p, "(1, 'd', 10), (4, 'e', 20)", { select: ['events'] });
+    expect(result(replaced.results, 'unique_events_id').message).toBe(
+      'pass (changed rows: 2 rows written by this batch of events)',
+    );
+    // The batch repeats key 5: both rows are inserted, and that is the duplicate.
+    const repeated = await build(p, "(5, 'e', 10), (5, 'f', 20)", { select: ['events'] });
+    const unique = result(repeated.results, 'unique_events_id');
+    expect(unique.message).toBe(
+      '1 failing row (changed rows: 2 rows written by this batch of events)',
+    );
+    expect(unique.sample!.rows).toEqual([{ unique_field: 5, n_records: '2' }]);
+  });
+
+  it('reads the table where the delete may leave rows with the keys, or the key is wider', async () => {
+    // incremental_predicates narrow the delete; a two-column key deletes by both columns.
+    const narrowed = keyed(
+      `unique_key='id', incremental_predicates=["DBT_INTERNAL_DEST.code <> 'z'"]`,
+    );
+    expect(scopedSql(narrowed)).toMatch(/"events"/);
+    expect(scopedSql(keyed("unique_key=['id', 'code']"))).toMatch(/"events"/);
   });
 });
 

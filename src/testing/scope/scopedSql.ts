@@ -43,7 +43,7 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
     throw new Error(
       `${SUPPORTED}; ${node.name} is ${node.kind === 'model' ? `materialized ${node.materialized}` : `a ${node.kind}`}, rebuilt whole, so every row is checked: remove scope`,
     );
-  const { strategy, uniqueKey } = incrementalSettings(node);
+  const { strategy, uniqueKey, predicates } = incrementalSettings(node);
   if (!KEEPS_ROWS.has(strategy.name) && !KEEPS_KEYS.has(strategy.name))
     throw new Error(
       `${SUPPORTED}; ${node.name} is '${strategy.name}', which replaces whole windows, so every row is checked: remove scope`,
@@ -62,6 +62,15 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
   if (test === 'unique') {
     if (!column) throw new Error('must be declared on a column (or given column_name)');
     const col = PLAIN.test(column) ? dialect.quote(column) : column;
+    // A delete+insert on this column alone first deletes every row holding a key of the batch,
+    // so the rows holding its keys are the batch's: duplicates can only be within it.
+    if (
+      strategy.name === 'delete+insert' &&
+      predicates.length === 0 &&
+      uniqueKey.length === 1 &&
+      uniqueKey[0] === column
+    )
+      return { ...scope, sql: render(writtenWhere) };
     // A duplicate the batch made has one of its rows among those written.
     return {
       ...scope,
