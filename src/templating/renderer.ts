@@ -55,6 +55,35 @@ export interface RenderOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * Compiled template code, by path and text, for every Renderer of the process. The code takes
+ * its environment as an argument, and every Renderer's environment compiles alike (the same
+ * options and `do` extension, no async filters), so a renderer made for a unit test's vars
+ * reuses the code the run's renderer compiled: each compiled all the project's macros again,
+ * 0.11 s of the webshop's incremental batch.
+ */
+const compiledCode = new Map<string, Record<string, unknown>>();
+
+function compiledTemplate(
+  text: string,
+  env: nunjucks.Environment,
+  path: string,
+): nunjucks.Template {
+  const key = `${path}\0${text}`;
+  const code = compiledCode.get(key);
+  if (code) return new nunjucks.Template({ type: 'code', obj: code } as never, env, path, true);
+  const template = new nunjucks.Template(text, env, path, true);
+  const compiled = template as unknown as {
+    rootRenderFunc: unknown;
+    blocks: Record<string, unknown>;
+  };
+  compiledCode.set(key, {
+    root: compiled.rootRenderFunc,
+    ...Object.fromEntries(Object.entries(compiled.blocks).map(([name, fn]) => [`b_${name}`, fn])),
+  });
+  return template;
+}
+
 const BUILTINS = [
   'ref',
   'source',
@@ -194,7 +223,7 @@ export class Renderer {
       let template: nunjucks.Template;
       let exported: Record<string, unknown>;
       try {
-        template = new nunjucks.Template(text, this.env, file.path, true);
+        template = compiledTemplate(text, this.env, file.path);
       } catch (e) {
         throw templateError(e, file.path, 'parse', text, this.callable);
       }
@@ -303,7 +332,7 @@ export class Renderer {
       // Compiled from source every run: compiled template code is never cached on disk, since
       // loading it would run whatever a changed target/partial_parse.json says.
       try {
-        template = new nunjucks.Template(text, this.env, scope.path, true);
+        template = compiledTemplate(text, this.env, scope.path);
       } catch (e) {
         throw templateError(e, scope.path, 'parse', text, this.callable);
       }
