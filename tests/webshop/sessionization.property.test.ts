@@ -312,7 +312,6 @@ async function checkInvariants(events: Event[]): Promise<void> {
   const [checks] = await rows('select * from main.sessionization_checks');
   expect(Number(checks.logged_in_event_count)).toBe(loggedIn.length);
   expect(Number(checks.session_event_count)).toBe(loggedIn.length);
-  expect(Number(checks.distinct_session_event_count)).toBe(loggedIn.length);
   expect(Number(checks.events_in_sessions)).toBe(loggedIn.length);
   expect(Number(checks.session_count)).toBe(sessions.length);
   expect(Number(checks.gaps_over_threshold_inside_sessions)).toBe(0);
