@@ -371,8 +371,12 @@ export interface ChangedRowsScope {
   uniqueKey: string[];
   /** Failing rows among (or involving) the rows the batch wrote. */
   sql: string;
-  /** relationships: the parent (unique id) and its field, which must not have lost a key. */
-  parent?: { id: string; field: string };
+  /**
+   * relationships: the parent (unique id) and its field, which must not have lost a key; or,
+   * when its batch kept aside the values its delete removed, `removedSql`: the check of the rows
+   * written and of every row pointing at a removed value (testing/scope/scopedSql.ts).
+   */
+  parent?: { id: string; field: string; removedSql?: string };
 }
 
 export interface TestConfig {

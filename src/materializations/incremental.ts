@@ -3,6 +3,7 @@ import {
   buildBatchAside,
   incrementalResult,
   incrementalSettings,
+  keepRemovedValues,
   loadBatch,
 } from './incrementalBatch.ts';
 import { runMicrobatch } from './microbatch/run.ts';
@@ -39,10 +40,12 @@ export const incremental: Materialization = {
       return incrementalResult(ctx, { inserted: rows, updated: 0, deleted: 0 }, rows);
     }
     const aside = await buildBatchAside(ctx, settings);
+    const removed = await keepRemovedValues(ctx, settings, aside);
     const changes = await inNodeTransaction(ctx, () =>
       loadBatch(ctx, settings, ctx.compiled!, undefined, undefined, aside),
     );
     if (aside) ctx.writeLog!.keptAside(ctx.relation, aside);
+    if (removed) ctx.writeLog!.keptRemoved(ctx.relation, removed.table, removed.fields);
     return incrementalResult(ctx, changes);
   },
 };

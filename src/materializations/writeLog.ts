@@ -46,6 +46,15 @@ export const changedRowsOf = (relation: TableRelation): TableRelation => ({
 });
 
 /**
+ * Where the values a delete+insert batch of `relation` removed are kept for the run (aside), as
+ * scoped SQL names them before the run knows where (testing/scope/scopedSql.ts).
+ */
+export const removedValuesOf = (relation: TableRelation): TableRelation => ({
+  ...relation,
+  identifier: `${relation.identifier}__duckflow_removed`,
+});
+
+/**
  * Strategies whose batch table holds exactly the rows they wrote (delete+insert and append
  * insert the batch as it is); merge may keep columns of the old row (merge_update_columns), so
  * only its keys are kept and the rows are read back from the table.
@@ -67,6 +76,10 @@ export class WriteLog {
    * times for 17 relations. A write recorded after a read forgets it all the same.
    */
   private readonly read = new Map<string, Promise<Generation | undefined>>();
+  /** Columns of a relation that scoped relationships tests check other models against. */
+  private readonly watched = new Map<string, Set<string>>();
+  /** Where a batch of this run kept the watched values its delete removed, by relation. */
+  private readonly removed = new Map<string, { table: TableRelation; fields: string[] }>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -93,6 +106,28 @@ export class WriteLog {
     return this.dialect.relation(
       this.aside.get(this.dialect.relation(relation)) ?? changedRowsOf(relation),
     );
+  }
+
+  /** A scoped relationships test reads `field` of `relation` as its parent. */
+  watch(relation: TableRelation, field: string): void {
+    const name = this.dialect.relation(relation);
+    this.watched.set(name, (this.watched.get(name) ?? new Set()).add(field));
+  }
+
+  /** The watched fields of `relation`, for its batch to keep the values its delete removes. */
+  watchedFields(relation: TableRelation): string[] {
+    return [...(this.watched.get(this.dialect.relation(relation)) ?? [])];
+  }
+
+  /** Note, once its transaction committed, that `relation`'s batch kept its removed values. */
+  keptRemoved(relation: TableRelation, table: TableRelation, fields: string[]): void {
+    this.removed.set(this.dialect.relation(relation), { table, fields });
+  }
+
+  /** Where this run's batch of `relation` kept the values of `field` its delete removed. */
+  removedValuesOf(relation: TableRelation, field: string): string | undefined {
+    const kept = this.removed.get(this.dialect.relation(relation));
+    return kept?.fields.includes(field) ? this.dialect.relation(kept.table) : undefined;
   }
 
   /** Whether a batch of `strategy` is kept whole as the changed-rows table (built there). */

@@ -155,6 +155,42 @@ describe('scope: changed_rows on an incremental batch', () => {
   });
 });
 
+describe('relationships to a parent a delete+insert batch rewrote by another key', () => {
+  /** parents is incremental on `grp`: a batch replaces a group's pids, and may drop one. */
+  const grouped = () =>
+    shop('delete+insert', {
+      'models/parents.sql':
+        "{{ config(materialized='incremental', unique_key='grp') }}\nselect * from (values {{ var('parents', '(1, 10), (2, 20)') }}) as p(grp, pid)\n",
+    });
+  const removedNote =
+    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that parents's batch removed";
+
+  it('checks the rows pointing at a pid the batch removed, and finds the orphans', async () => {
+    const p = grouped();
+    await build(p, HISTORY);
+    // Group 1's pid 10 becomes 11: old rows 1 and 3 lose their parent; the batch's row is clean.
+    const batch = await build(p, "(4, 'd', 20)", { vars: { parents: '(1, 11)' } });
+    const r = result(batch.results, 'relationships_events_parent_id');
+    expect(r.message).toBe(`2 failing rows (${removedNote})`);
+    expect(r.sample!.rows).toEqual([{ from_field: 10 }, { from_field: 10 }]);
+  });
+
+  it('passes when the removed pid is inserted again, and catches an orphan in the batch', async () => {
+    const p = grouped();
+    await build(p, HISTORY);
+    // Group 1 is rewritten with its pid 10 and a new pid 15: nothing is lost.
+    const kept = await build(p, "(4, 'd', 20)", { vars: { parents: '(1, 10), (1, 15)' } });
+    expect(result(kept.results, 'relationships_events_parent_id').message).toBe(
+      `pass (${removedNote})`,
+    );
+    // 30 is no parent's pid, and the batch's row needs it.
+    const orphan = await build(p, "(5, 'e', 30)", { vars: { parents: '(1, 10), (1, 15)' } });
+    const r = result(orphan.results, 'relationships_events_parent_id');
+    expect(r.message).toBe(`1 failing row (${removedNote})`);
+    expect(r.sample!.rows).toEqual([{ from_field: 30 }]);
+  });
+});
+
 describe('scope: changed_rows with where and expression_is_true', () => {
   it("applies the test's where to the rows written", async () => {
     const p = shop('delete+insert', {

@@ -5,6 +5,7 @@ import type { TableRelation } from '../../core/relation.ts';
 import {
   changedRowsOf,
   KEEPS_KEYS,
+  removedValuesOf,
   type Generation,
   type WriteLog,
 } from '../../materializations/writeLog.ts';
@@ -75,22 +76,32 @@ export async function planTest(conn: Connection, test: TestNode, run: ScopeRun):
   );
   const read = Object.fromEntries(tracked.map((r) => [r.key, gens.get(r.key)?.generation ?? null]));
   const last = await run.outcomes.last(conn, test.id);
-  const reason = whyAllRows(test, reads, tracked, gens, last, checksum, run.writeLog.invocationId);
-  if (reason) return { sql: test.sql, note: `all rows: ${reason}`, read, checksum };
+  const premise = whyAllRows(test, reads, tracked, gens, last, checksum, run);
+  if (typeof premise === 'string')
+    return { sql: test.sql, note: `all rows: ${premise}`, read, checksum };
   const model = tracked.find((r) => r.id === scope.model)!;
   const written = gens.get(model.key)!.changedRows ?? 0;
   // The SQL names the changed-rows table; the batch may be kept aside instead (in memory).
   const kept = run.writeLog.keptRowsOf(model.relation!);
-  const sql = scope.sql.replaceAll(run.relationName(changedRowsOf(model.relation!)), kept);
+  const changed = run.relationName(changedRowsOf(model.relation!));
   const what = KEEPS_KEYS.has(scope.strategy) ? 'key' : 'row';
+  const note = `changed rows: ${count(written, what)} written by this batch of ${model.name}`;
+  if (!premise.removed) return { sql: scope.sql.replaceAll(changed, kept), note, read, checksum };
+  const { parent, values } = premise.removed;
   return {
-    sql,
-    note: `changed rows: ${count(written, what)} written by this batch of ${model.name}`,
+    sql: scope
+      .parent!.removedSql!.replaceAll(changed, kept)
+      .replaceAll(run.relationName(removedValuesOf(parent.relation!)), values),
+    note: `${note}, and the rows pointing at a ${scope.parent!.field} that ${parent.name}'s batch removed`,
     read,
     checksum,
   };
 }
 
+/** A parent whose batch this run kept the removed values of, where the test reads them. */
+type Removed = { parent: ReadNode; values: string };
+
+/** Why the test checks every row, or how it checks only what changed. */
 function whyAllRows(
   test: TestNode,
   reads: (ReadNode & { id: string })[],
@@ -98,8 +109,9 @@ function whyAllRows(
   gens: Map<string, Generation>,
   last: RecordedOutcome | undefined,
   checksum: string,
-  invocationId: string,
-): string | undefined {
+  run: ScopeRun,
+): string | { removed?: Removed } {
+  const { invocationId } = run.writeLog;
   const scope = test.scope!;
   const untracked = reads.find((r) => !r.relation);
   if (untracked)
@@ -116,6 +128,7 @@ function whyAllRows(
     return `${model.name}'s batch was written by '${g.strategy}', not '${scope.strategy}'`;
   if (g.previous === null || g.previous !== last.generations[model.key])
     return `${model.name} was written since this test last ran`;
+  let removed: Removed | undefined;
   for (const r of tracked) {
     if (r.id === scope.model) continue;
     const now = gens.get(r.key);
@@ -123,13 +136,21 @@ function whyAllRows(
     if (now && then !== null && then !== undefined) {
       if (now.generation === then) continue;
       const parent = scope.parent?.id === r.id ? scope.parent : undefined;
-      if (parent && now.previous === then && keepsKeys(now, parent.field)) continue;
+      if (parent && now.previous === then) {
+        if (keepsKeys(now, parent.field)) continue;
+        // The values it removed are this run's, kept only once its batch committed.
+        const values = run.writeLog.removedValuesOf(r.relation!, parent.field);
+        if (values && parent.removedSql && now.invocationId === invocationId && !now.unscopable) {
+          removed = { parent: r, values };
+          continue;
+        }
+      }
     }
     return scope.parent?.id === r.id
       ? `${r.name} was rewritten since this test last passed and may have lost a ${scope.parent.field}`
       : `${r.name} was written since this test last passed`;
   }
-  return undefined;
+  return { removed };
 }
 
 /** Record the result a scoped test's next run relies on: only a clean pass counts. */

@@ -1,7 +1,18 @@
 import { relationOf } from '../../compile/compiler.ts';
-import type { ChangedRowsScope, Project, ProjectNode } from '../../core/nodes.ts';
+import type {
+  ChangedRowsScope,
+  ModelNode,
+  Project,
+  ProjectNode,
+  SeedNode,
+} from '../../core/nodes.ts';
 import { incrementalSettings } from '../../materializations/incrementalBatch.ts';
-import { changedRowsOf, KEEPS_KEYS, KEEPS_ROWS } from '../../materializations/writeLog.ts';
+import {
+  changedRowsOf,
+  KEEPS_KEYS,
+  KEEPS_ROWS,
+  removedValuesOf,
+} from '../../materializations/writeLog.ts';
 
 /**
  * `scope: changed_rows` at load time: which tests can be checked on an incremental batch's
@@ -86,6 +97,31 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
     throw new Error(
       `${SUPPORTED}; relationships needs 'to: ref(...)' of a model or seed and a plain column as 'field' (a source's writes are not duckflow's to see): remove scope`,
     );
-  // The rows written need their parents; the others had them when the test last passed.
-  return { ...scope, sql: render(writtenWhere), parent: { id: parent.id, field } };
+  // The rows written need their parents; the others had them when the test last passed, and
+  // can only have lost one through a value the parent's batch removed.
+  return {
+    ...scope,
+    sql: render(writtenWhere),
+    parent: { id: parent.id, field, removedSql: removedSql(input, writtenWhere, parent, field) },
+  };
+}
+
+/**
+ * The rows written and every row pointing at a value the parent's batch removed, each once
+ * (a written row pointing at one is among the model's): only the tested column is selected, as
+ * the batch's columns may not line up with the table's.
+ */
+function removedSql(
+  { project, column, model, render }: ScopeInput,
+  written: string,
+  parent: ModelNode | SeedNode,
+  field: string,
+): string | undefined {
+  if (!column || !PLAIN.test(column)) return undefined;
+  const { dialect } = project;
+  const col = dialect.quote(column);
+  const f = dialect.quote(field);
+  const removed = `select ${f} from ${dialect.relation(removedValuesOf(relationOf(parent)))}`;
+  const kept = `(select ${col} from ${written} as w where ${col} not in (${removed} where ${f} is not null)`;
+  return render(`${kept} union all select ${col} from ${model} as m where ${col} in (${removed}))`);
 }

@@ -37,6 +37,11 @@ export async function openScope(
   const writeLog = new WriteLog(dialect, project.target.schema, invocationId);
   const scoped = graph.nodes().some((n) => n.kind === 'test' && n.scope);
   if (!scoped && !existing.has(relationKey(writeLog.table))) return undefined;
+  for (const n of graph.nodes())
+    if (n.kind === 'test' && n.scope?.parent) {
+      const parent = graph.get(n.scope.parent.id);
+      if (parent.kind === 'model') writeLog.watch(relationOf(parent), n.scope.parent.field);
+    }
   const outcomes = new TestOutcomes(dialect, project.target.schema);
   await adapter.withConnection(async (conn) => {
     await writeLog.ensure(conn);
