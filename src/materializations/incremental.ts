@@ -3,10 +3,10 @@ import {
   buildBatchAside,
   incrementalResult,
   incrementalSettings,
-  keepRemovedValues,
   loadBatch,
 } from './incrementalBatch.ts';
 import { runMicrobatch } from './microbatch/run.ts';
+import { keepBatchRemovals } from './removedValues.ts';
 import { table } from './table.ts';
 import { inNodeTransaction } from './transaction.ts';
 import type { Materialization } from './types.ts';
@@ -40,7 +40,7 @@ export const incremental: Materialization = {
       return incrementalResult(ctx, { inserted: rows, updated: 0, deleted: 0 }, rows);
     }
     const aside = await buildBatchAside(ctx, settings);
-    const removed = await keepRemovedValues(ctx, settings, aside);
+    const removed = await keepBatchRemovals(ctx, settings, aside);
     const changes = await inNodeTransaction(ctx, () =>
       loadBatch(ctx, settings, ctx.compiled!, undefined, undefined, aside),
     );

@@ -1,4 +1,3 @@
-import { conjunction, DEST, keyMatch, SOURCE } from '../adapters/sqlDialect.ts';
 import type { CompiledSql } from '../core/compiled.ts';
 import type { ModelNode } from '../core/nodes.ts';
 import type { TableRelation } from '../core/relation.ts';
@@ -7,7 +6,7 @@ import { runCompiled } from './sqlError.ts';
 import { incrementalStrategy } from './strategies/registry.ts';
 import type { EventTimeWindow, IncrementalStrategy, RowChanges } from './strategies/types.ts';
 import type { MaterializeContext, MaterializeResult, RowCounts } from './types.ts';
-import { changedRowsOf, removedValuesOf } from './writeLog.ts';
+import { changedRowsOf } from './writeLog.ts';
 import { escapeRegExp } from '../util/regexp.ts';
 
 /**
@@ -65,40 +64,6 @@ export async function buildBatchAside(
     adapter.dialect.createTableAs(aside, ctx.compiled!.sql),
   );
   return aside;
-}
-
-/**
- * The values of the fields scoped relationships tests check against (`WriteLog.watch`) in the
- * rows a delete+insert batch (kept aside) will delete, kept aside too, before the model's
- * transaction: a child row can only have lost its parent through one of them, so those tests
- * check the rows pointing at them instead of every row. A field in the unique_key is re-inserted
- * by the batch, so it loses none.
- */
-export async function keepRemovedValues(
-  ctx: MaterializeContext,
-  settings: IncrementalSettings,
-  aside: TableRelation | undefined,
-): Promise<{ table: TableRelation; fields: string[] } | undefined> {
-  const { adapter, conn, relation } = ctx;
-  const fields = (ctx.writeLog?.watchedFields(relation) ?? []).filter(
-    (f) => !settings.uniqueKey.includes(f),
-  );
-  if (!aside || !adapter.asideTable || settings.strategy.name !== 'delete+insert') return undefined;
-  if (fields.length === 0) return undefined;
-  const { dialect } = adapter;
-  const table = await adapter.asideTable(
-    conn,
-    `${relation.schema}__${removedValuesOf(relation).identifier}`,
-  );
-  await conn.run(dialect.drop('table', table));
-  const matching = conjunction([...settings.uniqueKey.map(keyMatch), ...settings.predicates]);
-  await conn.run(
-    dialect.createTableAs(
-      table,
-      `select distinct ${fields.map((f) => dialect.quote(f)).join(', ')} from ${dialect.relation(relation)} as ${DEST} where exists (select 1 from ${dialect.relation(aside)} as ${SOURCE} where ${matching})`,
-    ),
-  );
-  return { table, fields };
 }
 
 /**

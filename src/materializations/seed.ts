@@ -1,4 +1,5 @@
 import type { SeedNode } from '../core/nodes.ts';
+import { keepReplacementRemovals } from './removedValues.ts';
 import { replaceWith, stagingOf } from './swap.ts';
 import { inNodeTransaction } from './transaction.ts';
 import type { Materialization } from './types.ts';
@@ -20,10 +21,12 @@ export const seed: Materialization = {
     let rows: number;
     try {
       rows = await adapter.loadSeed(conn, ctx.node as SeedNode, staging, ctx.gzipChecks);
+      const removed = await keepReplacementRemovals(ctx, staging);
       await inNodeTransaction(ctx, async () => {
         await replaceWith(ctx, staging);
         await ctx.writeLog?.record(conn, ctx.relation, { kind: 'replace' });
       });
+      if (removed) ctx.writeLog!.keptRemoved(ctx.relation, removed.table, removed.fields);
     } catch (e) {
       await conn.run(adapter.dialect.drop('table', staging)).catch(() => undefined);
       throw e;

@@ -46,8 +46,8 @@ export const changedRowsOf = (relation: TableRelation): TableRelation => ({
 });
 
 /**
- * Where the values a delete+insert batch of `relation` removed are kept for the run (aside), as
- * scoped SQL names them before the run knows where (testing/scope/scopedSql.ts).
+ * Where the values a write of `relation` removed are kept for the run (materializations/
+ * removedValues.ts), as scoped SQL names them before the run knows where.
  */
 export const removedValuesOf = (relation: TableRelation): TableRelation => ({
   ...relation,
@@ -119,12 +119,12 @@ export class WriteLog {
     return [...(this.watched.get(this.dialect.relation(relation)) ?? [])];
   }
 
-  /** Note, once its transaction committed, that `relation`'s batch kept its removed values. */
+  /** Note, once its transaction committed, that `relation`'s write kept its removed values. */
   keptRemoved(relation: TableRelation, table: TableRelation, fields: string[]): void {
     this.removed.set(this.dialect.relation(relation), { table, fields });
   }
 
-  /** Where this run's batch of `relation` kept the values of `field` its delete removed. */
+  /** Where this run's write of `relation` kept the values of `field` it removed. */
   removedValuesOf(relation: TableRelation, field: string): string | undefined {
     const kept = this.removed.get(this.dialect.relation(relation));
     return kept?.fields.includes(field) ? this.dialect.relation(kept.table) : undefined;

@@ -3,6 +3,7 @@
  * when the recorded premise holds, and every row otherwise. Failing rows are worked out by hand
  * in the comments.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TestNode } from '../../src/core/nodes.ts';
 import type { NodeResult } from '../../src/core/results.ts';
@@ -163,7 +164,7 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
         "{{ config(materialized='incremental', unique_key='grp') }}\nselect * from (values {{ var('parents', '(1, 10), (2, 20)') }}) as p(grp, pid)\n",
     });
   const removedNote =
-    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that parents's batch removed";
+    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that this run's write of parents removed";
 
   it('checks the rows pointing at a pid the batch removed, and finds the orphans', async () => {
     const p = grouped();
@@ -188,6 +189,29 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
     const r = result(orphan.results, 'relationships_events_parent_id');
     expect(r.message).toBe(`1 failing row (${removedNote})`);
     expect(r.sample!.rows).toEqual([{ from_field: 30 }]);
+  });
+});
+
+describe('relationships to a seed, reloaded on every build', () => {
+  const seeded = () => {
+    const p = shop('delete+insert', { 'seeds/parents.csv': 'pid\n10\n20\n' });
+    rmSync(p.path('models/parents.sql'));
+    return p;
+  };
+  const note =
+    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that this run's write of parents removed";
+
+  it('checks the rows pointing at a pid the new file lacks: none when it is unchanged', async () => {
+    const p = seeded();
+    await build(p, HISTORY);
+    const same = await build(p, "(4, 'd', 20)");
+    expect(result(same.results, 'relationships_events_parent_id').message).toBe(`pass (${note})`);
+    // pid 20 leaves the file: old rows 2 and 4 and the batch's row 5 lose their parent.
+    p.write({ 'seeds/parents.csv': 'pid\n10\n' });
+    const dropped = await build(p, "(5, 'e', 20)");
+    const r = result(dropped.results, 'relationships_events_parent_id');
+    expect(r.message).toBe(`3 failing rows (${note})`);
+    expect(r.sample!.rows).toEqual([{ from_field: 20 }, { from_field: 20 }, { from_field: 20 }]);
   });
 });
 

@@ -92,7 +92,7 @@ export async function planTest(conn: Connection, test: TestNode, run: ScopeRun):
     sql: scope
       .parent!.removedSql!.replaceAll(changed, kept)
       .replaceAll(run.relationName(removedValuesOf(parent.relation!)), values),
-    note: `${note}, and the rows pointing at a ${scope.parent!.field} that ${parent.name}'s batch removed`,
+    note: `${note}, and the rows pointing at a ${scope.parent!.field} that this run's write of ${parent.name} removed`,
     read,
     checksum,
   };

@@ -98,7 +98,7 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
       `${SUPPORTED}; relationships needs 'to: ref(...)' of a model or seed and a plain column as 'field' (a source's writes are not duckflow's to see): remove scope`,
     );
   // The rows written need their parents; the others had them when the test last passed, and
-  // can only have lost one through a value the parent's batch removed.
+  // can only have lost one through a value the parent's write removed.
   return {
     ...scope,
     sql: render(writtenWhere),
@@ -107,7 +107,7 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
 }
 
 /**
- * The rows written and every row pointing at a value the parent's batch removed, each once
+ * The rows written and every row pointing at a value the parent's write removed, each once
  * (a written row pointing at one is among the model's): only the tested column is selected, as
  * the batch's columns may not line up with the table's.
  */

@@ -40,7 +40,8 @@ export async function openScope(
   for (const n of graph.nodes())
     if (n.kind === 'test' && n.scope?.parent) {
       const parent = graph.get(n.scope.parent.id);
-      if (parent.kind === 'model') writeLog.watch(relationOf(parent), n.scope.parent.field);
+      if (parent.kind === 'model' || parent.kind === 'seed')
+        writeLog.watch(relationOf(parent), n.scope.parent.field);
     }
   const outcomes = new TestOutcomes(dialect, project.target.schema);
   await adapter.withConnection(async (conn) => {
