@@ -9,8 +9,9 @@ export interface WaitGraph {
 
 /**
  * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
- * of a tested node also wait for its tests, so a failing test skips them (dbt build semantics),
- * and a model waits for its unit tests, which need nothing built and so wait for nothing.
+ * of a tested node also wait for its tests of severity error, so a failing test skips them (dbt
+ * build semantics), and a model waits for its unit tests, which need nothing built and so wait
+ * for nothing.
  *
  * With `testGate: false`, downstream nodes wait only for the models themselves; each test
  * instead guards everything downstream of its model that it does not itself read, which the
@@ -44,6 +45,11 @@ export function waitGraph(graph: Graph, ids: string[], testGate = true): WaitGra
     if (!ancestorsOf.has(id)) ancestorsOf.set(id, graph.ancestors(id));
     return ancestorsOf.get(id)!;
   };
+  // A test of severity warn never fails a build, so it skips nothing: nothing waits for it.
+  const canFail = (id: string) => {
+    const n = graph.get(id);
+    return n.kind !== 'test' || n.config?.severity !== 'warn';
+  };
   const waitsFor = new Map<string, string[]>();
   for (const id of ids) {
     if (graph.get(id).kind === 'unit_test') {
@@ -54,7 +60,7 @@ export function waitGraph(graph: Graph, ids: string[], testGate = true): WaitGra
     if (testGate && graph.get(id).kind !== 'test') {
       for (const d of [...deps]) {
         // A test that also reads this node (a relationships test pointing downstream) runs after it, not before.
-        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id)) deps.add(t);
+        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id) && canFail(t)) deps.add(t);
       }
     }
     for (const u of unitTestsOf.get(id) ?? []) deps.add(u);

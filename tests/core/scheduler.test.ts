@@ -292,6 +292,17 @@ describe('test gating (hand-built graphs)', () => {
     },
   );
 
+  it('nothing waits for a test of severity warn, which cannot skip it', () => {
+    const g = dag({ orders: [], 'test:orders_warn': ['orders'], totals: ['orders'] });
+    (g.get('test:orders_warn') as { config?: object }).config = { severity: 'warn' };
+    expect(waitGraph(g, g.topoOrder(), true).waitsFor.get('totals')).toEqual(['orders']);
+    (g.get('test:orders_warn') as { config?: object }).config = { severity: 'error' };
+    expect(waitGraph(g, g.topoOrder(), true).waitsFor.get('totals')!.sort()).toEqual([
+      'orders',
+      'test:orders_warn',
+    ]);
+  });
+
   it('a relationships test reading a downstream model guards neither that model nor what it reads', () => {
     // test:rel checks orders against totals: it reads totals, so it cannot guard it.
     const g = dag({
