@@ -42,7 +42,7 @@ if (!existsSync(bundle)) {
     target: 'node20',
     // Pure-JS dependencies are bundled too: parsing one file beats resolving and lexing dozens of
     // CommonJS modules at every start. Native and optional ones stay outside.
-    external: ['@duckdb/*', 'esbuild', 'playwright-core', 'chokidar', 'fsevents'],
+    external: ['@duckdb/node-bindings*', 'esbuild', 'playwright-core', 'chokidar', 'fsevents'],
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },

@@ -11,6 +11,7 @@ import type {
   DuckDBType,
 } from '@duckdb/node-api';
 import { statSync } from 'node:fs';
+import { duckdbClient } from '../adapters/duckdb/client.ts';
 import { join } from 'node:path';
 import type { Json } from '../core/results.ts';
 import {
@@ -110,7 +111,7 @@ export class OpenSnapshot {
   ) {}
 
   static async open(dir: string, pointer: SnapshotPointer): Promise<OpenSnapshot> {
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBInstance } = await duckdbClient();
     const instance = await DuckDBInstance.create(join(dir, pointer.file), {
       access_mode: 'READ_ONLY',
     });

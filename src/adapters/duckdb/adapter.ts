@@ -1,4 +1,5 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdbClient } from './client.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RelationType } from '../../core/dialect.ts';
@@ -109,8 +110,7 @@ export class DuckDBAdapter implements Adapter {
     if (target.memory_limit) options.memory_limit = target.memory_limit;
     if (target.temp_directory) options.temp_directory = target.temp_directory;
     for (const [k, v] of Object.entries(target.settings)) options[k] = String(v);
-    // Loaded on first use: commands that never open the database (ls, compile) start faster.
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBInstance } = await duckdbClient();
     const started = performance.now();
     const instance = await processClock.time(async () => {
       const opened = await DuckDBInstance.create(target.path, options);
