@@ -373,8 +373,8 @@ export interface ChangedRowsScope {
   sql: string;
   /**
    * relationships: the parent (unique id) and its field, which must not have lost a key; or,
-   * when its batch kept aside the values its delete removed, `removedSql`: the check of the rows
-   * written and of every row pointing at a removed value (testing/scope/scopedSql.ts).
+   * when its write kept aside the values it removed, `removedSql`: the check of the rows written
+   * and of every row pointing at a removed value (testing/scope/scopedSql.ts).
    */
   parent?: { id: string; field: string; removedSql?: string };
 }

@@ -78,7 +78,7 @@ export class WriteLog {
   private readonly read = new Map<string, Promise<Generation | undefined>>();
   /** Columns of a relation that scoped relationships tests check other models against. */
   private readonly watched = new Map<string, Set<string>>();
-  /** Where a batch of this run kept the watched values its delete removed, by relation. */
+  /** Where a write of this run kept the watched values it removed, by relation. */
   private readonly removed = new Map<string, { table: TableRelation; fields: string[] }>();
 
   constructor(

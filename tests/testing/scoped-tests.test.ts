@@ -213,6 +213,20 @@ describe('relationships to a seed, reloaded on every build', () => {
     expect(r.message).toBe(`3 failing rows (${note})`);
     expect(r.sample!.rows).toEqual([{ from_field: 20 }, { from_field: 20 }, { from_field: 20 }]);
   });
+
+  it('loads a file that brings the field in, and checks every row', async () => {
+    const p = seeded();
+    p.write({ 'seeds/parents.csv': 'id\n10\n20\n' });
+    // No pid yet: the test fails, and its failure is recorded.
+    const first = await build(p, HISTORY);
+    expect(result(first.results, 'relationships_events_parent_id').status).toBe('error');
+    p.write({ 'seeds/parents.csv': 'pid\n10\n20\n' });
+    const next = await build(p, "(4, 'd', 20)");
+    expect(result(next.results, 'parents').status).toBe('success');
+    expect(result(next.results, 'relationships_events_parent_id').message).toBe(
+      'pass (all rows: it did not pass last time (error))',
+    );
+  });
 });
 
 describe('scope: changed_rows with where and expression_is_true', () => {
