@@ -9,13 +9,13 @@ export interface WaitGraph {
 
 /**
  * What each node waits for: its nearest ancestors that also run. In `build`, nodes downstream
- * of a tested node also wait for its tests of severity error, so a failing test skips them (dbt
- * build semantics), and a model waits for its unit tests, which need nothing built and so wait
- * for nothing.
+ * of everything a test reads also wait for it, so a failing test skips them (dbt build
+ * semantics), and a model waits for its unit tests, which need nothing built and so wait for
+ * nothing.
  *
  * With `testGate: false`, downstream nodes wait only for the models themselves; each test
- * instead guards everything downstream of its model that it does not itself read, which the
- * scheduler skips or marks as unverified when the test fails.
+ * instead guards the same nodes, which the scheduler skips or marks as unverified when the test
+ * fails.
  */
 export function waitGraph(graph: Graph, ids: string[], testGate = true): WaitGraph {
   const running = new Set(ids);
@@ -40,42 +40,44 @@ export function waitGraph(graph: Graph, ids: string[], testGate = true): WaitGra
     if (n.kind === 'unit_test')
       unitTestsOf.set(n.attachedTo, [...(unitTestsOf.get(n.attachedTo) ?? []), id]);
   }
-  const ancestorsOf = new Map<string, Set<string>>();
-  const ancestors = (id: string) => {
-    if (!ancestorsOf.has(id)) ancestorsOf.set(id, graph.ancestors(id));
-    return ancestorsOf.get(id)!;
+  const descendantsOf = new Map<string, Set<string>>();
+  const descendants = (id: string) => {
+    if (!descendantsOf.has(id)) descendantsOf.set(id, graph.descendants(id));
+    return descendantsOf.get(id)!;
   };
-  // A test of severity warn never fails a build, so it skips nothing: nothing waits for it.
-  const canFail = (id: string) => {
-    const n = graph.get(id);
-    return n.kind !== 'test' || n.config?.severity !== 'warn';
+  // dbt's rule: a test holds back the running nodes downstream of everything it reads, so a
+  // relationships test to another branch holds back only what is downstream of both. A test of
+  // severity warn never fails a build: it holds back nothing.
+  const heldBack = (test: string): string[] => {
+    const t = graph.get(test);
+    if (t.kind === 'test' && t.config?.severity === 'warn') return [];
+    const [first, ...rest] = t.dependsOn.map(descendants);
+    return [...(first ?? [])].filter((id) => running.has(id) && rest.every((d) => d.has(id)));
   };
   const waitsFor = new Map<string, string[]>();
   for (const id of ids) {
-    if (graph.get(id).kind === 'unit_test') {
-      waitsFor.set(id, []);
-      continue;
-    }
-    const deps = new Set(nearest(id));
-    if (testGate && graph.get(id).kind !== 'test') {
-      for (const d of [...deps]) {
-        // A test that also reads this node (a relationships test pointing downstream) runs after it, not before.
-        for (const t of testsOf.get(d) ?? []) if (!ancestors(t).has(id) && canFail(t)) deps.add(t);
-      }
-    }
-    for (const u of unitTestsOf.get(id) ?? []) deps.add(u);
-    waitsFor.set(id, [...deps]);
+    const n = graph.get(id);
+    waitsFor.set(
+      id,
+      n.kind === 'unit_test' ? [] : [...nearest(id), ...(unitTestsOf.get(id) ?? [])],
+    );
   }
   const guards = new Map<string, string[]>();
-  if (!testGate)
-    for (const [model, tests] of testsOf) {
-      const downstream = [...graph.descendants(model)].filter((d) => running.has(d));
-      const ownTests = new Set(tests);
-      for (const t of tests)
-        guards.set(
-          t,
-          downstream.filter((d) => !ownTests.has(d) && !ancestors(t).has(d)),
-        );
+  for (const tests of testsOf.values()) {
+    const own = new Set(tests);
+    for (const t of tests) {
+      const held = heldBack(t).filter((id) => !own.has(id));
+      if (!testGate) {
+        guards.set(t, held);
+        continue;
+      }
+      // A node waits where nothing it waits for waits for the test already.
+      const nodes = new Set(
+        held.filter((id) => !['test', 'unit_test'].includes(graph.get(id).kind)),
+      );
+      for (const id of nodes)
+        if (![...nearest(id)].some((n) => nodes.has(n))) waitsFor.get(id)!.push(t);
     }
+  }
   return { waitsFor, guards };
 }

@@ -292,6 +292,21 @@ describe('test gating (hand-built graphs)', () => {
     },
   );
 
+  it("a relationships test to another branch holds back only what is downstream of both (dbt's rule)", () => {
+    // test:rel checks sessions against journeys; by_referrer reads sessions alone.
+    const g = dag({
+      sessions: [],
+      journeys: ['sessions'],
+      'test:rel': ['sessions', 'journeys'],
+      by_referrer: ['sessions'],
+      before_purchase: ['journeys'],
+    });
+    const { waitsFor } = waitGraph(g, g.topoOrder(), true);
+    expect(waitsFor.get('by_referrer')).toEqual(['sessions']);
+    expect(waitsFor.get('before_purchase')!.sort()).toEqual(['journeys', 'test:rel']);
+    expect(waitGraph(g, g.topoOrder(), false).guards.get('test:rel')).toEqual(['before_purchase']);
+  });
+
   it('nothing waits for a test of severity warn, which cannot skip it', () => {
     const g = dag({ orders: [], 'test:orders_warn': ['orders'], totals: ['orders'] });
     (g.get('test:orders_warn') as { config?: object }).config = { severity: 'warn' };
