@@ -176,6 +176,35 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
     expect(r.sample!.rows).toEqual([{ from_field: 10 }, { from_field: 10 }]);
   });
 
+  it('keeps the removed values of each field two tests read from the same parent', async () => {
+    const p = shop('delete+insert', {
+      'models/parents.sql':
+        "{{ config(materialized='incremental', unique_key='grp') }}\nselect * from (values {{ var('parents', \"(1, 10, 'a'), (2, 20, 'b'), (3, 30, 'c')\") }}) as p(grp, pid, pcode)\n",
+      'models/schema.yml': [
+        'models:',
+        '  - name: events',
+        '    columns:',
+        '      - name: code',
+        '        data_tests:',
+        `          - relationships: {to: ref('parents'), field: pcode, config: {scope: changed_rows}}`,
+        '      - name: parent_id',
+        '        data_tests:',
+        `          - relationships: {to: ref('parents'), field: pid, config: {scope: changed_rows}}`,
+        '',
+      ].join('\n'),
+    });
+    await build(p, HISTORY);
+    // Group 1 loses pid 10 (old rows 1 and 3) and code 'a' (old row 1); group 2 keeps its own.
+    const batch = await build(p, "(4, 'b', 20)", {
+      vars: { parents: "(1, 11, 'z'), (2, 20, 'b')" },
+    });
+    const pid = result(batch.results, 'relationships_events_parent_id');
+    expect(pid.message).toBe(`2 failing rows (${removedNote})`);
+    const code = result(batch.results, 'relationships_events_code');
+    expect(code.message).toBe(`1 failing row (${removedNote.replace('a pid', 'a pcode')})`);
+    expect(code.sample!.rows).toEqual([{ from_field: 'a' }]);
+  });
+
   it('passes when the removed pid is inserted again, and catches an orphan in the batch', async () => {
     const p = grouped();
     await build(p, HISTORY);
