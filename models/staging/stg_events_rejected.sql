@@ -54,24 +54,40 @@ this_load_events as (
 
 ),
 
--- stg_events holds one row per event id, this load's new events among them: a record arrived
--- with other content than was loaded when its id's row there differs (found by id alone, and
--- read whole only for this load's ids, as in stg_events).
+-- Only an id loaded before can conflict: stg_events staged each id new to this load from this
+-- load's own records (numbered above the lines loaded before), which agree on every staged
+-- column. So only the few ids this load repeats are looked up among the 10M loaded events.
+earlier_load_events as (
+
+    select *
+    from this_load_events
+    where event_id not in (
+        select event_id
+        from {{ ref('stg_events') }}
+        where record_number > {{ lines_before_this_load() }}
+            and event_id is not null
+    )
+
+),
+
+-- stg_events holds one row per event id: a record arrived with other content than was loaded
+-- when its id's row there differs (found by id alone, and read whole only for those ids, as in
+-- stg_events).
 loaded_conflict_records as (
 
     select
-        this_load_events.record_number,
-        this_load_events.event_id,
+        earlier_load_events.record_number,
+        earlier_load_events.event_id,
         'conflicts_with_loaded_event' as rejection_reason,
-        this_load_events.raw
-    from this_load_events
+        earlier_load_events.raw
+    from earlier_load_events
     inner join (
         select {{ staged_event_columns() }}
         from {{ ref('stg_events') }}
-        where {{ adapter.dispatch('loaded_rows_of')(ref('stg_events'), 'this_load_events') }}
+        where {{ adapter.dispatch('loaded_rows_of')(ref('stg_events'), 'earlier_load_events') }}
     ) as loaded
-        on loaded.event_id = this_load_events.event_id
-    where {{ staged_event_differs('this_load_events', 'loaded') }}
+        on loaded.event_id = earlier_load_events.event_id
+    where {{ staged_event_differs('earlier_load_events', 'loaded') }}
 
 ),
 
