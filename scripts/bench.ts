@@ -455,6 +455,7 @@ if (only.has('incremental'))
       historyEvents: events,
       seed,
       target: { memoryLimit, duckdbThreads, preserveInsertionOrder },
+      runs,
       keep: values.keep!,
       log,
     });

@@ -3,8 +3,9 @@
  * 5% are late (events taken from across the history's time span). The history is built with a
  * full refresh, then the batch with `duckflow build` (incremental); separately, the history and
  * the batch concatenated (the same records in the same order) are built with a full refresh.
- * Both builds are timed from spawn to exit with their peak RSS, and every table the builds keep
- * is compared between the two databases with EXCEPT ALL both ways.
+ * Both builds are timed from spawn to exit with their peak RSS, each `--runs` times (the
+ * median run is reported), and every table the builds keep is compared between the two
+ * databases with EXCEPT ALL both ways.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -52,8 +53,11 @@ export interface IncrementalRecord {
   history: BuildFigures;
   incremental: BuildFigures;
   fullRefresh: BuildFigures;
-  /** Full refresh wall time / incremental wall time. */
+  /** Full refresh wall time / incremental wall time, of the median runs. */
   speedup: number;
+  /** Wall times of every run (`--runs`), in order; the figures above are the median run's. */
+  incrementalRuns?: number[];
+  fullRefreshRuns?: number[];
   tables: ComparedTable[];
   equal: boolean;
   loadAvg1m: [number, number];
@@ -170,15 +174,23 @@ async function compareTables(
   };
 }
 
+/** The run of median wall time (of an even count, the faster of the middle two). */
+function medianRun(builds: BuildRun[]): BuildRun {
+  const sorted = [...builds].sort((a, b) => a.wallSeconds - b.wallSeconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 export async function benchIncremental(options: {
   cacheDir: string;
   historyEvents: number;
   seed: number;
   target: BenchTarget;
+  /** Times the batch and the full refresh are each built; the median of each is reported. */
+  runs: number;
   keep: boolean;
   log: (line: string) => void;
 }): Promise<IncrementalRecord> {
-  const { cacheDir, historyEvents, seed, target, log } = options;
+  const { cacheDir, historyEvents, seed, target, runs, log } = options;
   const label = sizeLabel(historyEvents);
   const batchSize = Math.round(historyEvents * BATCH_SHARE);
   const late = Math.max(1, Math.round(batchSize * LATE_SHARE));
@@ -202,17 +214,24 @@ export async function benchIncremental(options: {
       inc.targetPath,
       incDir,
     );
-    log(
-      `${label} incremental: the batch (${files.batchEvents} events, ${late} late), incrementally`,
-    );
-    const incremental = await runBuild(
-      inc.projectDir,
-      files.batch,
-      inc.dbPath,
-      inc.targetPath,
-      incDir,
-      false,
-    );
+    // One run of a build on a loaded machine moves the ratio by a whole unit: each build runs
+    // `runs` times, every batch on a copy of the history's database as built.
+    const historyDb = `${inc.dbPath}.history`;
+    copyFileSync(inc.dbPath, historyDb);
+    const batches: BuildRun[] = [];
+    for (let run = 1; run <= runs; run++) {
+      log(
+        `${label} incremental: the batch (${files.batchEvents} events, ${late} late), incrementally, run ${run}/${runs}`,
+      );
+      if (run > 1) {
+        copyFileSync(historyDb, inc.dbPath);
+        rmSync(`${inc.dbPath}.wal`, { force: true });
+      }
+      batches.push(
+        await runBuild(inc.projectDir, files.batch, inc.dbPath, inc.targetPath, incDir, false),
+      );
+    }
+    const incremental = medianRun(batches);
     // The same project rebuilt from scratch: its unit tests passed in the history build, so
     // both builds skip them alike (docs/testing.md), not only the batch.
     const passes = join(inc.targetPath, UNIT_TEST_PASSES_FILE);
@@ -220,14 +239,15 @@ export async function benchIncremental(options: {
       mkdirSync(full.targetPath, { recursive: true });
       copyFileSync(passes, join(full.targetPath, UNIT_TEST_PASSES_FILE));
     }
-    log(`${label} incremental: full refresh of history and batch`);
-    const fullRefresh = await runBuild(
-      full.projectDir,
-      files.all,
-      full.dbPath,
-      full.targetPath,
-      fullDir,
-    );
+    const fulls: BuildRun[] = [];
+    for (let run = 1; run <= runs; run++) {
+      log(`${label} incremental: full refresh of history and batch, run ${run}/${runs}`);
+      // From no database each time, as a fresh clone's `npm run build`.
+      rmSync(full.dbPath, { force: true });
+      rmSync(`${full.dbPath}.wal`, { force: true });
+      fulls.push(await runBuild(full.projectDir, files.all, full.dbPath, full.targetPath, fullDir));
+    }
+    const fullRefresh = medianRun(fulls);
     const { tables, problems } = await compareTables(
       inc.dbPath,
       full.dbPath,
@@ -253,6 +273,8 @@ export async function benchIncremental(options: {
       incremental: figures(incremental),
       fullRefresh: figures(fullRefresh),
       speedup,
+      incrementalRuns: batches.map((b) => b.wallSeconds),
+      fullRefreshRuns: fulls.map((b) => b.wallSeconds),
       tables,
       equal,
       loadAvg1m: load,
@@ -277,12 +299,19 @@ export function incrementalGoal(r: IncrementalRecord | undefined) {
   };
 }
 
+/** The runs behind a median, when there were several. */
+function runsNote(r: IncrementalRecord): string {
+  const times = (walls: number[]) => walls.map((w) => f(w)).join(' / ');
+  if (!r.incrementalRuns || r.incrementalRuns.length < 2) return '';
+  return ` Medians of ${r.incrementalRuns.length} runs each: the batch ${times(r.incrementalRuns)} s, the full refresh ${times(r.fullRefreshRuns ?? [])} s.`;
+}
+
 export function incrementalSection(records: IncrementalRecord[]): string {
   if (records.length === 0) return '';
   const L = [
     '### Incremental: a late batch against a full refresh',
     '',
-    '`npm run bench -- --only incremental` (scripts/bench/incremental.ts): a generated export is split into a history of N events and a batch of 1% more, of which 5% are late (taken evenly from across the history; the records of ids with conflicting versions stay in the history). The history is built with a full refresh, then the batch with `duckflow build` (incremental: `stg_events`, `stg_events_rejected`, `session_events`, `sessions`; `customer_journeys` and the metrics are rebuilt). Separately, history and batch concatenated are built with a full refresh. Both timed from spawn to exit (data and unit tests included); every table but the per-load ones compared with EXCEPT ALL both ways.',
+    '`npm run bench -- --only incremental` (scripts/bench/incremental.ts): a generated export is split into a history of N events and a batch of 1% more, of which 5% are late (taken evenly from across the history; the records of ids with conflicting versions stay in the history). The history is built with a full refresh, then the batch with `duckflow build` (incremental: `stg_events`, `stg_events_rejected`, `session_events`, `sessions`; `customer_journeys` and the metrics are rebuilt). Separately, history and batch concatenated are built with a full refresh. Both timed from spawn to exit (data and unit tests included), each `--runs` times (every batch on a copy of the history as built; the median run of each is shown); every table but the per-load ones compared with EXCEPT ALL both ways.',
     '',
     '| history | batch (late) | build | wall (s) | seeds + models (s) | tests (s) | CPU (s) | peak RSS | other load (cores) |',
     '|---:|---:|---|---:|---:|---:|---:|---:|---:|',
@@ -303,7 +332,7 @@ export function incrementalSection(records: IncrementalRecord[]): string {
               .filter((t) => t.fullOnly || t.incrementalOnly)
               .map((t) => `${t.table} (${t.fullOnly} / ${t.incrementalOnly})`)
               .join(', ')}`
-      }. Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC, 1-minute load average ${f(r.loadAvg1m[0])} before and ${f(r.loadAvg1m[1])} after.`,
+      }.${runsNote(r)} Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC, 1-minute load average ${f(r.loadAvg1m[0])} before and ${f(r.loadAvg1m[1])} after.`,
     );
   L.push('');
   return L.join('\n');
