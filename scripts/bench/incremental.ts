@@ -218,6 +218,9 @@ export async function benchIncremental(options: {
     // `runs` times, every batch on a copy of the history's database as built.
     const historyDb = `${inc.dbPath}.history`;
     copyFileSync(inc.dbPath, historyDb);
+    // The history's build checkpoints at close, but a WAL left beside it is part of it too.
+    const historyWal = existsSync(`${inc.dbPath}.wal`) ? `${historyDb}.wal` : undefined;
+    if (historyWal) copyFileSync(`${inc.dbPath}.wal`, historyWal);
     const batches: BuildRun[] = [];
     for (let run = 1; run <= runs; run++) {
       log(
@@ -226,6 +229,7 @@ export async function benchIncremental(options: {
       if (run > 1) {
         copyFileSync(historyDb, inc.dbPath);
         rmSync(`${inc.dbPath}.wal`, { force: true });
+        if (historyWal) copyFileSync(historyWal, `${inc.dbPath}.wal`);
       }
       batches.push(
         await runBuild(inc.projectDir, files.batch, inc.dbPath, inc.targetPath, incDir, false),

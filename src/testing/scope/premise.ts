@@ -98,7 +98,7 @@ export async function planTest(conn: Connection, test: TestNode, run: ScopeRun):
   };
 }
 
-/** A parent whose batch this run kept the removed values of, where the test reads them. */
+/** A parent whose write in this run kept the values it removed, and where the test reads them. */
 type Removed = { parent: ReadNode; values: string };
 
 /** Why the test checks every row, or how it checks only what changed. */
@@ -138,7 +138,7 @@ function whyAllRows(
       const parent = scope.parent?.id === r.id ? scope.parent : undefined;
       if (parent && now.previous === then) {
         if (keepsKeys(now, parent.field)) continue;
-        // The values it removed are this run's, kept only once its batch committed.
+        // The values it removed are this run's, noted only once its write committed.
         const values = run.writeLog.removedValuesOf(r.relation!, parent.field);
         if (values && parent.removedSql && now.invocationId === invocationId && !now.unscopable) {
           removed = { parent: r, values };

@@ -122,6 +122,8 @@ function removedSql(
   const col = dialect.quote(column);
   const f = dialect.quote(field);
   const removed = `select ${f} from ${dialect.relation(removedValuesOf(relationOf(parent)))}`;
-  const kept = `(select ${col} from ${written} as w where ${col} not in (${removed} where ${f} is not null)`;
-  return render(`${kept} union all select ${col} from ${model} as m where ${col} in (${removed}))`);
+  const pointingElsewhere = `(select ${col} from ${written} as w where ${col} not in (${removed} where ${f} is not null)`;
+  return render(
+    `${pointingElsewhere} union all select ${col} from ${model} as m where ${col} in (${removed}))`,
+  );
 }
