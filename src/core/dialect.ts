@@ -24,6 +24,11 @@ export interface Capabilities {
   rowLevelDelete: boolean;
   /** `merge into`. */
   merge: boolean;
+  /**
+   * A statement may delete rows of a table while another adds rows to it. Iceberg and Delta
+   * Lake commit optimistically: a delete fails when another statement added files meanwhile.
+   */
+  concurrentDeletes: boolean;
   /** `alter table ... alter column` to another type (Hive's tables cannot). */
   retypeColumns: boolean;
   /** Column constraints of model contracts the database enforces; others are warned about. */

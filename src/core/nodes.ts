@@ -374,9 +374,11 @@ export interface ChangedRowsScope {
   /**
    * relationships: the parent (unique id) and its field, which must not have lost a key; or,
    * when its write kept aside the values it removed, `removedSql`: the check of the rows written
-   * and of every row pointing at a removed value (testing/scope/scopedSql.ts).
+   * and of every row pointing at a removed value (testing/scope/scopedSql.ts). `outsideBatch`:
+   * the rows written whose value is not among those the parent's own batch of the run wrote,
+   * the only ones the parent must be searched for then.
    */
-  parent?: { id: string; field: string; removedSql?: string };
+  parent?: { id: string; field: string; removedSql?: string; outsideBatch?: string };
 }
 
 export interface TestConfig {

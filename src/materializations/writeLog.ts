@@ -78,6 +78,8 @@ export class WriteLog {
   private readonly read = new Map<string, Promise<Generation | undefined>>();
   /** Columns of a relation that scoped relationships tests check other models against. */
   private readonly watched = new Map<string, Set<string>>();
+  /** The log's last write, where they must take turns (`concurrentDeletes`). */
+  private logWrites: Promise<unknown> = Promise.resolve();
   /** Where a write of this run kept the watched values it removed, by relation. */
   private readonly removed = new Map<string, { table: TableRelation; fields: string[] }>();
 
@@ -175,13 +177,20 @@ export class WriteLog {
     ];
     // One row per write, the latest read by its generation; older ones go where rows can be
     // deleted (a Hive table cannot: there the log only grows, by a row per write).
-    await conn.run(
-      `insert into ${log} select ${values.join(', ')} from ${log} where relation = ${name}`,
-    );
-    if (dialect.capabilities.rowLevelDelete)
+    const logWrite = async () => {
       await conn.run(
-        `delete from ${log} where relation = ${name} and generation < (select max(generation) from ${log} where relation = ${name})`,
+        `insert into ${log} select ${values.join(', ')} from ${log} where relation = ${name}`,
       );
+      if (dialect.capabilities.rowLevelDelete)
+        await conn.run(
+          `delete from ${log} where relation = ${name} and generation < (select max(generation) from ${log} where relation = ${name})`,
+        );
+    };
+    if (dialect.capabilities.concurrentDeletes) return logWrite();
+    // Two models written at once failed on Iceberg: one's delete found the other's insert.
+    const turn = this.logWrites.then(logWrite);
+    this.logWrites = turn.catch(() => undefined);
+    await turn;
   }
 
   /** The latest generation of each relation that has one, by `dialect.relation()` name. */

@@ -150,9 +150,17 @@ describe('scope: changed_rows on an incremental batch', () => {
     });
     await build(p, HISTORY);
     const batch = await build(p, "(4, 'd', 20)", { vars: { parents: '(20)' } });
-    expect(result(batch.results, 'relationships_events_parent_id').message).toBe(
-      'pass (changed rows: 1 row written by this batch of events)',
-    );
+    const note =
+      "changed rows: 1 row written by this batch of events; the pid values in this run's batch of parents not looked up again";
+    expect(result(batch.results, 'relationships_events_parent_id').message).toBe(`pass (${note})`);
+    // parents' batch writes pid 30. Row 5 points into it; row 6 at pid 10, stored before and
+    // looked up; row 7 at pid 40, in neither: the one orphan.
+    const orphan = await build(p, "(5, 'e', 30), (6, 'f', 10), (7, 'a7', 40)", {
+      vars: { parents: '(30)' },
+    });
+    const r = result(orphan.results, 'relationships_events_parent_id');
+    expect(r.message).toBe(`1 failing row (${note.replace('1 row', '3 rows')})`);
+    expect(r.sample!.rows).toEqual([{ from_field: 40 }]);
   });
 });
 
@@ -164,7 +172,7 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
         "{{ config(materialized='incremental', unique_key='grp') }}\nselect * from (values {{ var('parents', '(1, 10), (2, 20)') }}) as p(grp, pid)\n",
     });
   const removedNote =
-    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that this run's write of parents removed";
+    "changed rows: 1 row written by this batch of events, and the rows pointing at a pid that this run's write of parents removed; the pid values in this run's batch of parents not looked up again";
 
   it('checks the rows pointing at a pid the batch removed, and finds the orphans', async () => {
     const p = grouped();
@@ -201,7 +209,7 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
     const pid = result(batch.results, 'relationships_events_parent_id');
     expect(pid.message).toBe(`2 failing rows (${removedNote})`);
     const code = result(batch.results, 'relationships_events_code');
-    expect(code.message).toBe(`1 failing row (${removedNote.replace('a pid', 'a pcode')})`);
+    expect(code.message).toBe(`1 failing row (${removedNote.replaceAll(' pid', ' pcode')})`);
     expect(code.sample!.rows).toEqual([{ from_field: 'a' }]);
   });
 

@@ -54,22 +54,24 @@ describe.skipIf(!TRINO_CATALOGS.includes('iceberg'))('Trino with an Iceberg cata
     const capabilities = async (target: string) => {
       const project = loadProject({ projectDir: p.dir, target });
       const adapter = await adapterPlugin('trino').open(project.target);
-      const { createOrReplaceTable, rowLevelDelete, merge, retypeColumns } =
+      const { createOrReplaceTable, rowLevelDelete, merge, retypeColumns, concurrentDeletes } =
         adapter.dialect.capabilities;
       await adapter.close();
-      return { createOrReplaceTable, rowLevelDelete, merge, retypeColumns };
+      return { createOrReplaceTable, rowLevelDelete, merge, retypeColumns, concurrentDeletes };
     };
     expect(await capabilities('lake')).toEqual({
       createOrReplaceTable: true,
       rowLevelDelete: true,
       merge: true,
       retypeColumns: true,
+      concurrentDeletes: false,
     });
     expect(await capabilities('hive')).toEqual({
       createOrReplaceTable: false,
       rowLevelDelete: false,
       merge: false,
       retypeColumns: false,
+      concurrentDeletes: true,
     });
   });
 

@@ -12,6 +12,7 @@ const base = standardDialect('duckdb', {
   rowLevelDelete: true,
   merge: true,
   retypeColumns: true,
+  concurrentDeletes: true,
   constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
 

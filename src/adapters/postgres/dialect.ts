@@ -13,6 +13,7 @@ const base = standardDialect('postgres', {
   rowLevelDelete: true,
   merge: true,
   retypeColumns: true,
+  concurrentDeletes: true,
   constraints: ['not_null', 'unique', 'primary_key', 'check'],
 });
 

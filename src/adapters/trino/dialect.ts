@@ -20,6 +20,7 @@ function capabilities(connector: string): Capabilities {
     rowLevelDelete: tableFormat,
     merge: tableFormat,
     retypeColumns: tableFormat,
+    concurrentDeletes: !tableFormat,
   };
 }
 

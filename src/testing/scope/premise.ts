@@ -5,6 +5,7 @@ import type { TableRelation } from '../../core/relation.ts';
 import {
   changedRowsOf,
   KEEPS_KEYS,
+  KEEPS_ROWS,
   removedValuesOf,
   type Generation,
   type WriteLog,
@@ -85,17 +86,47 @@ export async function planTest(conn: Connection, test: TestNode, run: ScopeRun):
   const kept = run.writeLog.keptRowsOf(model.relation!);
   const changed = run.relationName(changedRowsOf(model.relation!));
   const what = KEEPS_KEYS.has(scope.strategy) ? 'key' : 'row';
+  const outside = parentBatch(test, tracked, gens, run);
+  const rows = outside
+    ? scope
+        .parent!.outsideBatch!.replaceAll(changed, kept)
+        .replaceAll(run.relationName(changedRowsOf(outside.relation!)), outside.kept)
+    : kept;
+  const found = outside
+    ? `; the ${scope.parent!.field} values in this run's batch of ${outside.name} not looked up again`
+    : '';
   const note = `changed rows: ${count(written, what)} written by this batch of ${model.name}`;
-  if (!premise.removed) return { sql: scope.sql.replaceAll(changed, kept), note, read, checksum };
+  if (!premise.removed)
+    return { sql: scope.sql.replaceAll(changed, rows), note: note + found, read, checksum };
   const { parent, values } = premise.removed;
   return {
     sql: scope
-      .parent!.removedSql!.replaceAll(changed, kept)
+      .parent!.removedSql!.replaceAll(changed, rows)
       .replaceAll(run.relationName(removedValuesOf(parent.relation!)), values),
-    note: `${note}, and the rows pointing at a ${scope.parent!.field} that this run's write of ${parent.name} removed`,
+    note: `${note}, and the rows pointing at a ${scope.parent!.field} that this run's write of ${parent.name} removed${found}`,
     read,
     checksum,
   };
+}
+
+/**
+ * The parent of a scoped relationships test, when its latest write is a batch of this run that
+ * it inserted as it is and kept: the rows written that point into that batch have their parent.
+ */
+function parentBatch(
+  test: TestNode,
+  tracked: (ReadNode & { id: string; key: string })[],
+  gens: Map<string, Generation>,
+  run: ScopeRun,
+): (ReadNode & { kept: string }) | undefined {
+  const parent = test.scope!.parent;
+  if (!parent?.outsideBatch) return undefined;
+  const node = tracked.find((r) => r.id === parent.id);
+  const g = node && gens.get(node.key);
+  if (!node || !g || g.invocationId !== run.writeLog.invocationId) return undefined;
+  if (g.kind !== 'batch' || g.unscopable || g.changedRows === null) return undefined;
+  if (!KEEPS_ROWS.has(g.strategy ?? '')) return undefined;
+  return { ...node, kept: run.writeLog.keptRowsOf(node.relation!) };
 }
 
 /** A parent whose write in this run kept the values it removed, and where the test reads them. */
