@@ -4,7 +4,15 @@
 // newer: `npm ci` stays the whole install, and analysts get fast feedback. The bundle is split at
 // dynamic imports, so a command parses only what it uses (ls and compile never load the API
 // server, the docs site's charts or a database driver).
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -33,7 +41,10 @@ if (!existsSync(bundle)) {
   mkdirSync(cache, { recursive: true });
   const fresh = join(cache, `${stamp}.${process.pid}.tmp`);
   buildSync({
-    entryPoints: { main: join(src, 'cli', 'main.ts') },
+    entryPoints: {
+      main: join(src, 'cli', 'main.ts'),
+      validators: join(src, 'project', 'validatorsModule.ts'),
+    },
     outdir: fresh,
     bundle: true,
     splitting: true,
@@ -48,6 +59,10 @@ if (!existsSync(bundle)) {
     },
     logLevel: 'error',
   });
+  // duckflow's JSON Schemas compiled to code here, once, instead of by ajv at every start
+  // (src/util/precompiled.ts): the bundle loads validators.cjs from beside itself.
+  const { validatorsModule } = await import(pathToFileURL(join(fresh, 'validators.js')).href);
+  writeFileSync(join(fresh, 'validators.cjs'), validatorsModule());
   // Renamed into place, so CLIs started meanwhile (parallel test workers) never load half a
   // bundle; another CLI may have got there first with the same bundle.
   try {

@@ -8,6 +8,7 @@ import { findFiles, foldersBelow } from './files.ts';
 import { MODEL_CONFIG_KEYS, SEED_CONFIG_KEYS } from './configSchema.ts';
 import { asTags, folderConfig } from './folderConfig.ts';
 import { ParseCache } from '../util/parseCache.ts';
+import { schemasStamp } from './schemas.ts';
 import { dataFileProblem, pathOrigin } from '../adapters/duckdb/seeds/dataFile.ts';
 import { jsonFieldsOf } from './jsonFields.ts';
 import { readProjectText } from './readText.ts';
@@ -74,7 +75,11 @@ export function loadProject(options: LoadOptions = {}): Project {
   const testPaths = config['test-paths'] ?? ['tests'];
   const snapshotPaths = config['snapshot-paths'] ?? ['snapshots'];
   const targetPath = resolveTargetPath(dir, file, config);
-  const parseCache = ParseCache.load(join(targetPath, 'partial_parse.json'), projectYml);
+  const parseCache = ParseCache.load(
+    join(targetPath, 'partial_parse.json'),
+    projectYml,
+    schemasStamp,
+  );
 
   const errors: ProjectError[] = [];
   const collect = (fn: () => void) => {

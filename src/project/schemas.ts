@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ADAPTERS } from '../adapters/registry.ts';
 import {
   folderSchema,
@@ -36,3 +37,19 @@ Object.assign(project.$defs, {
 
 export const projectSchema: object = project;
 export const propertiesSchema: object = properties;
+
+/**
+ * The schemas validators.cjs holds compiled (util/precompiled.ts), with the key each is found
+ * by: the two files' schemas, and the config a model's `{{ config() }}` sets.
+ */
+export const compiledSchemas = new Map<object, string>([
+  [project, project.$id],
+  [properties, properties.$id],
+  [ModelConfig, 'duckflow/model-config'],
+  [SnapshotConfig, 'duckflow/snapshot-config'],
+]);
+
+/** A stamp of both schemas: what a file validated under, for results kept between runs. */
+export const schemasStamp = createHash('sha256')
+  .update(JSON.stringify([project, properties]))
+  .digest('hex');

@@ -12,7 +12,8 @@ import {
 } from 'yaml';
 import { ProjectError, ProjectErrors, type Position } from '../core/errors.ts';
 import { closest } from '../util/closest.ts';
-import { projectSchema, propertiesSchema } from './schemas.ts';
+import { compiledSchemas, projectSchema, propertiesSchema } from './schemas.ts';
+import { precompiled } from '../util/precompiled.ts';
 
 /** A parsed YAML file that still knows where every key and value came from. */
 export interface YamlFile {
@@ -109,14 +110,14 @@ export function positionOf(file: YamlFile, path: (string | number)[], key = fals
 // The schemas are duckflow's own, fixed in its source (tests/core/schemas.test.ts checks them
 // against the meta-schema): checking them again, and optimising the generated code, at every
 // start costs more than the few YAML files they validate.
-const ajv = new Ajv({
+export const AJV_OPTIONS = {
   allErrors: true,
   strict: false,
   verbose: true,
   discriminator: true,
   validateSchema: false,
-  code: { optimize: false },
-});
+} as const;
+const ajv = new Ajv({ ...AJV_OPTIONS, code: { optimize: false } });
 ajv.addSchema([projectSchema, propertiesSchema]);
 const validators = new WeakMap<object, ReturnType<Ajv['compile']>>();
 
@@ -124,7 +125,9 @@ function compiled(schema: AnySchema & object): ReturnType<Ajv['compile']> {
   let validate = validators.get(schema);
   if (!validate) {
     const id = (schema as { $id?: string }).$id;
-    validate = (id && ajv.getSchema(id)) || ajv.compile(schema);
+    validate =
+      precompiled(compiledSchemas.get(schema)) ??
+      ((id && ajv.getSchema(id)) || ajv.compile(schema));
     validators.set(schema, validate);
   }
   return validate;

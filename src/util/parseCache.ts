@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DUCKFLOW_VERSION } from '../core/version.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
+import { precompiled } from './precompiled.ts';
 import cacheSchema from './schemas/parse-cache.schema.json' with { type: 'json' };
 
 // 3: data only (no compiled template code), and parsed property files carry named queries.
@@ -17,11 +18,11 @@ export type CacheKind = 'properties' | 'render';
 // Compiled when a cache file is there to check; the schema is our own (see yamlFile.ts).
 let validateFile: ValidateFunction | undefined;
 const validFile = (data: unknown) =>
-  (validateFile ??= new Ajv({
-    strict: false,
-    validateSchema: false,
-    code: { optimize: false },
-  }).compile(cacheSchema))(data);
+  (validateFile ??=
+    precompiled(cacheSchema.$id) ??
+    new Ajv({ strict: false, validateSchema: false, code: { optimize: false } }).compile(
+      cacheSchema,
+    ))(data);
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -40,15 +41,18 @@ export class ParseCache {
 
   private constructor(
     private readonly file: string | undefined,
-    /** Hash of project.yml: what every entry was parsed under. */
+    /** Hash of project.yml and duckflow's schemas: what every entry was parsed under. */
     private readonly project: string,
     /** What the file holds: as read, then as last written. */
     private stored: Record<string, unknown>,
   ) {}
 
-  /** The cache in `file`, if it is valid for a project whose project.yml reads `projectYml`. */
-  static load(file: string, projectYml: string): ParseCache {
-    const project = hash(projectYml);
+  /**
+   * The cache in `file`, if it was written for a project whose project.yml reads `projectYml`,
+   * parsed under duckflow's schemas as they are now (`schemas`, a stamp of them).
+   */
+  static load(file: string, projectYml: string, schemas: string): ParseCache {
+    const project = hash(`${projectYml}\0${schemas}`);
     return new ParseCache(file, project, readEntries(file, project) ?? {});
   }
 

@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as api from '../../src/api.ts';
+import { schemasStamp } from '../../src/project/schemas.ts';
+import { ParseCache } from '../../src/util/parseCache.ts';
 import { project, removeFixtures, type Fixture } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
@@ -112,6 +114,18 @@ describe('the parse cache (target/partial_parse.json) is data, never code', () =
 
     p.write({ [CACHE]: JSON.stringify(cache), 'project.yml': 'name: shop\nvars:\n  x: 1\n' });
     expect(descriptionOf(p, 'totals')).toBe('doubled amounts');
+  });
+
+  it('[parse-cache-other-schemas] a cache written under other schemas is not used', () => {
+    const p = shop();
+    writtenCache(p);
+    const file = p.path(CACHE);
+    const text = p.read('project.yml');
+    const key = `models/schema.yml\0${p.read('models/schema.yml')}`;
+    expect(ParseCache.load(file, text, schemasStamp).peek('properties', key)).toBeDefined();
+    expect(ParseCache.load(file, text, 'schemas changed since').peek('properties', key)).toBe(
+      undefined,
+    );
   });
 });
 
