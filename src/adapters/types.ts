@@ -39,6 +39,8 @@ export interface Adapter {
   columns(conn: Connection, relation: TableRelation): Promise<Column[]>;
   /** The columns a SELECT returns, with the database's type names. */
   describe(conn: Connection, select: string): Promise<Column[]>;
+  /** Seeds load one at a time (the scheduler holds the others back meanwhile). */
+  readonly seedsOneAtATime?: boolean;
   /** Create `into` holding a seed file's rows, read by DuckDB's readers; returns the row count. */
   loadSeed(
     conn: Connection,

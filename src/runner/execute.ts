@@ -418,6 +418,8 @@ async function runNodes({
         // wait for it, and a failure found early saves work.
         urgent: (id) => graph.get(id).kind === 'test',
         priority: (id) => chains.get(id)!,
+        exclusive: (id) =>
+          adapter.seedsOneAtATime && graph.get(id).kind === 'seed' ? 'seed loads' : undefined,
         concurrency: project.target.threads,
         signal: options.signal,
         run: async (id) => {

@@ -25,6 +25,11 @@ export interface ScheduleOptions<R> {
   /** Among nodes ready at the same time (after urgent ones), higher first; ties keep their order. */
   priority?(id: string): number;
   /**
+   * Nodes of one group run one at a time: a ready node whose group is busy waits in the queue
+   * and leaves its slot to the next node that can start.
+   */
+  exclusive?(id: string): string | undefined;
+  /**
    * Nodes each node guards without being waited for (a test and what is downstream of its
    * model, when downstream models may start early). If it fails, guarded nodes that have not
    * started are skipped because of it; those that had started are marked `unverifiedBy` it.
@@ -63,6 +68,15 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
     }
   };
   const rank = (id: string) => options.priority?.(id) ?? 0;
+  const busy = new Set<string>();
+  /** The first node of `queue` that may start now, taken out of it. */
+  const next = (queue: string[]) => {
+    const at = queue.findIndex((q) => {
+      const group = options.exclusive?.(q);
+      return group === undefined || !busy.has(group);
+    });
+    return at === -1 ? undefined : queue.splice(at, 1)[0];
+  };
   const enqueue = (id: string) => {
     const queue = options.urgent?.(id) ? readyUrgent : ready;
     const before = queue.findIndex((q) => rank(q) < rank(id));
@@ -78,11 +92,14 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
       for (const id of waitsFor.keys())
         if (!results.has(id) && !running.has(id)) skip(id, INTERRUPTED);
     }
-    while (running.size < concurrency && readyUrgent.length + ready.length > 0) {
-      const id = readyUrgent.shift() ?? ready.shift()!;
+    while (running.size < concurrency) {
+      const id = next(readyUrgent) ?? next(ready);
+      if (id === undefined) break;
       // Skipped while it waited in the queue, because a test guarding it failed.
       if (results.has(id)) continue;
       running.add(id);
+      const group = options.exclusive?.(id);
+      if (group !== undefined) busy.add(group);
       options
         .run(id)
         .then(
@@ -91,6 +108,7 @@ export async function schedule<R>(options: ScheduleOptions<R>): Promise<Schedule
         )
         .then((r) => {
           running.delete(id);
+          if (group !== undefined) busy.delete(group);
           results.set(id, r);
           for (const d of dependents.get(id) ?? []) {
             // After an abort a node fails because it was interrupted, not on its own account.

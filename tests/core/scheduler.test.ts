@@ -111,6 +111,21 @@ describe('threads', () => {
     const parallel = await p.build({ threads: 3 });
     expect(overlapping(parts(parallel.results))).toBe(true);
   });
+
+  it('on DuckDB loads seeds one at a time, while models run beside them', async () => {
+    const seeds: Record<string, string> = {};
+    for (let i = 1; i <= 4; i++)
+      seeds[`seeds/seed_${i}.csv`] =
+        `id,v\n${Array.from({ length: 20000 }, (_, k) => `${k},${k % 7}`).join('\n')}\n`;
+    const p = project({ ...files(4), ...seeds });
+    const report = await p.build();
+    expect(report.results.every((r) => r.status === 'success')).toBe(true);
+    const loads = report.results.filter((r) => r.kind === 'seed');
+    expect(loads).toHaveLength(4);
+    expect(overlapping(loads)).toBe(false);
+    // The models were not held back with them.
+    expect(overlapping([...loads, ...parts(report.results)])).toBe(true);
+  });
 });
 
 describe('Ctrl-C', () => {
@@ -387,6 +402,44 @@ describe('queue order by chain length', () => {
     await run.finish('report');
     expect(run.started).toEqual(['load', 'stage', 'check_a', 'check_b', 'report']);
     expect((await run.done).every((r) => r.outcome === 'ok')).toBe(true);
+  });
+
+  it('runs the nodes of one exclusive group one at a time, giving the free slot to others', async () => {
+    // seed_a, seed_b and seed_c are one group; load and stage are not in it.
+    const g = dag({ seed_a: [], seed_b: [], seed_c: [], load: [], stage: ['load'] });
+    const { waitsFor } = waitGraph(g, ['seed_a', 'seed_b', 'seed_c', 'load', 'stage']);
+    const started: string[] = [];
+    const pending = new Map<string, () => void>();
+    const done = schedule<string>({
+      waitsFor,
+      concurrency: 2,
+      exclusive: (id) => (id.startsWith('seed') ? 'seeds' : undefined),
+      run: (id) =>
+        new Promise((resolve) => {
+          started.push(id);
+          pending.set(id, () => resolve({ outcome: 'ok', result: id }));
+        }),
+    });
+    const settle = () => new Promise((r) => setTimeout(r, 5));
+    const finish = async (id: string) => {
+      pending.get(id)!();
+      pending.delete(id);
+      await settle();
+    };
+    await settle();
+    // seed_b and seed_c wait behind seed_a; load takes the second slot.
+    expect(started).toEqual(['seed_a', 'load']);
+    await finish('load');
+    expect(started).toEqual(['seed_a', 'load', 'stage']);
+    await finish('seed_a');
+    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
+    await finish('stage');
+    // A free slot, but seed_c still waits for seed_b.
+    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
+    await finish('seed_b');
+    await finish('seed_c');
+    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b', 'seed_c']);
+    expect((await done).every((r) => r.outcome === 'ok')).toBe(true);
   });
 
   it('without priorities, keeps the order nodes became ready in', async () => {
