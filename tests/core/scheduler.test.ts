@@ -187,7 +187,13 @@ function dag(edges: Record<string, string[]>): Graph {
  * Runs a schedule whose nodes finish when the test says so: `started` lists nodes in the order
  * they started, `finish` ends one (ok or failed), `settle` lets the scheduler react.
  */
-function driven(graph: Graph, testGate: boolean, concurrency: number, byChains = false) {
+function driven(
+  graph: Graph,
+  testGate: boolean,
+  concurrency: number,
+  byChains = false,
+  exclusive?: (id: string) => string | undefined,
+) {
   // In the order written, which is a topological one: the queue order is then known.
   const ids = graph.nodes().map((n) => n.id);
   const { waitsFor, guards } = waitGraph(graph, ids, testGate);
@@ -200,6 +206,7 @@ function driven(graph: Graph, testGate: boolean, concurrency: number, byChains =
     concurrency,
     urgent: (id) => graph.get(id).kind === 'test',
     priority: byChains ? (id) => chains.get(id)! : undefined,
+    exclusive,
     run: (id) =>
       new Promise((resolve) => {
         started.push(id);
@@ -407,39 +414,21 @@ describe('queue order by chain length', () => {
   it('runs the nodes of one exclusive group one at a time, giving the free slot to others', async () => {
     // seed_a, seed_b and seed_c are one group; load and stage are not in it.
     const g = dag({ seed_a: [], seed_b: [], seed_c: [], load: [], stage: ['load'] });
-    const { waitsFor } = waitGraph(g, ['seed_a', 'seed_b', 'seed_c', 'load', 'stage']);
-    const started: string[] = [];
-    const pending = new Map<string, () => void>();
-    const done = schedule<string>({
-      waitsFor,
-      concurrency: 2,
-      exclusive: (id) => (id.startsWith('seed') ? 'seeds' : undefined),
-      run: (id) =>
-        new Promise((resolve) => {
-          started.push(id);
-          pending.set(id, () => resolve({ outcome: 'ok', result: id }));
-        }),
-    });
-    const settle = () => new Promise((r) => setTimeout(r, 5));
-    const finish = async (id: string) => {
-      pending.get(id)!();
-      pending.delete(id);
-      await settle();
-    };
-    await settle();
+    const run = driven(g, true, 2, false, (id) => (id.startsWith('seed') ? 'seeds' : undefined));
+    await run.settle();
     // seed_b and seed_c wait behind seed_a; load takes the second slot.
-    expect(started).toEqual(['seed_a', 'load']);
-    await finish('load');
-    expect(started).toEqual(['seed_a', 'load', 'stage']);
-    await finish('seed_a');
-    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
-    await finish('stage');
+    expect(run.started).toEqual(['seed_a', 'load']);
+    await run.finish('load');
+    expect(run.started).toEqual(['seed_a', 'load', 'stage']);
+    await run.finish('seed_a');
+    expect(run.started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
+    await run.finish('stage');
     // A free slot, but seed_c still waits for seed_b.
-    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
-    await finish('seed_b');
-    await finish('seed_c');
-    expect(started).toEqual(['seed_a', 'load', 'stage', 'seed_b', 'seed_c']);
-    expect((await done).every((r) => r.outcome === 'ok')).toBe(true);
+    expect(run.started).toEqual(['seed_a', 'load', 'stage', 'seed_b']);
+    await run.finish('seed_b');
+    await run.finish('seed_c');
+    expect(run.started).toEqual(['seed_a', 'load', 'stage', 'seed_b', 'seed_c']);
+    expect((await run.done).every((r) => r.outcome === 'ok')).toBe(true);
   });
 
   it('without priorities, keeps the order nodes became ready in', async () => {
