@@ -24,8 +24,10 @@
                       and `session_number` (the column named by stored_session_number)
       partition_by    partition columns, comma-separated
       order_by, timestamp, gap_minutes: as in sessionize()
-      row_key         optional, as in sessionize(); used on full builds, where `relation` is
-                      every row (an incremental build sorts only the affected partitions' tails)
+      row_key         optional, as in sessionize(): the windows sort only the key columns and
+                      the other columns join back on it, on full builds and on the affected
+                      partitions' tails alike (wide rows: the webshop's 139k-row tail sorted its
+                      user agents and URLs twice, 0.34 s; by key, 0.28 s)
       columns         optional list of the columns of `relation` the model uses, all of them also
                       stored in `stored` under the same names. Given, the rows to sessionize
                       again are read from `stored` (the affected partitions' rows from the
@@ -161,7 +163,8 @@ select * from (
         timestamp=timestamp,
         gap_minutes=gap_minutes,
         previous_timestamp='sessionize_previous_timestamp',
-        sessions_before='sessionize_sessions_before'
+        sessions_before='sessionize_sessions_before',
+        row_key=row_key
     ) }}
 ) as sessionize_incremental
 {%- endif -%}
