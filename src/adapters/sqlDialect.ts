@@ -17,6 +17,9 @@ export const inSchemas = (alias: string, schemas: string[] | undefined): string 
     : '';
 export const conjunction = (predicates: string[]) =>
   predicates.length === 0 ? 'true' : predicates.map((p) => `(${p})`).join(' and ');
+/** A target row (`DBT_INTERNAL_DEST`) matches a batch row: the keys equal, every predicate met. */
+export const batchMatch = (keys: string[], predicates: string[]) =>
+  conjunction([...keys.map(keyMatch), ...predicates]);
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
@@ -61,20 +64,18 @@ export function standardDialect(
     drop: (type, r) => `drop ${type} if exists ${tableName(r)}`,
     rename: (r, identifier) => `alter table ${tableName(r)} rename to ${quote(identifier)}`,
     deleteMatching: (target, source, keys, predicates) =>
-      `delete from ${tableName(target)} as ${DEST} using ${source} as ${SOURCE} where ${conjunction(
-        [...keys.map(keyMatch), ...predicates],
-      )}`,
+      `delete from ${tableName(target)} as ${DEST} using ${source} as ${SOURCE} where ${batchMatch(keys, predicates)}`,
+    selectMatching: (target, source, keys, predicates, columns) =>
+      `select ${columns} from ${tableName(target)} as ${DEST} where exists (select 1 from ${source} as ${SOURCE} where ${batchMatch(keys, predicates)})`,
     countMatching: (target, source, keys, predicates) =>
-      `select count(*) as n from ${source} as ${SOURCE} where exists (select 1 from ${tableName(target)} as ${DEST} where ${conjunction(
-        [...keys.map(keyMatch), ...predicates],
-      )})`,
+      `select count(*) as n from ${source} as ${SOURCE} where exists (select 1 from ${tableName(target)} as ${DEST} where ${batchMatch(keys, predicates)})`,
     deleteWhere: (target, predicates) =>
       `delete from ${tableName(target)} as ${DEST} where ${conjunction(predicates)}`,
     merge: (target, source, keys, columns, predicates) => {
       const quoted = columns.map(quote);
       return [
         `merge into ${tableName(target)} as ${DEST} using ${source} as ${SOURCE}`,
-        `on ${conjunction([...keys.map(keyMatch), ...predicates])}`,
+        `on ${batchMatch(keys, predicates)}`,
         `when matched then update set ${quoted.map((c) => `${c} = ${SOURCE}.${c}`).join(', ')}`,
         `when not matched then insert (${quoted.join(', ')}) values (${quoted.map((c) => `${SOURCE}.${c}`).join(', ')})`,
       ].join('\n');

@@ -73,6 +73,17 @@ export interface Dialect {
     keys: string[],
     predicates: string[],
   ): string;
+  /**
+   * `select <columns>` (expressions over `DBT_INTERNAL_DEST`) of the `target` rows that
+   * `deleteMatching` would delete, each once.
+   */
+  selectMatching(
+    target: TableRelation,
+    source: string,
+    keys: string[],
+    predicates: string[],
+    columns: string,
+  ): string;
   /** `select count(*) as n` of the `source` rows that `deleteMatching` would match. */
   countMatching(
     target: TableRelation,

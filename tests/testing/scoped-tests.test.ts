@@ -213,6 +213,20 @@ describe('relationships to a parent a delete+insert batch rewrote by another key
     expect(code.sample!.rows).toEqual([{ from_field: 'a' }]);
   });
 
+  it('removes only the pids of the rows its incremental_predicates let the batch delete', async () => {
+    const p = shop('delete+insert', {
+      'models/parents.sql':
+        "{{ config(materialized='incremental', unique_key='grp', incremental_predicates=['DBT_INTERNAL_DEST.ver >= DBT_INTERNAL_SOURCE.ver']) }}\nselect * from (values {{ var('parents', '(1, 1, 10), (1, 2, 20)') }}) as p(grp, ver, pid)\n",
+    });
+    await build(p, HISTORY);
+    // Group 1 from version 2 on becomes pid 30: the version-1 row (pid 10, old rows 1 and 3)
+    // stays, pid 20 goes (old row 2). The batch's row points into parents' batch.
+    const batch = await build(p, "(4, 'd', 30)", { vars: { parents: '(1, 2, 30)' } });
+    const r = result(batch.results, 'relationships_events_parent_id');
+    expect(r.message).toBe(`1 failing row (${removedNote})`);
+    expect(r.sample!.rows).toEqual([{ from_field: 20 }]);
+  });
+
   it('passes when the removed pid is inserted again, and catches an orphan in the batch', async () => {
     const p = grouped();
     await build(p, HISTORY);

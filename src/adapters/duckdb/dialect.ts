@@ -1,5 +1,5 @@
 import type { Dialect } from '../../core/dialect.ts';
-import { standardDialect } from '../sqlDialect.ts';
+import { batchMatch, DEST, SOURCE, standardDialect } from '../sqlDialect.ts';
 import { fileScan } from './readers.ts';
 
 const base = standardDialect('duckdb', {
@@ -31,4 +31,9 @@ export const duckdbDialect: Dialect = {
   literal,
   relation: (r) => (r.kind === 'files' ? fileScan(r, duckdbDialect) : base.tableName(r)),
   now: () => 'now()::timestamp',
+  // DuckDB turns an EXISTS whose condition is not all equalities (incremental_predicates) into a
+  // join over every distinct outer row: sessions' 458k rows, 0.03 s. SEMI JOIN is one hash join
+  // with the predicates as conditions, 0.005 s, and like EXISTS never repeats a row.
+  selectMatching: (target, source, keys, predicates, columns) =>
+    `select ${columns} from ${base.tableName(target)} as ${DEST} semi join ${source} as ${SOURCE} on ${batchMatch(keys, predicates)}`,
 };

@@ -1,4 +1,4 @@
-import { conjunction, keyMatch, SOURCE } from '../../adapters/sqlDialect.ts';
+import { batchMatch, SOURCE } from '../../adapters/sqlDialect.ts';
 import { insertBatch } from './append.ts';
 import { rewriteWithout } from './rewrite.ts';
 import { changed, type IncrementalStrategy } from './types.ts';
@@ -17,7 +17,7 @@ export const deleteInsert: IncrementalStrategy = {
     const { conn, dialect, target, batch, uniqueKey, predicates } = input;
     if (!dialect.capabilities.rowLevelDelete)
       return rewriteWithout(input, [
-        `exists (select 1 from ${batch} as ${SOURCE} where ${conjunction([...uniqueKey.map(keyMatch), ...predicates])})`,
+        `exists (select 1 from ${batch} as ${SOURCE} where ${batchMatch(uniqueKey, predicates)})`,
       ]);
     const deleted = await changed(
       conn,
