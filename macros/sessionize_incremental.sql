@@ -80,10 +80,7 @@ select * from (
             min(stored.{{ timestamp }}) as session_start,
             max(stored.{{ timestamp }}) as session_end
         from {{ stored }} as stored
-        where exists (
-            select 1 from sessionize_affected as affected
-            where {{ sessionize_keys_match(keys, 'affected', 'stored') }}
-        )
+        where {{ sessionize_in_affected(keys, 'stored') }}
         group by {% for key in keys %}stored.{{ key }}, {% endfor %}stored.{{ stored_session_number }}
     ),
     -- The gap and the order conditions are filters on a join by partition only: as join
@@ -130,6 +127,7 @@ select * from (
         inner join sessionize_kept as kept
             on {{ sessionize_keys_match(keys, 'kept', 'stored') }}
             and stored.{{ timestamp }} >= kept.reprocess_from
+        where {{ sessionize_in_affected(keys, 'stored') }}
     ),
     sessionize_rows as (
         select * from sessionize_stored_tail
@@ -167,6 +165,18 @@ select * from (
         row_key=row_key
     ) }}
 ) as sessionize_incremental
+{%- endif -%}
+{%- endmacro -%}
+
+{#- The rows of `alias` in a partition with new rows. With one key, an IN whose subquery filters
+    (a NULL key matches nothing): DuckDB then pushes a Bloom filter of the affected keys into the
+    scan of `alias`'s table, which it does not for a join on the key and the timestamp, nor for
+    an unfiltered subquery (the webshop's 3.8M stored session_events rows: 0.24 -> 0.22 s). -#}
+{%- macro sessionize_in_affected(keys, alias) -%}
+{%- if keys | length == 1 -%}
+{{ alias }}.{{ keys[0] }} in (select {{ keys[0] }} from sessionize_affected where {{ keys[0] }} is not null)
+{%- else -%}
+exists (select 1 from sessionize_affected as affected where {{ sessionize_keys_match(keys, 'affected', alias) }})
 {%- endif -%}
 {%- endmacro -%}
 

@@ -51,7 +51,10 @@ group by
     The rows of `loaded` whose event_id is among `new_events`' ids, as a condition on `loaded`.
     Few ids of a batch were loaded before, but a semi-join on all of them reads every column of
     every loaded row (10M rows: 0.4 s of a batch's 0.5 s). DuckDB finds the rows reading event_id
-    alone, then reads the few whole by rowid, which its scan skips to.
+    alone, then reads the few whole by rowid, which its scan skips to. A NULL id matches nothing;
+    saying so makes the ids a filtered build side, and DuckDB pushes a Bloom filter of those only
+    into the scan of the loaded ids (the webshop's stg_events: 0.19 -> 0.15 s): its hash join then
+    probes 29k of the 10M ids.
 -#}
 {% macro default__loaded_rows_of(loaded, new_events) -%}
 event_id in (select event_id from {{ new_events }})
@@ -60,6 +63,6 @@ event_id in (select event_id from {{ new_events }})
 {% macro duckdb__loaded_rows_of(loaded, new_events) -%}
 rowid in (
         select rowid from {{ loaded }}
-        where event_id in (select event_id from {{ new_events }})
+        where event_id in (select event_id from {{ new_events }} where event_id is not null)
     )
 {%- endmacro %}

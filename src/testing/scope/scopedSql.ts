@@ -82,11 +82,13 @@ export function changedRowsScope(input: ScopeInput): ChangedRowsScope {
       uniqueKey[0] === column
     )
       return { ...scope, sql: render(writtenWhere) };
-    // A duplicate the batch made has one of its rows among those written.
+    // A duplicate the batch made has one of its rows among those written. NULLs are never
+    // duplicates; leaving them out of the subquery also lets DuckDB push a Bloom filter of the
+    // written values into its scan of the model (it does so only for a filtered build side).
     return {
       ...scope,
       sql: render(
-        `(select * from ${model} as u where ${col} in (select ${col} from ${written} as w))`,
+        `(select * from ${model} as u where ${col} in (select ${col} from ${written} as w where ${col} is not null))`,
       ),
     };
   }
@@ -148,8 +150,10 @@ function removedSql(
   const { dialect } = project;
   const col = dialect.quote(column);
   const f = dialect.quote(field);
-  const removed = `select ${f} from ${dialect.relation(removedValuesOf(relationOf(parent)))}`;
-  const pointingElsewhere = `(select ${col} from ${written} as w where ${col} not in (${removed} where ${f} is not null)`;
+  // Without NULLs, as NOT IN needs; for IN they match nothing, and a filtered subquery lets
+  // DuckDB push a Bloom filter of the values into its scan of the model (3.8M rows in the benchmark).
+  const removed = `select ${f} from ${dialect.relation(removedValuesOf(relationOf(parent)))} where ${f} is not null`;
+  const pointingElsewhere = `(select ${col} from ${written} as w where ${col} not in (${removed})`;
   return render(
     `${pointingElsewhere} union all select ${col} from ${model} as m where ${col} in (${removed}))`,
   );
