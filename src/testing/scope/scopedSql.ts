@@ -151,7 +151,8 @@ function removedSql(
   const col = dialect.quote(column);
   const f = dialect.quote(field);
   // Without NULLs, as NOT IN needs; for IN they match nothing, and a filtered subquery lets
-  // DuckDB push a Bloom filter of the values into its scan of the model (3.8M rows in the benchmark).
+  // DuckDB push a Bloom filter of the values into its scan of the model (3.8M rows in the
+  // benchmark).
   const removed = `select ${f} from ${dialect.relation(removedValuesOf(relationOf(parent)))} where ${f} is not null`;
   const pointingElsewhere = `(select ${col} from ${written} as w where ${col} not in (${removed})`;
   return render(
