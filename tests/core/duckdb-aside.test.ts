@@ -4,18 +4,13 @@
  * second then fails (2 in 200 tries): two incremental models built at once each failed that way.
  */
 import { afterAll, expect, it } from 'vitest';
-import { DuckDBAdapter } from '../../src/adapters/duckdb/adapter.ts';
-import type { DuckDBTarget } from '../../src/adapters/duckdb/target.ts';
-import { openSession } from '../../src/runner/session.ts';
-import { project, removeFixtures } from '../helpers/fixture.ts';
+import { withFixtureDuckDB } from '../helpers/duckdb.ts';
+import { removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
 
 it('attaches the aside database once, however many models ask at the same time', async () => {
-  const p = project({ 'project.yml': 'name: x\n' });
-  const target = openSession({ projectDir: p.dir }).project.target as DuckDBTarget;
-  const adapter = await DuckDBAdapter.open(target);
-  try {
+  await withFixtureDuckDB(async (adapter) => {
     const before = adapter.stats.statements;
     const asked = Array.from({ length: 8 }, (_, i) =>
       adapter.withConnection((conn) => adapter.asideTable(conn, `m${i}`)),
@@ -29,7 +24,5 @@ it('attaches the aside database once, however many models ask at the same time',
       ),
     );
     expect(attached.rows).toEqual([{ n: 1 }]);
-  } finally {
-    await adapter.close();
-  }
+  });
 });

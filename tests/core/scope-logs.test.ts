@@ -5,23 +5,18 @@
  * written together at its end.
  */
 import { afterAll, expect, it } from 'vitest';
-import { DuckDBAdapter } from '../../src/adapters/duckdb/adapter.ts';
-import type { DuckDBTarget } from '../../src/adapters/duckdb/target.ts';
 import { table } from '../../src/core/relation.ts';
 import { WriteLog } from '../../src/materializations/writeLog.ts';
 import { TestOutcomes } from '../../src/testing/scope/outcomes.ts';
-import { openSession } from '../../src/runner/session.ts';
-import { project, removeFixtures } from '../helpers/fixture.ts';
+import { withFixtureDuckDB } from '../helpers/duckdb.ts';
+import { removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
 
 it('reads each relation from the log once per run, and again after a write', async () => {
-  const p = project({ 'project.yml': 'name: x\n' });
-  const target = openSession({ projectDir: p.dir }).project.target as DuckDBTarget;
-  const adapter = await DuckDBAdapter.open(target);
-  const events = table('main', 'events');
-  const sessions = table('main', 'sessions');
-  try {
+  await withFixtureDuckDB(async (adapter) => {
+    const events = table('main', 'events');
+    const sessions = table('main', 'sessions');
     await adapter.withConnection(async (conn) => {
       const log = new WriteLog(adapter.dialect, 'main', 'run-1');
       await log.ensure(conn);
@@ -49,16 +44,11 @@ it('reads each relation from the log once per run, and again after a write', asy
       await log.current(conn, [sessions]);
       expect(adapter.stats.statements - afterWrite).toBe(1);
     });
-  } finally {
-    await adapter.close();
-  }
+  });
 });
 
 it('writes the results kept during a run in one transaction, the latest of each test', async () => {
-  const p = project({ 'project.yml': 'name: x\n' });
-  const target = openSession({ projectDir: p.dir }).project.target as DuckDBTarget;
-  const adapter = await DuckDBAdapter.open(target);
-  try {
+  await withFixtureDuckDB(async (adapter) => {
     await adapter.withConnection(async (conn) => {
       const outcomes = new TestOutcomes(adapter.dialect, 'main');
       await outcomes.ensure(conn);
@@ -85,7 +75,5 @@ it('writes the results kept during a run in one transaction, the latest of each 
       ]);
       expect(await outcomes.flush(conn)).toBe(0);
     });
-  } finally {
-    await adapter.close();
-  }
+  });
 });

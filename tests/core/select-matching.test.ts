@@ -4,23 +4,18 @@
  * select what the standard EXISTS selects, which both run here on one DuckDB database.
  */
 import { afterAll, expect, it } from 'vitest';
-import { DuckDBAdapter } from '../../src/adapters/duckdb/adapter.ts';
 import { duckdbDialect } from '../../src/adapters/duckdb/dialect.ts';
-import type { DuckDBTarget } from '../../src/adapters/duckdb/target.ts';
 import { postgresDialect } from '../../src/adapters/postgres/dialect.ts';
 import { DEST } from '../../src/adapters/sqlDialect.ts';
 import { table } from '../../src/core/relation.ts';
-import { openSession } from '../../src/runner/session.ts';
-import { project, removeFixtures } from '../helpers/fixture.ts';
+import { withFixtureDuckDB } from '../helpers/duckdb.ts';
+import { removeFixtures } from '../helpers/fixture.ts';
 
 afterAll(removeFixtures);
 
 it('selects the rows matching a batch by key and predicates, each once, as EXISTS does', async () => {
-  const p = project({ 'project.yml': 'name: x\n' });
-  const target = openSession({ projectDir: p.dir }).project.target as DuckDBTarget;
-  const adapter = await DuckDBAdapter.open(target);
-  try {
-    const rows = await adapter.withConnection(async (conn) => {
+  const rows = await withFixtureDuckDB((adapter) =>
+    adapter.withConnection(async (conn) => {
       await conn.run(
         `create table parents as select * from (values (1, 1, 10), (1, 2, 20), (1, 3, 21), (2, 1, 30), (3, 5, null)) as t(grp, ver, pid)`,
       );
@@ -38,10 +33,8 @@ it('selects the rows matching a batch by key and predicates, each once, as EXIST
           selected(d.selectMatching(parents, 'batch', ['grp'], predicates, `${DEST}.pid`)),
         ),
       );
-    });
-    expect(rows[0]).toEqual([20, 21]);
-    expect(rows[1]).toEqual(rows[0]);
-  } finally {
-    await adapter.close();
-  }
+    }),
+  );
+  expect(rows[0]).toEqual([20, 21]);
+  expect(rows[1]).toEqual(rows[0]);
 });
