@@ -226,6 +226,23 @@ describe('target settings', () => {
     expect((await p.build()).success).toBe(true);
     expect(await p.query('select * from m')).toEqual([{ disabled: 'FSST', unsigned: true }]);
   });
+
+  it('creates the file in the storage format storage_compatibility_version names', async () => {
+    const format = async (settings: string) => {
+      const p = project({
+        'project.yml': `name: x\ntargets:\n  dev:\n    type: duckdb\n    settings: {${settings}}\n`,
+        'models/m.sql': 'select 1 as id\n',
+      });
+      expect((await p.build()).success).toBe(true);
+      const tags = await p.query(
+        `select map_extract_value(tags, 'storage_version') as version from duckdb_databases() where path is not null`,
+      );
+      return tags[0]?.version;
+    };
+    // DuckDB's default is the format of DuckDB 1.0; 'latest' is that of the DuckDB shipped.
+    expect(await format('threads: 1')).toBe('v1.0.0+');
+    expect(await format('storage_compatibility_version: latest')).toMatch(/^v1\.[5-9]\.\d+\+$/);
+  });
 });
 
 describe('targets and vars', () => {
