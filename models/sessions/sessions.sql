@@ -184,3 +184,7 @@ select
 from sessions_with_previous
 inner join user_agent_classes
     on user_agent_classes.user_agent_key = coalesce(sessions_with_previous.user_agent, '')
+-- In customer order, so a build writes full row groups: a parallel write leaves one part-filled
+-- group per thread, and a small one beside a batch's new rows had that batch's first checkpoint
+-- merge and rewrite 244k rows of sessions (scripts/bench/NOTES.md).
+order by customer_id, session_number
