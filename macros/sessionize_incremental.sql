@@ -127,7 +127,10 @@ select * from (
         inner join sessionize_kept as kept
             on {{ sessionize_keys_match(keys, 'kept', 'stored') }}
             and stored.{{ timestamp }} >= kept.reprocess_from
+        {%- if keys | length == 1 %}
+        -- the join's key again, as the IN that DuckDB turns into a Bloom filter on this scan
         where {{ sessionize_in_affected(keys, 'stored') }}
+        {%- endif %}
     ),
     sessionize_rows as (
         select * from sessionize_stored_tail
